@@ -1,0 +1,41 @@
+# Jingmeng Match — the two commands: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+export PORT
+
+.PHONY: run test install install-dev bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## run: migrate, load reference + demo data, train if needed, serve API + scheduler
+run: install
+	@mkdir -p var
+	$(BIN)/jingmeng db upgrade
+	$(BIN)/jingmeng seed reference
+	@$(BIN)/jingmeng token demo --port $(PORT)
+	$(BIN)/gunicorn -c api/gunicorn_conf.py 'api:create_app()'
+
+## test: the whole suite (PostgreSQL tests run when TEST_DATABASE_URL is set)
+test: install-dev
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
+
+bench: install-dev
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var instance .pytest_cache

@@ -1,0 +1,96 @@
+"""One configuration object: class defaults → environment variables → test overrides."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from models.pii import PiiKeys
+
+
+class Config:
+    """Defaults; every name can be overridden by an environment variable of the same name."""
+
+    DATABASE_URL = "sqlite:///var/jingmeng.db"
+    PII_ENC_KEY = ""
+    """Base64 AES-256 key for ID numbers and phones; generated into instance/ if empty."""
+    PII_INDEX_KEY = ""
+    """Base64 HMAC key for the lookup index; generated into instance/ if empty."""
+    MODEL_SIGNING_KEY = ""
+    """Key that signs ranker artifacts (HMAC-SHA256); generated into instance/ if empty."""
+    LOG_LEVEL = "INFO"
+    BEIJING_MIN_WAGE = 2540
+    """Beijing monthly minimum wage, yuan (from 2025-09-01)."""
+    POVERTY_PRIORITY_WEIGHT = 0.05
+    """Score bonus for 脱贫 and 监测 workers in posting→worker rankings (policy, shown in reasons)."""
+    MAX_PAGE_SIZE = 200
+    MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+    MAX_IMPORT_ROWS = 200_000
+    IDEMPOTENCY_TTL_HOURS = 48
+    TESTING = False
+
+    API_TITLE = "Jingmeng Match API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "/docs"
+    OPENAPI_SWAGGER_UI_URL = "/api/swagger-ui/"
+    """Served from the swagger-ui-bundle package, so the docs work without internet."""
+    API_SPEC_OPTIONS: dict[str, Any] = {
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"bearer": []}],
+        "info": {
+            "description": (
+                "京蒙劳务协作 job matching. Authenticate with `Authorization: Bearer <token>` "
+                "(`jingmeng token create`). Errors share one shape: "
+                "`{code, status, message, errors}`."
+            ),
+        },
+    }
+
+    @classmethod
+    def load(cls, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+        values: dict[str, Any] = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
+        for key, default in list(values.items()):
+            raw = os.environ.get(key)
+            if raw is None:
+                continue
+            if isinstance(default, bool):
+                values[key] = raw.lower() in ("1", "true", "yes")
+            elif isinstance(default, int):
+                values[key] = int(raw)
+            elif isinstance(default, float):
+                values[key] = float(raw)
+            elif isinstance(default, str):
+                values[key] = raw
+        values.update(overrides or {})
+        return values
+
+
+def ensure_secrets(config: dict[str, Any], instance_path: str) -> None:
+    """Fill missing keys from ``instance/secrets.json``, generating it once for development.
+
+    The file is created with mode 0600 and is never committed (instance/ is git-ignored).
+    """
+    needed = ("PII_ENC_KEY", "PII_INDEX_KEY", "MODEL_SIGNING_KEY")
+    if all(config.get(k) for k in needed):
+        return
+    path = Path(instance_path) / "secrets.json"
+    stored: dict[str, str] = {}
+    if path.exists():
+        stored = json.loads(path.read_text())
+    if not all(stored.get(k) for k in needed):
+        enc, idx = PiiKeys.generate().to_b64()
+        stored = {"PII_ENC_KEY": enc, "PII_INDEX_KEY": idx,
+                  "MODEL_SIGNING_KEY": PiiKeys.generate().to_b64()[1], **{k: v for k, v in stored.items() if v}}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            json.dump(stored, fh)
+    for key in needed:
+        if not config.get(key):
+            config[key] = stored[key]

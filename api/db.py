@@ -1,0 +1,60 @@
+"""One session per request, committed after a successful response, always closed."""
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, g
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from models import make_engine, make_session_factory
+from models.pii import PiiKeys, PiiVault
+
+
+def init_app(app: Flask) -> None:
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["jm.engine"] = engine
+    app.extensions["jm.sessions"] = make_session_factory(engine)
+    app.extensions["jm.vault"] = PiiVault(
+        PiiKeys.from_b64(app.config["PII_ENC_KEY"], app.config["PII_INDEX_KEY"])
+    )
+    app.after_request(_commit)
+    app.teardown_appcontext(_close)
+
+
+def session_factory() -> sessionmaker[Session]:
+    return current_app.extensions["jm.sessions"]
+
+
+def session() -> Session:
+    """The request's session (created on first use)."""
+    if "db" not in g:
+        g.db = session_factory()()
+    return g.db
+
+
+def vault() -> PiiVault:
+    return current_app.extensions["jm.vault"]
+
+
+def _commit(response: Response) -> Response:
+    db: Session | None = g.get("db")
+    if db is None:
+        return response
+    if response.status_code >= 400:
+        db.rollback()
+        return response
+    try:
+        db.commit()
+    except IntegrityError as exc:
+        db.rollback()
+        from api.errors import error_response
+
+        current_app.logger.warning("integrity conflict at commit", extra={"error": str(exc.orig)})
+        return error_response(409, "与现有记录冲突 / Conflicts with an existing record")
+    return response
+
+
+def _close(_exc: BaseException | None) -> None:
+    db: Session | None = g.pop("db", None)
+    if db is not None:
+        db.rollback()
+        db.close()

@@ -1,0 +1,112 @@
+"""The one error shape: ``{code, status, message, errors}`` with bilingual messages."""
+from __future__ import annotations
+
+import logging
+import re
+from http import HTTPStatus
+from typing import Any
+
+from flask import Flask, Response, jsonify
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger("jingmeng.errors")
+
+MESSAGES: dict[int, str] = {
+    400: "请求无效 / Bad request",
+    401: "需要有效的访问令牌 / A valid bearer token is required",
+    403: "无权执行此操作 / You are not allowed to do this",
+    404: "未找到 / Not found",
+    405: "不支持该方法 / Method not allowed",
+    409: "与现有记录冲突 / Conflicts with an existing record",
+    412: "记录已被修改，请重新获取后再提交 / The record changed since you read it; fetch it again",
+    413: "请求内容过大 / Payload too large",
+    415: "不支持的内容类型 / Unsupported media type",
+    422: "输入数据有误，请按字段提示修改 / Invalid input; see the field messages",
+    428: "需要 If-Match 请求头（来自 ETag）/ The If-Match header (from the ETag) is required",
+    500: "服务器内部错误 / Internal server error",
+}
+
+# marshmallow's own messages, given a Chinese half so every field message is bilingual.
+_TRANSLATIONS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^Missing data for required field\.$"), "必填字段"),
+    (re.compile(r"^Unknown field\.$"), "不允许的字段"),
+    (re.compile(r"^Field may not be null\.$"), "不能为空"),
+    (re.compile(r"^Not a valid integer\.$"), "须为整数"),
+    (re.compile(r"^Not a valid boolean\.$"), "须为布尔值"),
+    (re.compile(r"^Not a valid string\.$"), "须为字符串"),
+    (re.compile(r"^Not a valid date\.$"), "须为日期 YYYY-MM-DD"),
+    (re.compile(r"^Not a valid list\.$"), "须为列表"),
+    (re.compile(r"^Invalid input type\.$"), "类型错误"),
+    (re.compile(r"^Must be one of: .*"), "取值不在允许范围内"),
+    (re.compile(r"^Must be greater than or equal to .*|^Must be less than or equal to .*|^Must be greater than .*"), "数值超出范围"),
+    (re.compile(r"^(Shorter|Longer) than .*|^Length must be .*"), "长度不符合要求"),
+    (re.compile(r"^String does not match expected pattern\.$"), "格式不正确"),
+    (re.compile(r"^Invalid value\.$"), "无效值"),
+    (re.compile(r"^Invalid JSON body\.$|^Invalid json body\.$"), "JSON 格式错误"),
+]
+
+
+def bilingual(message: str) -> str:
+    if " / " in message:
+        return message
+    for pattern, zh in _TRANSLATIONS:
+        if pattern.match(message):
+            return f"{zh} / {message}"
+    return message
+
+
+def _translate(errors: Any) -> Any:
+    if isinstance(errors, dict):
+        return {k: _translate(v) for k, v in errors.items()}
+    if isinstance(errors, list):
+        return [_translate(v) for v in errors]
+    if isinstance(errors, str):
+        return bilingual(errors)
+    return errors
+
+
+def error_response(status: int, message: str | None = None, errors: Any = None,
+                   headers: dict[str, str] | None = None) -> Response:
+    body: dict[str, Any] = {
+        "code": status,
+        "status": HTTPStatus(status).phrase,
+        "message": message or MESSAGES.get(status, HTTPStatus(status).phrase),
+    }
+    if errors:
+        body["errors"] = _translate(errors)
+    response = jsonify(body)
+    response.status_code = status
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def handle_http_exception(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    data = getattr(exc, "data", None) or {}
+    errors = data.get("errors") or data.get("messages")
+    message = data.get("message") if isinstance(data.get("message"), str) else None
+    headers = dict(data.get("headers") or {})
+    if status == 401:
+        headers.setdefault("WWW-Authenticate", 'Bearer realm="jingmeng"')
+    return error_response(status, message, errors, headers)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+
+    @app.errorhandler(StaleDataError)
+    def _stale(_exc: StaleDataError) -> Response:
+        return error_response(412)
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(exc: IntegrityError) -> Response:
+        log.warning("integrity error", extra={"error": str(exc.orig)[:300]})
+        return error_response(409)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        log.exception("unhandled error")
+        return error_response(500)

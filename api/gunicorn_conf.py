@@ -1,0 +1,12 @@
+"""gunicorn settings for `make run` (the scheduler runs in its own process, never here)."""
+import multiprocessing
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", min(4, multiprocessing.cpu_count() + 1)))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+timeout = 60
+graceful_timeout = 30
+accesslog = None  # the app writes JSON access lines with request ids
+errorlog = "-"
+preload_app = False

@@ -1,0 +1,106 @@
+"""HTTP conventions shared by every resource: ETags, If-Match, idempotency, paging."""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Response, make_response, request
+from flask_smorest import abort
+from marshmallow import Schema, fields, validate
+from sqlalchemy import Select, func, select
+
+from api import auth, db
+from models.auth import IdempotencyRecord
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def etag_of(obj: Any) -> str:
+    return f'"{obj.id}-{obj.version}"'
+
+
+def require_if_match(obj: Any) -> None:
+    """Optimistic concurrency: PATCH must carry the ETag it read (428 if absent, 412 if stale)."""
+    header = request.headers.get("If-Match")
+    if not header:
+        abort(428)
+    tags = {t.strip().removeprefix("W/") for t in header.split(",")}
+    if "*" not in tags and etag_of(obj) not in tags:
+        abort(412)
+
+
+def with_etag(body: Any, entity: Any, status: int = 200) -> tuple[Any, int, dict[str, str]]:
+    """A response tuple carrying the entity's ETag."""
+    return body, status, {"ETag": etag_of(entity)}
+
+
+def idempotent(view: F) -> F:
+    """Replay the first response for a repeated ``Idempotency-Key`` with the same body.
+
+    The record is written in the same transaction as the work itself, so a reply lost on a
+    rural mobile network can be retried safely. Same key, different body → 422.
+    """
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            return view(*args, **kwargs)
+        if not key.strip() or len(key) > 128:
+            abort(400, message="Idempotency-Key 须为1-128个字符 / Idempotency-Key must be 1–128 characters")
+        principal = auth.current()
+        body = request.get_data()
+        try:
+            body = json.dumps(json.loads(body or b"null"), sort_keys=True).encode()
+        except ValueError:
+            pass
+        digest = hashlib.sha256(body).hexdigest()
+        target = f"{request.method} {request.path}"
+        session = db.session()
+        seen = session.scalar(select(IdempotencyRecord).where(
+            IdempotencyRecord.user_id == principal.user_id, IdempotencyRecord.key == key))
+        if seen is not None:
+            if seen.body_hash != digest or seen.method_path != target:
+                abort(422, message="同一 Idempotency-Key 不能用于不同的请求 / This Idempotency-Key "
+                      "was used with a different request", errors={"headers": {"Idempotency-Key": [
+                          "已用于其他请求 / already used for another request"]}})
+            replay = Response(seen.response_body, status=seen.status_code,
+                              mimetype="application/json", headers=seen.headers)
+            replay.headers["Idempotent-Replayed"] = "true"
+            return replay
+        response = make_response(view(*args, **kwargs))
+        if 200 <= response.status_code < 300:
+            keep = {k: v for k, v in response.headers.items() if k in ("ETag", "Location")}
+            session.add(IdempotencyRecord(
+                user_id=principal.user_id, key=key, method_path=target, body_hash=digest,
+                status_code=response.status_code, response_body=response.get_data(as_text=True),
+                headers=keep,
+            ))
+        return response
+
+    return wrapper  # type: ignore[return-value]
+
+
+class PageArgs(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+def page_schema(item: type[Schema] | Schema, name: str) -> type[Schema]:
+    """The one pagination envelope: ``{items, total, page, page_size}``."""
+    return Schema.from_dict({
+        "items": fields.List(fields.Nested(item)),
+        "total": fields.Integer(),
+        "page": fields.Integer(),
+        "page_size": fields.Integer(),
+    }, name=name)
+
+
+def paginate(stmt: Select, page: int, page_size: int) -> dict[str, Any]:
+    session = db.session()
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    items = session.scalars(stmt.limit(page_size).offset((page - 1) * page_size)).unique().all()
+    return {"items": items, "total": total, "page": page, "page_size": page_size}

@@ -1,0 +1,150 @@
+"""/api/v1/postings — job postings with headcounts."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from sqlalchemy import or_, select
+
+from api import auth, db
+from api.auth import roles
+from api.http import idempotent, paginate, page_schema, require_if_match, with_etag
+from api.schemas.postings import PostingCreateSchema, PostingOut, PostingPatchSchema, PostingQuery
+from flask import current_app
+from models import gbt2260, posting_service, worker_service
+from models.employer import Employer
+from models.posting import Posting
+from models.region import Pairing
+
+blp = Blueprint("postings", __name__, url_prefix="/api/v1/postings",
+                description="Job postings (招聘岗位) with headcounts")
+
+
+def load_posting(posting_id: int) -> Posting:
+    posting = db.session().get(Posting, posting_id)
+    principal = auth.current()
+    if posting is None or (principal.role == "employer" and posting.employer_id != principal.employer_id):
+        abort(404)
+    return posting
+
+
+def require_owner(posting: Posting) -> None:
+    if not auth.current().owns_employer(posting.employer_id):
+        abort(403)
+
+
+def present(posting: Posting) -> dict[str, Any]:
+    out = {c.key: getattr(posting, c.key) for c in Posting.__table__.columns if c.key != "version"}
+    out["employer_name"] = posting.employer.name
+    out["district_name"] = gbt2260.region_name(posting.district_code)
+    return out
+
+
+def check_content(data: dict[str, Any]) -> None:
+    """Reference codes exist and Beijing wages respect the minimum wage."""
+    skills = [s["code"] for s in data.get("required_skills", [])] + list(data.get("preferred_skills", []))
+    occupations = [data["occupation_code"]] if "occupation_code" in data else []
+    unknown = worker_service.unknown_codes(db.session(), skills=skills, occupations=occupations)
+    errors: dict[str, list[str]] = {}
+    if "skills" in unknown:
+        errors["required_skills"] = [f"未知技能代码 / Unknown skill code: {', '.join(unknown['skills'])}"]
+    if "occupations" in unknown:
+        errors["occupation_code"] = ["未知职业代码 / Unknown occupation code"]
+    floor = current_app.config["BEIJING_MIN_WAGE"]
+    if data.get("district_code", "").startswith("11") and data.get("wage_min", floor) < floor:
+        errors["wage_min"] = [f"北京岗位最低工资不得低于最低工资标准{floor}元 / "
+                              f"Beijing postings must pay at least the minimum wage of {floor} yuan"]
+    if errors:
+        abort(422, errors={"json": errors})
+
+
+@blp.route("")
+class Postings(MethodView):
+    @roles("admin", "bureau", "employer", "fair")
+    @blp.arguments(PostingQuery, location="query")
+    @blp.response(200, page_schema(PostingOut, "PostingPage"))
+    def get(self, args: dict[str, Any]):
+        """List postings (filters: status, occupation, district, county; employers see their own)."""
+        principal = auth.current()
+        stmt = select(Posting).order_by(Posting.id)
+        if principal.role == "employer":
+            stmt = stmt.where(Posting.employer_id == principal.employer_id)
+        if "employer_id" in args:
+            stmt = stmt.where(Posting.employer_id == args["employer_id"])
+        if "status" in args:
+            stmt = stmt.where(Posting.status == args["status"])
+        if "occupation" in args:
+            stmt = stmt.where(Posting.occupation_code == args["occupation"])
+        if "district" in args:
+            stmt = stmt.where(Posting.district_code == args["district"])
+        if "county" in args:
+            paired = select(Pairing.district_code).where(Pairing.county_code == args["county"])
+            stmt = stmt.where(or_(Posting.district_code == args["county"], Posting.district_code.in_(paired)))
+        page = paginate(stmt, args["page"], args["page_size"])
+        page["items"] = [present(p) for p in page["items"]]
+        return page
+
+    @roles("admin", "employer")
+    @idempotent
+    @blp.arguments(PostingCreateSchema)
+    @blp.response(201, PostingOut)
+    def post(self, data: dict[str, Any]):
+        """Create a posting. Gender restrictions or preferences are refused (就业促进法)."""
+        principal = auth.current()
+        employer_id = data.get("employer_id") or principal.employer_id
+        if employer_id is None:
+            abort(422, errors={"json": {"employer_id": ["必填字段 / Missing data for required field."]}})
+        if not principal.owns_employer(employer_id):
+            abort(403, message="只能为本单位发布岗位 / You may post for your own employer only")
+        if db.session().get(Employer, employer_id) is None:
+            abort(422, errors={"json": {"employer_id": ["用人单位不存在 / No such employer"]}})
+        check_content(data)
+        posting = posting_service.create_posting(session=db.session(), employer_id=employer_id, data=data)
+        auth.audit("posting.create", "posting", posting.id)
+        body, status, headers = with_etag(present(posting), posting, 201)
+        return body, status, {**headers, "Location": f"/api/v1/postings/{posting.id}"}
+
+
+@blp.route("/<int:posting_id>")
+class PostingItem(MethodView):
+    @roles("admin", "bureau", "employer", "fair")
+    @blp.response(200, PostingOut)
+    def get(self, posting_id: int):
+        """One posting."""
+        posting = load_posting(posting_id)
+        return with_etag(present(posting), posting)
+
+    @roles("admin", "employer")
+    @blp.arguments(PostingPatchSchema)
+    @blp.response(200, PostingOut)
+    @blp.alt_response(412, description="Stale If-Match")
+    def patch(self, data: dict[str, Any], posting_id: int):
+        """Edit a posting; send the ETag you read in `If-Match`."""
+        posting = load_posting(posting_id)
+        require_owner(posting)
+        require_if_match(posting)
+        check_content({**data, "district_code": posting.district_code})
+        try:
+            posting_service.update_posting(posting, data)
+        except posting_service.PostingRuleError as exc:
+            abort(422, errors={"json": {exc.field: [str(exc)]}})
+        db.session().flush()
+        auth.audit("posting.update", "posting", posting.id, fields=sorted(data))
+        return with_etag(present(posting), posting)
+
+
+@blp.route("/<int:posting_id>/close")
+class PostingClose(MethodView):
+    @roles("admin", "employer")
+    @blp.response(200, PostingOut)
+    def post(self, posting_id: int):
+        """Close a posting to new referrals (open or filled → closed)."""
+        posting = load_posting(posting_id)
+        require_owner(posting)
+        if posting.status not in ("open", "filled"):
+            abort(409, message=f"岗位状态为 {posting.status}，无法关闭 / A {posting.status} posting cannot be closed")
+        posting_service.close_posting(posting)
+        db.session().flush()
+        auth.audit("posting.close", "posting", posting.id)
+        return with_etag(present(posting), posting)

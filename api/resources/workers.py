@@ -1,0 +1,152 @@
+"""/api/v1/workers — registration by county bureaus, masked by default, audited reveal."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from sqlalchemy import String, cast, select
+
+from api import auth, db
+from api.auth import roles
+from api.http import idempotent, paginate, page_schema, require_if_match, with_etag
+from api.schemas.workers import (RevealQuery, WorkerCreateSchema, WorkerOut, WorkerPatchSchema,
+                                 WorkerQuery)
+from models import clock, gbt2260, worker_service
+from models.pii import mask_id_number, mask_phone
+from models.worker import Worker
+
+blp = Blueprint("workers", __name__, url_prefix="/api/v1/workers",
+                description="Rural workers registered by county employment bureaus (劳动力登记)")
+
+
+def load_worker(worker_id: int) -> Worker:
+    """The worker if the caller's scope covers its county; 404 otherwise (no existence leak)."""
+    worker = db.session().get(Worker, worker_id)
+    if worker is None or not auth.current().covers_county(worker.county_code):
+        abort(404)
+    return worker
+
+
+def present(worker: Worker, *, reveal: bool = False) -> dict[str, Any]:
+    """Response fields; ID number and phone masked unless ``reveal`` (audited by the caller)."""
+    id_number, phone = worker_service.reveal(worker, db.vault())
+    out = {c: getattr(worker, c) for c in worker_service.PROFILE_FIELDS}
+    out.update(
+        id=worker.id, revealed=reveal, sex=worker.sex, age=worker.age_on(clock.today()),
+        county_name=gbt2260.region_name(worker.county_code), erased=worker.erased_at is not None,
+        created_at=worker.created_at, updated_at=worker.updated_at,
+        id_number=(id_number if reveal else mask_id_number(id_number)) if id_number else None,
+        phone=(phone if reveal else mask_phone(phone)) if phone else None,
+    )
+    return out
+
+
+def check_codes(data: dict[str, Any]) -> None:
+    unknown = worker_service.unknown_codes(
+        db.session(), skills=[s["code"] for s in data.get("skills", [])],
+        occupations=data.get("preferred_occupations", []))
+    errors: dict[str, list[str]] = {}
+    if "skills" in unknown:
+        errors["skills"] = [f"未知技能代码 / Unknown skill code: {', '.join(unknown['skills'])}"]
+    if "occupations" in unknown:
+        errors["preferred_occupations"] = [
+            f"未知职业代码 / Unknown occupation code: {', '.join(unknown['occupations'])}"]
+    if errors:
+        abort(422, errors={"json": errors})
+
+
+@blp.route("")
+class Workers(MethodView):
+    @roles("admin", "bureau")
+    @blp.arguments(WorkerQuery, location="query")
+    @blp.response(200, page_schema(WorkerOut, "WorkerPage"))
+    def get(self, args: dict[str, Any]):
+        """List workers of the caller's counties (filters: county, status, poverty_status, occupation)."""
+        principal = auth.current()
+        stmt = select(Worker).order_by(Worker.id)
+        if not principal.is_admin:
+            stmt = stmt.where(Worker.county_code.in_(sorted(principal.counties)))
+        if "county" in args:
+            stmt = stmt.where(Worker.county_code == args["county"])
+        for key in ("status", "poverty_status"):
+            if key in args:
+                stmt = stmt.where(getattr(Worker, key) == args[key])
+        if "occupation" in args:
+            stmt = stmt.where(cast(Worker.preferred_occupations, String).like(f'%"{args["occupation"]}"%'))
+        if "id_number" in args:
+            stmt = stmt.where(Worker.id_number_index == worker_service.id_index(db.vault(), args["id_number"]))
+        if "phone" in args:
+            try:
+                stmt = stmt.where(Worker.phone_index == worker_service.phone_index(db.vault(), args["phone"]))
+            except ValueError:
+                abort(422, errors={"query": {"phone": ["手机号格式错误 / Not a mainland mobile number"]}})
+        page = paginate(stmt, args["page"], args["page_size"])
+        page["items"] = [present(w) for w in page["items"]]
+        return page
+
+    @roles("admin", "bureau")
+    @idempotent
+    @blp.arguments(WorkerCreateSchema)
+    @blp.response(201, WorkerOut)
+    @blp.alt_response(409, description="ID number already registered; `errors.existing_worker_id`")
+    def post(self, data: dict[str, Any]):
+        """Register a worker. Birth date and sex are derived from the ID number."""
+        if not auth.current().covers_county(data["county_code"]):
+            abort(403, message="只能登记本县（旗）劳动力 / You may register workers of your own counties only")
+        check_codes(data)
+        try:
+            worker = worker_service.register_worker(
+                session=db.session(), vault=db.vault(), data=data, today=clock.today(),
+                created_by=auth.current().user_id)
+        except worker_service.DuplicateWorker as dup:
+            abort(409, message="该身份证号已登记 / This ID number is already registered",
+                  errors={"existing_worker_id": dup.existing_id})
+        auth.audit("worker.create", "worker", worker.id)
+        body, status, headers = with_etag(present(worker), worker, 201)
+        return body, status, {**headers, "Location": f"/api/v1/workers/{worker.id}"}
+
+
+@blp.route("/<int:worker_id>")
+class WorkerItem(MethodView):
+    @roles("admin", "bureau")
+    @blp.arguments(RevealQuery, location="query")
+    @blp.response(200, WorkerOut)
+    def get(self, args: dict[str, Any], worker_id: int):
+        """One worker; `?reveal=true` shows the full ID number and phone and is audited."""
+        worker = load_worker(worker_id)
+        if args["reveal"]:
+            auth.audit("worker.reveal", "worker", worker.id, fields=["id_number", "phone"])
+        return with_etag(present(worker, reveal=args["reveal"]), worker)
+
+    @roles("admin", "bureau")
+    @blp.arguments(WorkerPatchSchema)
+    @blp.response(200, WorkerOut)
+    @blp.alt_response(412, description="Stale If-Match")
+    @blp.alt_response(428, description="If-Match missing")
+    def patch(self, data: dict[str, Any], worker_id: int):
+        """Update a worker; send the ETag you read in `If-Match`."""
+        worker = load_worker(worker_id)
+        require_if_match(worker)
+        if worker.erased_at is not None:
+            abort(409, message="该记录已删除个人信息 / This worker's personal data was erased")
+        if "county_code" in data and not auth.current().covers_county(data["county_code"]):
+            abort(403, message="不能转到非本辖区 / You may not move a worker outside your counties")
+        check_codes(data)
+        worker_service.update_worker(worker, db.vault(), data)
+        db.session().flush()
+        auth.audit("worker.update", "worker", worker.id, fields=sorted(data))
+        return with_etag(present(worker), worker)
+
+
+@blp.route("/<int:worker_id>/erase")
+class WorkerErase(MethodView):
+    @roles("admin", "bureau")
+    @blp.response(200, WorkerOut)
+    def post(self, worker_id: int):
+        """Erase a worker's personal data on request (PIPL Art. 47); aggregate counts are kept."""
+        worker = load_worker(worker_id)
+        worker_service.erase_worker(worker)
+        db.session().flush()
+        auth.audit("worker.erase", "worker", worker.id)
+        return with_etag(present(worker), worker)

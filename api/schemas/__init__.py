@@ -1,0 +1,1 @@
+"""marshmallow schemas: requests are strict (unknown fields rejected), responses plain."""

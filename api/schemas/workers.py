@@ -1,0 +1,125 @@
+"""Worker requests and responses."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+
+from api.schemas.common import DERIVED_FROM_ID, StrictSchema, code_list, enum_list, one_of, refused, rule, text
+from models import clock, rules
+from models.worker import DESTINATIONS, EDUCATION_LEVELS, LANGUAGES, POVERTY_STATUSES, WORKER_STATUSES
+
+
+class WorkerSkillSchema(StrictSchema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    level = fields.Integer(load_default=1, validate=validate.Range(min=1, max=5))
+    certified = fields.Boolean(load_default=False)
+
+
+def _check_available_from(value: date) -> None:
+    today = clock.today()
+    if value < date(2000, 1, 1) or value > today + timedelta(days=730):
+        raise ValidationError("日期须在2000年之后、两年之内 / Must be after 2000 and within two years")
+
+
+class WorkerBase(StrictSchema):
+    birth_date = refused(DERIVED_FROM_ID)
+    sex = refused(DERIVED_FROM_ID)
+    gender = refused(DERIVED_FROM_ID)
+    age = refused(DERIVED_FROM_ID)
+    name = text(64)
+    phone = fields.String(required=True, validate=rule(rules.check_phone))
+    county_code = fields.String(required=True, validate=rule(rules.check_county))
+    township = text(64, required=False, allow_none=True)
+    village = text(64, required=False, allow_none=True)
+    poverty_status = fields.String(required=True, validate=one_of(POVERTY_STATUSES))
+    ethnicity = text(16, required=False, allow_none=True)
+    languages = enum_list(LANGUAGES, min_items=1, load_default=lambda: ["zh"])
+    education = fields.String(required=True, validate=one_of(EDUCATION_LEVELS))
+    skills = fields.List(fields.Nested(WorkerSkillSchema), load_default=list,
+                         validate=validate.Length(max=30))
+    preferred_occupations = code_list(load_default=list)
+    destinations = enum_list(DESTINATIONS, min_items=1, required=True)
+    expected_monthly_wage = fields.Integer(required=True, validate=validate.Range(
+        min=1, max=100_000, error="期望月薪须为1至100000元 / Must be between 1 and 100000 yuan"))
+    needs_dormitory = fields.Boolean(load_default=False)
+    available_from = fields.Date(load_default=clock.today, validate=_check_available_from)
+    status = fields.String(load_default="seeking", validate=one_of(WORKER_STATUSES))
+
+    @validates("skills")
+    def _unique_skills(self, value: list[dict[str, Any]], **_: Any) -> None:
+        codes = [s["code"] for s in value]
+        if len(codes) != len(set(codes)):
+            raise ValidationError("技能重复 / A skill is listed twice")
+
+
+class WorkerCreateSchema(WorkerBase):
+    id_number = fields.String(required=True)
+
+    @validates_schema
+    def _check_id(self, data: dict[str, Any], **_: Any) -> None:
+        if "id_number" not in data:
+            return
+        today = clock.today()
+        try:
+            _number, birth, _sex = rules.check_id_number(data["id_number"], today=today)
+            rules.check_working_age(birth, today=today)
+        except rules.RuleError as exc:
+            raise ValidationError(str(exc), field_name="id_number") from None
+
+
+class WorkerPatchSchema(WorkerBase):
+    """Every field optional; the ID number is fixed once registered."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, partial=True, **kwargs)
+
+
+class SkillOut(Schema):
+    code = fields.String()
+    level = fields.Integer()
+    certified = fields.Boolean()
+
+
+class WorkerOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    id_number = fields.String(metadata={"description": "Masked unless revealed (?reveal=true)"})
+    phone = fields.String(metadata={"description": "Masked unless revealed (?reveal=true)"})
+    revealed = fields.Boolean()
+    age = fields.Integer(allow_none=True)
+    sex = fields.String(allow_none=True)
+    county_code = fields.String()
+    county_name = fields.String()
+    township = fields.String(allow_none=True)
+    village = fields.String(allow_none=True)
+    poverty_status = fields.String()
+    ethnicity = fields.String(allow_none=True)
+    languages = fields.List(fields.String())
+    education = fields.String()
+    skills = fields.List(fields.Nested(SkillOut))
+    preferred_occupations = fields.List(fields.String())
+    destinations = fields.List(fields.String())
+    expected_monthly_wage = fields.Integer()
+    needs_dormitory = fields.Boolean()
+    available_from = fields.Date()
+    status = fields.String()
+    erased = fields.Boolean()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class WorkerQuery(StrictSchema):
+    county = fields.String()
+    status = fields.String(validate=one_of(WORKER_STATUSES))
+    poverty_status = fields.String(validate=one_of(POVERTY_STATUSES))
+    occupation = fields.String()
+    id_number = fields.String(metadata={"description": "Exact lookup through the keyed index"})
+    phone = fields.String(metadata={"description": "Exact lookup through the keyed index"})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class RevealQuery(StrictSchema):
+    reveal = fields.Boolean(load_default=False)

@@ -1,0 +1,73 @@
+"""GB/T 2260 administrative divisions, read from the table python-stdnum ships.
+
+Names carry validity ranges such as ``[2003-]卓资县`` or ``[-2010]崇文区``; a division whose
+range has ended is historical: still valid inside old ID numbers, never a place to register.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from stdnum import numdb
+
+_RANGE = re.compile(r"^\[(\d{4})?-(\d{4})?\]")
+# County-level codes 01..20 in a prefecture are 市辖区 placeholders or real districts; the
+# placeholders 00 and 'xx00' are prefectures, 'xx0000' provinces.
+
+
+@dataclass(frozen=True, slots=True)
+class Division:
+    code: str
+    name: str
+    level: str  # province / prefecture / county
+    parent_code: str | None
+    current: bool
+
+
+def _parse(raw: str) -> tuple[str, bool]:
+    m = _RANGE.match(raw)
+    if not m:
+        return raw, True
+    return raw[m.end():], m.group(2) is None
+
+
+@lru_cache(maxsize=1)
+def divisions() -> dict[str, Division]:
+    """All divisions by code (current and historical)."""
+    out: dict[str, Division] = {}
+    for _len, low, high, props, children in numdb.get("cn/loc").prefixes:
+        if low != high:
+            continue
+        province = low + "0000"
+        out[province] = Division(province, props["province"], "province", None, True)
+        for _l, lo, hi, cprops, _c in children:
+            if lo != hi or lo == "0000":
+                continue
+            code = low + lo
+            name, current = _parse(cprops.get("county", ""))
+            if lo.endswith("00"):
+                out[code] = Division(code, name, "prefecture", province, current)
+            else:
+                parent = code[:4] + "00"
+                out[code] = Division(code, name, "county", parent, current and name != "市辖区")
+    # A county whose prefecture placeholder is missing hangs under the province.
+    for code, div in list(out.items()):
+        if div.parent_code and div.parent_code not in out:
+            out[code] = Division(code, div.name, div.level, code[:2] + "0000", div.current)
+    return out
+
+
+def get(code: str) -> Division | None:
+    return divisions().get(code)
+
+
+def is_current_county(code: str, province: str | None = None) -> bool:
+    div = get(code)
+    return bool(div and div.level == "county" and div.current
+                and (province is None or code.startswith(province)))
+
+
+def region_name(code: str) -> str:
+    div = get(code)
+    return div.name if div else code

@@ -1,0 +1,1 @@
+"""Reference data loaders and the deterministic synthetic labour-cooperation world."""

@@ -1,0 +1,1 @@
+"""Shipped reference data (YAML) for occupations, skills and labour brands."""

@@ -1,0 +1,190 @@
+"""Occupations (国家职业分类大典 2022), the skill vocabulary (技能词表) and labour brands.
+
+The data ships as YAML in ``seed/data``. The ``resolve_*`` functions are pure look-ups over
+that data, usable without a database (roster import, the synthetic world); ``load`` writes
+it into the ``occupations``, ``skills`` and ``labor_brands`` tables, idempotently.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.region import Region
+from models.taxonomy import LaborBrand, Occupation, Skill
+
+OCCUPATION_CODE = re.compile(r"^\d-\d{2}-\d{2}-\d{2}$")
+_SEPARATORS = re.compile(r"[、,，;；/|\n]+")
+
+
+@dataclass(frozen=True, slots=True)
+class SkillDef:
+    code: str
+    name_zh: str
+    name_en: str
+    synonyms: tuple[str, ...]
+    certifiable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OccupationDef:
+    code: str
+    name_zh: str
+    name_en: str
+    category: str
+    skills: tuple[str, ...]
+    wage_min: int
+    wage_max: int
+    """Typical Beijing monthly wage band, yuan."""
+    synonyms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BrandDef:
+    name: str
+    county_code: str | None
+    occupation_code: str
+    skills: tuple[str, ...]
+    description: str
+    illustrative: bool
+
+
+def normalize(text: str) -> str:
+    """Fold width, case and whitespace so '  Security　Guard ' equals 'security guard'."""
+    folded = unicodedata.normalize("NFKC", text).casefold().replace("_", " ").replace("-", " ")
+    return " ".join(folded.split())
+
+
+def _read(name: str) -> list[dict[str, Any]]:
+    return yaml.safe_load(resources.files("seed.data").joinpath(name).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def skills() -> dict[str, SkillDef]:
+    """The skill vocabulary by code."""
+    return {
+        row["code"]: SkillDef(row["code"], row["name_zh"], row["name_en"],
+                              tuple(str(s) for s in row.get("synonyms", ())), bool(row["certifiable"]))
+        for row in _read("skills.yaml")
+    }
+
+
+@lru_cache(maxsize=1)
+def occupations() -> dict[str, OccupationDef]:
+    """Occupations by 大典 code."""
+    return {
+        row["code"]: OccupationDef(row["code"], row["name_zh"], row["name_en"], row["category"],
+                                   tuple(row["skills"]), int(row["wage"][0]), int(row["wage"][1]),
+                                   tuple(str(s) for s in row.get("synonyms", ())))
+        for row in _read("occupations.yaml")
+    }
+
+
+@lru_cache(maxsize=1)
+def brands() -> tuple[BrandDef, ...]:
+    """Labour brands with their county and occupation (``illustrative`` marks made-up ones)."""
+    return tuple(
+        BrandDef(row["name"], row.get("county"), row["occupation"], tuple(row.get("skills", ())),
+                 row.get("description", ""), bool(row.get("illustrative", True)))
+        for row in _read("brands.yaml")
+    )
+
+
+def _index(entries: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for code, spellings in entries:
+        for spelling in spellings:
+            key = normalize(spelling)
+            if index.setdefault(key, code) != code:
+                raise ValueError(f"{spelling!r} names both {index[key]} and {code}")
+    return index
+
+
+@lru_cache(maxsize=1)
+def _skill_index() -> dict[str, str]:
+    return _index((s.code, (s.code, s.name_zh, s.name_en, *s.synonyms)) for s in skills().values())
+
+
+@lru_cache(maxsize=1)
+def _occupation_index() -> dict[str, str]:
+    return _index((o.code, (o.code, o.name_zh, o.name_en, *o.synonyms)) for o in occupations().values())
+
+
+def resolve_skill(text: str | None) -> str | None:
+    """The skill code a free-text skill names (code, Chinese/English name or synonym), or None."""
+    if not text:
+        return None
+    return _skill_index().get(normalize(text))
+
+
+def resolve_skills(texts: str | Iterable[str]) -> tuple[list[str], list[str]]:
+    """Resolve many skills: (codes in first-seen order without repeats, unmatched texts).
+
+    A single string is split on list separators (、，,；;/). Text that names no skill is
+    returned stripped in ``unmatched``, never dropped, so an import can show it for review.
+    """
+    items = _SEPARATORS.split(texts) if isinstance(texts, str) else list(texts)
+    codes: list[str] = []
+    unmatched: list[str] = []
+    for item in items:
+        item = (item or "").strip()
+        if not item:
+            continue
+        code = resolve_skill(item)
+        if code is None:
+            unmatched.append(item)
+        elif code not in codes:
+            codes.append(code)
+    return codes, unmatched
+
+
+def resolve_occupation(text: str | None) -> str | None:
+    """The 大典 code a free-text job title or code names, or None."""
+    if not text:
+        return None
+    return _occupation_index().get(normalize(text))
+
+
+def load(session: Session) -> str:
+    """Insert or refresh skills, occupations and labour brands; returns a one-line summary."""
+    added = {"skills": 0, "occupations": 0, "brands": 0}
+    for s in skills().values():
+        row = session.get(Skill, s.code)
+        if row is None:
+            row = Skill(code=s.code)
+            session.add(row)
+            added["skills"] += 1
+        row.name_zh, row.name_en = s.name_zh, s.name_en
+        row.synonyms, row.certifiable = list(s.synonyms), s.certifiable
+    for o in occupations().values():
+        orow = session.get(Occupation, o.code)
+        if orow is None:
+            orow = Occupation(code=o.code)
+            session.add(orow)
+            added["occupations"] += 1
+        orow.name_zh, orow.name_en, orow.category = o.name_zh, o.name_en, o.category
+        orow.skills, orow.wage_min, orow.wage_max = list(o.skills), o.wage_min, o.wage_max
+    session.flush()
+    known_regions = set(session.scalars(select(Region.code).where(
+        Region.code.in_([b.county_code for b in brands() if b.county_code]))))
+    existing = {b.name: b for b in session.scalars(select(LaborBrand))}
+    for b in brands():
+        brow = existing.get(b.name)
+        if brow is None:
+            brow = LaborBrand(name=b.name)
+            session.add(brow)
+            added["brands"] += 1
+        brow.county_code = b.county_code if b.county_code in known_regions else None
+        brow.occupation_code = b.occupation_code
+        brow.description = b.description
+        brow.extra = {"skills": list(b.skills), "illustrative": b.illustrative}
+    session.flush()
+    return ", ".join(f"{name} +{n}" for name, n in added.items())

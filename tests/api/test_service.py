@@ -1,0 +1,70 @@
+"""Service-wide behaviour: probes, OpenAPI, Swagger UI, error shape, request ids, CLI tokens."""
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from models.migrate import head_revision
+
+
+def test_readyz_reports_the_migration(api):
+    body = api.get(None, "/readyz").get_json()
+    assert body == {"status": "ok", "database": "ok", "migration": head_revision()}
+
+
+def test_readyz_is_503_when_the_schema_is_not_current(app, client):
+    engine = app.extensions["jm.engine"]
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'older'"))
+    try:
+        r = client.get("/readyz")
+        assert r.status_code == 503 and r.get_json()["migration"] == "older"
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": head_revision()})
+
+
+def test_openapi_and_swagger_ui_are_served(api):
+    spec = api.get(None, "/api/openapi.json").get_json()
+    assert spec["info"]["title"] == "Jingmeng Match API"
+    assert "/api/v1/workers" in spec["paths"] and "bearer" in spec["components"]["securitySchemes"]
+    page = api.get(None, "/api/docs")
+    assert page.status_code == 200 and b"swagger" in page.data.lower()
+    asset = api.get(None, "/api/swagger-ui/swagger-ui-bundle.js")
+    assert asset.status_code == 200 and len(asset.data) > 100_000
+
+
+def test_errors_share_one_shape_and_echo_the_request_id(api):
+    r = api.get("bureau", "/api/v1/nothing-here", headers={"X-Request-ID": "abc123"})
+    assert r.status_code == 404 and r.headers["X-Request-ID"] == "abc123"
+    assert set(r.get_json()) == {"code", "status", "message"}
+    bad_json = api.post("bureau", "/api/v1/workers", data="{not json", content_type="application/json")
+    assert bad_json.status_code in (400, 422) and set(bad_json.get_json()) >= {"code", "status", "message"}
+
+
+def test_token_create_prints_a_working_token_once(app, runner, api):
+    result = runner.invoke(args=["token", "create", "--role", "bureau", "--county", "150921"])
+    token = result.output.strip()
+    assert result.exit_code == 0 and token.startswith("jm_bureau_")
+    r = app.test_client().get("/api/v1/workers", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 200
+    with app.extensions["jm.engine"].connect() as conn:
+        stored = conn.execute(text("SELECT token_hash FROM api_tokens")).scalars().all()
+    assert token not in stored and all(len(h) == 64 for h in stored)
+
+
+def test_token_create_rejects_unknown_county(runner):
+    result = runner.invoke(args=["token", "create", "--role", "bureau", "--county", "999999"])
+    assert result.exit_code != 0 and "unknown county" in result.output
+
+
+def test_audit_log_is_append_only(app, api):
+    api.post("bureau", "/api/v1/workers", json=__import__("tests.factories", fromlist=["x"]).worker_payload())
+    import pytest
+    from sqlalchemy.exc import DBAPIError
+
+    with pytest.raises(DBAPIError):
+        with app.extensions["jm.engine"].begin() as conn:
+            conn.execute(text("UPDATE audit_log SET action = 'tampered'"))
+    with pytest.raises(DBAPIError):
+        with app.extensions["jm.engine"].begin() as conn:
+            conn.execute(text("DELETE FROM audit_log"))

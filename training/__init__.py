@@ -1,0 +1,1 @@
+"""Training sets from placement history, the scikit-learn ranker, evaluation, the registry."""
