@@ -35,7 +35,7 @@ def register(app: Flask) -> None:
     db_group = AppGroup("db", help="Database schema (Alembic migrations).")
 
     @db_group.command("upgrade")
-    @click.option("--revision", default="head")
+    @click.option("--revision", default="heads")
     def db_upgrade(revision: str) -> None:
         """Migrate the database to the latest schema."""
         migrate.upgrade(current_app.extensions["jm.engine"], revision)
