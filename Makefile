@@ -27,6 +27,7 @@ run: install
 	@mkdir -p var
 	$(BIN)/jingmeng db upgrade
 	$(BIN)/jingmeng seed reference
+	$(BIN)/jingmeng seed demo --if-empty
 	@$(BIN)/jingmeng token demo --port $(PORT)
 	$(BIN)/gunicorn -c api/gunicorn_conf.py 'api:create_app()'
 

@@ -26,10 +26,13 @@ class Division:
 
 
 def _parse(raw: str) -> tuple[str, bool]:
-    m = _RANGE.match(raw)
+    """Latest name and whether it is current; renamed codes list names comma-separated,
+    e.g. ``[-1991]东郊区,[1992-]东丽区``."""
+    latest = raw.split(",")[-1]
+    m = _RANGE.match(latest)
     if not m:
-        return raw, True
-    return raw[m.end():], m.group(2) is None
+        return latest, True
+    return latest[m.end():], m.group(2) is None
 
 
 @lru_cache(maxsize=1)

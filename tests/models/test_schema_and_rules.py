@@ -104,3 +104,8 @@ def test_wage_range_rule(lo, hi):
     else:
         with pytest.raises(rules.RuleError):
             rules.check_wage_range(lo, hi)
+
+
+def test_renamed_divisions_take_their_latest_name():
+    assert gbt2260.get("120110").name == "东丽区" and gbt2260.is_current_county("120110")
+    assert gbt2260.get("150404").name == "松山区"

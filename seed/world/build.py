@@ -1,0 +1,106 @@
+"""Build the synthetic world into a database: workers, employers, postings, history.
+
+Everything is streamed in chunks with bulk inserts; memory stays bounded by the compact
+numpy tables (≈40 bytes a worker, ≈60 bytes a posting) plus one chunk of rows.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from models.employer import Employer
+from models.pii import PiiVault
+from models.placement import Application, ApplicationEvent, FollowUp, Placement, Recommendation
+from models.posting import Posting
+from models.worker import Worker
+from seed.world import employers, history, people
+
+WORKER_CHUNK = 5_000
+POSTING_CHUNK = 1_000
+MODELS: dict[str, type] = {
+    "postings": Posting, "recommendations": Recommendation, "applications": Application,
+    "application_events": ApplicationEvent, "placements": Placement, "follow_ups": FollowUp,
+}
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class WorldSummary:
+    workers: int
+    employers: int
+    postings: int
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def __str__(self) -> str:
+        extra = ", ".join(f"{k} {v}" for k, v in self.counts.items())
+        return (f"workers {self.workers}, employers {self.employers}, postings {self.postings}, "
+                f"{extra} in {self.seconds:.1f}s")
+
+
+def _insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """Core executemany on the table: the ORM bulk path runs row by row with version columns."""
+    for k in range(0, len(rows), 5_000):
+        session.execute(insert(model.__table__), rows[k:k + 5_000])
+
+
+def _max_id(session: Session, model: Any) -> int:
+    return int(session.scalar(select(func.coalesce(func.max(model.id), 0))))
+
+
+def generate_world(session: Session, vault: PiiVault, *, workers: int = 5_000, postings: int = 800,
+                   seed: int = 0, as_of: date, min_wage: int = 2540, progress: Progress | None = None,
+                   checkpoint: Callable[[], None] | None = None) -> WorldSummary:
+    """Generate and insert a deterministic world; ids continue after existing rows.
+
+    Reference data (regions, pairings, taxonomy) must be loaded. ``checkpoint`` (e.g.
+    ``session.commit``) is called after each chunk to keep transactions small.
+    """
+    started = time.perf_counter()
+    report = progress or (lambda stage, done, total: None)
+    save = checkpoint or session.flush
+    offsets = {name: _max_id(session, model) for name, model in MODELS.items()}
+    w_off, e_off = _max_id(session, Worker), _max_id(session, Employer)
+    table = people.WorkerTable(workers, w_off)
+    used = people.np.zeros(0, people.np.int64)
+    for start in range(0, workers, WORKER_CHUNK):
+        stop = min(workers, start + WORKER_CHUNK)
+        rows, used = people.generate_chunk(table, start, stop, seed=seed, as_of=as_of, vault=vault, used_ids=used)
+        _insert(session, Worker, rows)
+        save()
+        report("workers", stop, workers)
+    del used
+    n_employers = max(10, postings // 4)
+    e_rows, e_place, e_cat = employers.generate_employers(n_employers, seed=seed, as_of=as_of, vault=vault,
+                                                          offset=e_off)
+    _insert(session, Employer, e_rows)
+    save()
+    posting_table = employers.generate_postings(postings, e_place, e_cat, seed=seed, as_of=as_of,
+                                                min_wage=min_wage, offset=offsets["postings"],
+                                                employer_offset=e_off)
+    hist = history.History(table, posting_table, seed, as_of, {k: v + 1 for k, v in offsets.items()})
+    counts = dict.fromkeys(MODELS, 0)
+    for start in range(0, postings, POSTING_CHUNK):
+        stop = min(postings, start + POSTING_CHUNK)
+        for j in range(start, stop):
+            hist.simulate(j)
+        for name, model in MODELS.items():
+            _insert(session, model, hist.rows[name])
+            counts[name] += len(hist.rows[name])
+            hist.rows[name].clear()
+        save()
+        report("postings", stop, postings)
+    employed = [{"wid": w_off + int(i) + 1} for i in people.np.flatnonzero(hist.busy_until == history.NEVER)]
+    if employed:
+        stmt = update(Worker.__table__).where(Worker.__table__.c.id == bindparam("wid")).values(status="employed")
+        session.execute(stmt, employed)
+    save()
+    counts["employed_workers"] = len(employed)
+    counts.pop("postings")
+    return WorldSummary(workers, n_employers, postings, counts, time.perf_counter() - started)

@@ -1,0 +1,227 @@
+"""Two to three years of history drawn from the hidden ground truth (seed.world.truth).
+
+Postings are walked in creation order. Each is shown to a few plausible workers
+(Recommendation, ranker='history'); some apply (Application + ApplicationEvent); hires never
+exceed openings and never overlap a worker's other job; each placement lasts ≥90 days with
+the probability ``true_stability`` gives, ends for the reason its worst factor suggests, and
+gets follow-up visits (跟踪回访) at 30, 90 and 180 days.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
+from typing import Any
+
+import numpy as np
+
+from matching.profiles import PostingProfile, WorkerProfile
+from seed.world import geo
+from seed.world.employers import PostingTable, posting_row, workplaces
+from seed.world.people import DEST_BITS, WorkerTable
+from seed.world.truth import INTERCEPT, place_of, stability_factors
+
+NEVER = date.max.toordinal()
+END_BY_FACTOR = {"wage": "quit_wage", "place": "quit_homesick", "dormitory": "quit_conditions",
+                 "employer": "quit_conditions", "conditions": "quit_conditions", "skills": "dismissed",
+                 "language": "quit_other", "occupation": "quit_other", "age": "quit_other", "noise": "quit_family"}
+TABLES = ("postings", "recommendations", "applications", "application_events", "placements", "follow_ups")
+
+
+def at(day: int, minute: int = 0) -> datetime:
+    """A UTC timestamp on a date ordinal (office hours in Beijing time)."""
+    return datetime.combine(date.fromordinal(day), time(1 + minute // 60 % 8, minute % 60), tzinfo=timezone.utc)
+
+
+@dataclass
+class History:
+    """Id counters, per-worker job calendar and row buffers for one world."""
+
+    workers: WorkerTable
+    postings: PostingTable
+    seed: int
+    as_of: date
+    next_id: dict[str, int]
+    busy_until: np.ndarray = field(init=False)
+    rows: dict[str, list[dict[str, Any]]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.busy_until = np.zeros(self.workers.n, np.int32)
+        self.rows = {t: [] for t in TABLES}
+        occ = np.concatenate([self.workers.pref[:, 0], self.workers.pref[:, 1]]).astype(np.int32)
+        who = np.concatenate([np.arange(self.workers.n)] * 2).astype(np.int32)
+        keep = occ >= 0
+        order = np.argsort(occ[keep], kind="stable")
+        self._pool, occ_sorted = who[keep][order], occ[keep][order]
+        self._starts = np.searchsorted(occ_sorted, np.arange(int(occ.max(initial=0)) + 2))
+
+    def _new(self, table: str, row: dict[str, Any]) -> int:
+        row["id"] = self.next_id[table]
+        self.next_id[table] += 1
+        self.rows[table].append(row)
+        return row["id"]
+
+    def _candidates(self, j: int, rng: np.random.Generator) -> np.ndarray:
+        o = int(self.postings.occupation[j])
+        pool = self._pool[self._starts[o]:self._starts[o + 1]] if o + 1 < len(self._starts) else self._pool[:0]
+        k = int(min(25, 5 + 2 * self.postings.openings[j]))
+        extra = rng.integers(0, self.workers.n, k)
+        draw = np.concatenate([pool[rng.integers(0, len(pool), 4 * k)] if len(pool) else pool, extra])
+        draw = np.unique(draw[self.workers.registered[draw] <= self.postings.created[j]])
+        if not len(draw):
+            return draw
+        place = workplaces()[0][self.postings.place[j]]
+        bits = np.array([DEST_BITS[geo.destination_key(geo.COUNTIES[c].code, place)]
+                         for c in self.workers.county[draw]], np.uint8)
+        accepts = (self.workers.dest[draw] & bits) > 0
+        key = accepts * 2.0 + rng.random(len(draw))
+        return draw[np.argsort(-key, kind="stable")[:k]]
+
+    def simulate(self, j: int) -> None:
+        """Recommendations, applications, hires and follow-ups of posting ``j``; then its row."""
+        pt, wt, as_of = self.postings, self.workers, self.as_of.toordinal()
+        rng = np.random.default_rng([self.seed, 5, j])
+        posting = pt.profile(j)
+        pid = posting.posting_id
+        end_of_hiring = min(int(pt.closed[j]) or NEVER, int(pt.expires[j]), as_of)
+        created = int(pt.created[j])
+        batch = f"history-{date.fromordinal(created).isoformat()}"
+        placements: list[tuple[int, int]] = []  # (start, end or NEVER)
+        for rank, w in enumerate(self._candidates(j, rng), start=1):
+            worker = wt.profile(int(w))
+            factors = stability_factors(worker, posting, world_seed=self.seed)
+            logit = INTERCEPT + sum(factors.values())
+            p = 1.0 / (1.0 + np.exp(-logit))
+            self._new("recommendations", {
+                "worker_id": worker.worker_id, "posting_id": pid, "rank": rank,
+                "score": round(float(p + rng.normal(0, 0.15)), 4), "ranker": "history", "batch": batch,
+                "created_at": at(created, 30)})
+            dest = "beijing" if place_of(worker, posting.district_code).endswith("beijing") else \
+                place_of(worker, posting.district_code)
+            accepts = dest in worker.destinations
+            if rng.random() > (0.55 if accepts else 0.08) * (0.5 + p):
+                continue
+            t0 = created + int(rng.integers(1, 21))
+            if t0 > as_of:
+                continue
+            hire = self._apply(j, worker.worker_id, t0, factors, p, len(placements), end_of_hiring, rng)
+            if hire is None:
+                continue
+            start = min(hire[0] + int(rng.integers(3, 15)), as_of)
+            end = self._place(int(w), worker, posting, hire, start, factors, p, rng)
+            placements.append((start, end))
+        self._finish_posting(j, placements, end_of_hiring)
+
+    def _event(self, app: dict[str, Any], to: str, day: int, reason: str | None) -> None:
+        self._new("application_events", {
+            "application_id": app["id"], "from_state": app["state"] if to != "referred" else None,
+            "to_state": to, "reason_code": reason, "reason_text": None, "actor_user_id": None,
+            "at": at(day, 90 + len(self.rows["application_events"]) % 300)})
+        app.update(state=to, reason_code=reason if to in ("rejected", "withdrawn") else app["reason_code"],
+                   updated_at=at(day, 400))
+
+    def _apply(self, j: int, worker_id: int, t0: int, factors: dict[str, float], p: float, hired: int,
+               end_of_hiring: int, rng: np.random.Generator) -> tuple[int, int] | None:
+        """Walk one application through its states; returns (hire date, application id) or None."""
+        as_of, w = self.as_of.toordinal(), worker_id - self.workers.offset - 1
+        app = {"worker_id": worker_id, "posting_id": self.postings.offset + j + 1, "state": "referred",
+               "source": "bureau" if rng.random() < 0.8 else "fair", "reason_code": None,
+               "reason_text": None, "created_by": None, "created_at": at(t0, 60), "updated_at": at(t0, 60),
+               "version": 1}
+        self._new("applications", app)
+        self._event(app, "referred", t0, None)
+        t1 = t0 + int(rng.integers(2, 8))
+        if t1 > as_of:
+            return None
+        quit_reason = None
+        if self.busy_until[w] > t0:
+            quit_reason = "hired_elsewhere"
+        elif factors["place"] < -0.8 and rng.random() < 0.7:
+            quit_reason = "too_far"
+        elif factors["wage"] < -0.3 and rng.random() < 0.6:
+            quit_reason = "wage_too_low"
+        elif factors["dormitory"] < 0 and rng.random() < 0.6:
+            quit_reason = "dormitory_unavailable"
+        elif rng.random() < 0.08:
+            quit_reason = "did_not_attend"
+        if quit_reason or t1 > end_of_hiring:
+            self._event(app, "withdrawn", t1, quit_reason or "other")
+            return None
+        if factors["skills"] < -0.6 and rng.random() < 0.6:
+            self._event(app, "rejected", t1, "lacking_skills")
+            return None
+        self._event(app, "interviewing", t1, None)
+        t2 = t1 + int(rng.integers(1, 10))
+        if t2 > as_of:
+            return None
+        if hired >= self.postings.openings[j] or t2 > end_of_hiring:
+            self._event(app, "rejected", t2, "other")
+            return None
+        if rng.random() > 0.45 + 0.5 * p:
+            reason = ("family", "health", "other")[int(rng.integers(3))]
+            self._event(app, "withdrawn" if rng.random() < 0.5 else "rejected", t2, reason)
+            return None
+        self._event(app, "hired", t2, None)
+        return t2, app["id"]
+
+    def _place(self, w: int, worker: WorkerProfile, posting: PostingProfile, hire: tuple[int, int],
+               start: int, factors: dict[str, float], p: float, rng: np.random.Generator) -> int:
+        """Insert a placement and its follow-ups; returns the end ordinal (NEVER if active)."""
+        as_of = self.as_of.toordinal()
+        if rng.random() < p:
+            length = 90 + int(rng.exponential(posting.contract_months * 30 * 0.8))
+            reason = "contract_ended" if length >= posting.contract_months * 30 else \
+                ("quit_family", "quit_other", "quit_wage")[int(rng.integers(3))]
+        else:
+            length = int(rng.integers(5, 90))
+            worst = min((k for k in factors if k != "noise"), key=factors.__getitem__)
+            reason = END_BY_FACTOR[worst] if factors[worst] < -0.2 and rng.random() < 0.75 else \
+                ("quit_family", "quit_other", "other")[int(rng.integers(3))]
+        end = start + length
+        active = end > as_of
+        self.busy_until[w] = NEVER if active else end
+        place = place_of(worker, posting.district_code)
+        pid = self._new("placements", {
+            "application_id": hire[1], "worker_id": worker.worker_id, "posting_id": posting.posting_id,
+            "employer_id": posting.employer_id, "county_code": worker.county_code,
+            "poverty_status": worker.poverty_status, "destination": geo.destination_group(place),
+            "workplace_code": posting.district_code, "start_date": date.fromordinal(start),
+            "monthly_wage": int(round(rng.uniform(posting.wage_min, posting.wage_max), -2)),
+            "contract_type": "fixed_term", "contract_months": posting.contract_months,
+            "social_insurance": posting.social_insurance,
+            "dormitory": posting.provides_dormitory and worker.needs_dormitory,
+            "end_date": None if active else date.fromordinal(end), "end_reason": None if active else reason,
+            "end_note": None, "created_at": at(hire[0], 200), "version": 1})
+        visits = [start + d for d in (30, 90, 180) if start + d <= as_of]
+        for k, day in enumerate(visits):
+            employed = day < end
+            self._new("follow_ups", {
+                "placement_id": pid, "contact_date": date.fromordinal(day), "still_employed": employed,
+                "wage_received": bool(rng.random() < 0.95) if employed else None,
+                "issues": None if employed else f"已离职：{reason}",
+                "next_contact": date.fromordinal(visits[k + 1]) if employed and k + 1 < len(visits) else None,
+                "recorded_by": None, "created_at": at(day, 240)})
+            if not employed:
+                break
+        return NEVER if active else end
+
+    def _finish_posting(self, j: int, placements: list[tuple[int, int]], end_of_hiring: int) -> None:
+        """Final headcount and status, as the posting service would have left them."""
+        pt, as_of = self.postings, self.as_of.toordinal()
+        openings = int(pt.openings[j])
+
+        def active(day: int) -> int:
+            return sum(1 for s, e in placements if s <= day < e)
+
+        if pt.closed[j]:
+            status, left = "closed", openings - active(int(pt.closed[j]))
+        elif pt.expires[j] > as_of:
+            left = openings - active(as_of)
+            status = "open" if left else "filled"
+        elif active(as_of) == openings:
+            status, left = "filled", 0
+        else:
+            # Expired while open, or filled until a worker left (release → open → expire job).
+            released = [e for _s, e in placements if pt.expires[j] <= e <= as_of]
+            day = min(released) if active(int(pt.expires[j])) == openings and released else int(pt.expires[j])
+            status, left = "expired", openings - active(day)
+        self.rows["postings"].append(posting_row(pt, j, openings_left=left, status=status))
