@@ -29,10 +29,11 @@ def register_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from api import db, docs
+    from api import db, docs, ranking
 
     db.init_app(app)
     docs.init_app(app)
+    ranking.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

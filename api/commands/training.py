@@ -1,0 +1,148 @@
+"""``jingmeng train``, ``jingmeng evaluate`` and ``jingmeng models``: the ranker's life cycle."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from models import clock, session_scope
+from models.posting import Posting
+from models.registry import ModelVersion
+from models.worker import Worker
+from training import registry
+from training.evaluate import Truth, evaluate, plot
+from training.pipeline import NotEnoughHistory, build_sets, train
+from training.profiles import posting_profile, worker_profiles
+
+REPORT_DIR = Path("var/reports")
+
+
+def world_truth(session, world_seed: int) -> Truth:
+    """Ground truth of the synthetic world (evaluation only — never used by a ranker)."""
+    from seed.world import true_stability
+
+    workers: dict[int, object] = {}
+    postings: dict[int, object] = {}
+
+    def truth(worker_id: int, posting_id: int) -> float:
+        if worker_id not in workers:
+            w = session.get(Worker, worker_id)
+            workers[worker_id] = worker_profiles(session, [w], as_of=clock.today())[0]
+        if posting_id not in postings:
+            postings[posting_id] = posting_profile(session.get(Posting, posting_id))
+        return true_stability(workers[worker_id], postings[posting_id], world_seed=world_seed)
+
+    return truth
+
+
+def _print_report(report: dict, png: Path | None) -> None:
+    for name, entry in report["scorers"].items():
+        click.echo(f"{name}:")
+        for direction in ("jobs_for_worker", "workers_for_job"):
+            m = entry[direction]
+            click.echo(f"  {direction:<16} NDCG@5 {m['ndcg@5']:.3f}  NDCG@10 {m['ndcg@10']:.3f}  "
+                       f"Recall@10 {m['recall@10']:.3f}  MRR {m['mrr']:.3f}")
+        if "stable_rate" in entry:
+            s = entry["stable_rate"]
+            click.echo(f"  ground-truth stable rate  top-1 {s['top1']:.3f}  top-5 {s['top5']:.3f}")
+    for direction, ratio in report.get("ndcg@10_ratio_vs_heuristic", {}).items():
+        click.echo(f"NDCG@10 ranker / heuristic ({direction}): {ratio:.3f}")
+    if png:
+        click.echo(f"chart: {png}")
+
+
+def _progress(done: int, total: int) -> None:
+    click.echo(f"\rfeatures: month {done}/{total}", err=True, nl=done == total)
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("train")
+    @click.option("--eval-days", default=180, show_default=True, help="Most recent days held out for evaluation")
+    @click.option("--export-dataset", "export_dir", type=click.Path(path_type=Path), default=None,
+                  help="Also write train.npz, eval.npz and feature_names.json here")
+    @click.option("--activate/--no-activate", default=None,
+                  help="Activate the new version (default: only if none is active)")
+    @click.option("--if-no-active", is_flag=True, help="Do nothing when a model is already active")
+    @click.option("--world-seed", type=int, default=0, show_default=True,
+                  help="Seed of the synthetic world, for the ground-truth stable rate")
+    def train_command(eval_days: int, export_dir: Path | None, activate: bool | None, if_no_active: bool,
+                      world_seed: int) -> None:
+        """Train a ranker on the history (time split), evaluate it and store a new version."""
+        key = current_app.config["MODEL_SIGNING_KEY"]
+        with session_scope(current_app.extensions["jm.sessions"]) as session:
+            if if_no_active and registry.active(session) is not None:
+                click.echo(f"model {registry.active(session).version} is active; nothing to do")
+                return
+            try:
+                run = train(session, as_of=clock.today(), key=key, eval_days=eval_days,
+                            truth=world_truth(session, world_seed), export_dir=export_dir, progress=_progress)
+            except NotEnoughHistory as exc:
+                click.echo(f"not enough history to train ({exc}); the heuristic keeps answering")
+                return
+            if activate or (activate is None and registry.active(session) is None):
+                registry.activate(session, run.model.version)
+            png = plot(run.report, REPORT_DIR / f"{run.model.version}.png")
+            (REPORT_DIR / f"{run.model.version}.json").write_text(json.dumps(run.report, indent=2))
+            click.echo(f"trained {run.model.version} on {run.report['train_pairs']} pairs "
+                       f"(status {run.model.status})")
+            _print_report(run.report, png)
+            if export_dir:
+                click.echo(f"dataset written to {export_dir}")
+
+    @app.cli.command("evaluate")
+    @click.option("--version", default=None, help="Model version (default: the active one)")
+    @click.option("--eval-days", default=180, show_default=True)
+    @click.option("--world-seed", type=int, default=0, show_default=True)
+    def evaluate_command(version: str | None, eval_days: int, world_seed: int) -> None:
+        """Evaluate a stored model against the heuristic on the most recent period."""
+        key = current_app.config["MODEL_SIGNING_KEY"]
+        with session_scope(current_app.extensions["jm.sessions"]) as session:
+            row = (session.scalar(select(ModelVersion).where(ModelVersion.version == version))
+                   if version else registry.active(session))
+            if row is None:
+                raise click.ClickException("no such model (train one with `jingmeng train`)")
+            model = registry.load(row, key=key)
+            _, eval_set, _ = build_sets(session, as_of=clock.today(), eval_days=eval_days)
+            from matching.heuristic import heuristic_scores
+
+            report = evaluate({"ranker": model.estimator.predict, "heuristic": heuristic_scores}, eval_set,
+                              world_truth(session, world_seed))
+        png = plot(report, REPORT_DIR / f"{row.version}-evaluate.png")
+        (REPORT_DIR / f"{row.version}-evaluate.json").write_text(json.dumps(report, indent=2))
+        click.echo(f"model {row.version} ({row.status})")
+        _print_report(report, png)
+
+    models_group = AppGroup("models", help="Ranker versions: list, activate, roll back.")
+
+    @models_group.command("list")
+    def models_list() -> None:
+        with session_scope(current_app.extensions["jm.sessions"]) as session:
+            for row in session.scalars(select(ModelVersion).order_by(ModelVersion.id)):
+                ndcg = row.metrics.get("scorers", {}).get("ranker", {}).get("jobs_for_worker", {}).get("ndcg@10")
+                click.echo(f"{row.version:<24} {row.status:<9} trained to {row.trained_to}  NDCG@10 {ndcg}")
+
+    @models_group.command("activate")
+    @click.argument("version")
+    def models_activate(version: str) -> None:
+        with session_scope(current_app.extensions["jm.sessions"]) as session:
+            try:
+                registry.activate(session, version)
+            except LookupError:
+                raise click.ClickException(f"no model {version}") from None
+        click.echo(f"active: {version}")
+
+    @models_group.command("rollback")
+    def models_rollback() -> None:
+        with session_scope(current_app.extensions["jm.sessions"]) as session:
+            try:
+                row = registry.rollback(session)
+            except LookupError as exc:
+                raise click.ClickException(str(exc)) from None
+        click.echo(f"active: {row.version}")
+
+    app.cli.add_command(models_group)

@@ -1,0 +1,158 @@
+"""Training and evaluation sets from the placement history, split by time.
+
+Graded labels per (worker, posting) pair — the furthest the pair got:
+0 recommended and ignored, 1 applied (referred), 2 interviewed, 3 hired,
+4 hired and still employed 90 days later (the objective: lasting employment).
+A pair counts on the day of its first contact; pairs younger than 90 days at ``as_of``
+are left out, since whether they last is not known yet.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matching.batches import PostingBatch, WorkerBatch
+from matching.features import FEATURE_NAMES, pair_features
+from matching.profiles import PostingProfile, WorkerProfile
+from models.placement import Application, ApplicationEvent, Placement, Recommendation
+from models.posting import Posting
+from models.worker import Worker
+from training.profiles import (RETENTION_DAYS, employer_retention, experience, paired_districts,
+                               posting_profile, worker_profile)
+
+STAGE = {"referred": 1, "interviewing": 2, "hired": 3}
+
+
+@dataclass
+class PairSet:
+    """Feature rows with labels; ``qid`` groups rows of one worker (jobs for a worker)."""
+
+    X: np.ndarray
+    y: np.ndarray
+    qid: np.ndarray
+    worker_id: np.ndarray
+    posting_id: np.ndarray
+    day: np.ndarray  # ordinal of first contact
+
+    def __len__(self) -> int:
+        return len(self.y)
+
+    def subset(self, mask: np.ndarray) -> "PairSet":
+        return PairSet(**{f.name: getattr(self, f.name)[mask] for f in dataclasses.fields(self)})
+
+    def by_posting(self) -> np.ndarray:
+        """Query ids for the other direction (workers for a job)."""
+        return self.posting_id
+
+    def save(self, path: Path) -> None:
+        np.savez_compressed(path, X=self.X.astype(np.float64), y=self.y, qid=self.qid,
+                            worker_id=self.worker_id, posting_id=self.posting_id, day=self.day)
+
+
+@dataclass
+class History:
+    """The raw labelled pairs, before features."""
+
+    pairs: dict[tuple[int, int], tuple[int, int]]  # (worker, posting) → (label, first-contact ordinal)
+    as_of: date
+
+
+def collect_history(session: Session, *, as_of: date) -> History:
+    pairs: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def seen(key: tuple[int, int], label: int, day: date) -> None:
+        old = pairs.get(key)
+        pairs[key] = (max(label, old[0]), min(day.toordinal(), old[1])) if old else (label, day.toordinal())
+
+    for w, p, at in session.execute(select(Recommendation.worker_id, Recommendation.posting_id,
+                                           Recommendation.created_at)):
+        seen((w, p), 0, at.date())
+    apps: dict[int, tuple[int, int]] = {}
+    for app_id, w, p, at in session.execute(select(Application.id, Application.worker_id,
+                                                   Application.posting_id, Application.created_at)):
+        apps[app_id] = (w, p)
+        seen((w, p), 1, at.date())
+    for app_id, to_state, at in session.execute(select(ApplicationEvent.application_id,
+                                                       ApplicationEvent.to_state, ApplicationEvent.at)):
+        if to_state in STAGE and app_id in apps:
+            seen(apps[app_id], STAGE[to_state], at.date())
+    for w, p, start, end in session.execute(select(Placement.worker_id, Placement.posting_id,
+                                                   Placement.start_date, Placement.end_date)
+                                            .where(Placement.posting_id.is_not(None))):
+        lasted = (end or as_of) - start >= timedelta(days=RETENTION_DAYS)
+        seen((w, p), 4 if lasted else 3, start)
+    horizon = (as_of - timedelta(days=RETENTION_DAYS)).toordinal()
+    return History({k: v for k, v in pairs.items() if v[1] <= horizon}, as_of)
+
+
+def featurize(session: Session, history: History, *, progress=None) -> PairSet:
+    """Features of every labelled pair, computed month by month as of that month."""
+    keys = sorted(history.pairs, key=lambda k: (history.pairs[k][1], k))
+    worker_ids = sorted({w for w, _ in keys})
+    posting_ids = sorted({p for _, p in keys})
+    paired = paired_districts(session)
+    exp = experience(session, worker_ids, as_of=history.as_of)
+    workers: dict[int, WorkerProfile] = {}
+    for chunk in _chunks(worker_ids, 2000):
+        for w in session.scalars(select(Worker).where(Worker.id.in_(chunk))):
+            workers[w.id] = worker_profile(w, paired, exp.get(w.id))
+    postings: dict[int, PostingProfile] = {}
+    for chunk in _chunks(posting_ids, 2000):
+        for p in session.scalars(select(Posting).where(Posting.id.in_(chunk))):
+            # Openings left now says who was hired since: a leak. Use the headcount.
+            postings[p.id] = dataclasses.replace(posting_profile(p), openings_left=p.openings, status="open")
+    keys = [k for k in keys if k[0] in workers and k[1] in postings]
+    w_list = [workers[w] for w in worker_ids if w in workers]
+    w_pos = {w.worker_id: i for i, w in enumerate(w_list)}
+    p_list = [postings[p] for p in posting_ids if p in postings]
+    p_pos = {p.posting_id: i for i, p in enumerate(p_list)}
+    pb = PostingBatch.from_profiles(p_list, employer_retention(session, as_of=history.as_of))
+    wb = WorkerBatch.from_profiles(w_list, pb)
+    wi = np.array([w_pos[w] for w, _ in keys], dtype=np.int64)
+    pi = np.array([p_pos[p] for _, p in keys], dtype=np.int64)
+    y = np.array([history.pairs[k][0] for k in keys], dtype=np.int64)
+    day = np.array([history.pairs[k][1] for k in keys], dtype=np.int64)
+    X = np.zeros((len(keys), len(FEATURE_NAMES)), dtype=np.float32)
+    months = day // 30
+    for n, m in enumerate(np.unique(months)):
+        rows = np.flatnonzero(months == m)
+        X[rows] = pair_features(wb, pb, wi[rows], pi[rows], date.fromordinal(int(m) * 30 + 15))
+        if progress:
+            progress(n + 1, len(np.unique(months)))
+    w_ids = np.array([w for w, _ in keys], dtype=np.int64)
+    p_ids = np.array([p for _, p in keys], dtype=np.int64)
+    return PairSet(X=X, y=y, qid=w_ids, worker_id=w_ids, posting_id=p_ids, day=day)
+
+
+def time_split(pairs: PairSet, *, eval_days: int) -> tuple[PairSet, PairSet, date]:
+    """Train on the past, evaluate on the most recent ``eval_days`` of labelled pairs."""
+    cut = int(pairs.day.max()) - eval_days if len(pairs) else 0
+    return pairs.subset(pairs.day <= cut), pairs.subset(pairs.day > cut), date.fromordinal(max(cut, 1))
+
+
+def export(train: PairSet, evaluation: PairSet, directory: Path) -> None:
+    """``train.npz`` and ``eval.npz`` (X dense float, y, qid) and ``feature_names.json``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    train.save(directory / "train.npz")
+    evaluation.save(directory / "eval.npz")
+    (directory / "feature_names.json").write_text(json.dumps(list(FEATURE_NAMES)))
+
+
+def _chunks(items: list[int], size: int):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def label_counts(pairs: PairSet) -> dict[int, int]:
+    counts: dict[int, int] = defaultdict(int)
+    for v in pairs.y.tolist():
+        counts[v] += 1
+    return dict(sorted(counts.items()))

@@ -1,0 +1,71 @@
+"""``jingmeng train``: history → features → time split → fit → evaluate → register."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from matching.features import FEATURE_NAMES
+from matching.heuristic import heuristic_scores
+from models.registry import ModelVersion
+from training import registry
+from training.calibration import LastingCalibrator
+from training.dataset import PairSet, collect_history, export, featurize, label_counts, time_split
+from training.evaluate import Truth, evaluate
+from training.ranker import Ranker
+
+MIN_TRAIN_PAIRS = 200
+
+
+@dataclass
+class TrainingRun:
+    model: ModelVersion
+    report: dict[str, Any]
+    train: PairSet
+    evaluation: PairSet
+
+
+class NotEnoughHistory(Exception):
+    pass
+
+
+def build_sets(session: Session, *, as_of: date, eval_days: int, progress=None) -> tuple[PairSet, PairSet, date]:
+    pairs = featurize(session, collect_history(session, as_of=as_of), progress=progress)
+    return time_split(pairs, eval_days=eval_days)
+
+
+def train(session: Session, *, as_of: date, key: str, eval_days: int = 180, truth: Truth | None = None,
+          export_dir: Path | None = None, ranker_params: dict[str, Any] | None = None,
+          progress=None) -> TrainingRun:
+    """Fit a ranker on the past and evaluate it on the most recent period; store a candidate."""
+    train_set, eval_set, cut = build_sets(session, as_of=as_of, eval_days=eval_days, progress=progress)
+    if len(train_set) < MIN_TRAIN_PAIRS or len(eval_set) == 0 or len(np.unique(train_set.y)) < 2:
+        raise NotEnoughHistory(f"{len(train_set)} training and {len(eval_set)} evaluation pairs")
+    if export_dir is not None:
+        export(train_set, eval_set, export_dir)
+    ranker = Ranker(random_state=0, **(ranker_params or {})).fit(train_set.X, train_set.y, qid=train_set.qid)
+    calibrator = LastingCalibrator().fit(ranker.predict(eval_set.X), eval_set.y)
+    report = evaluate({"ranker": ranker.predict, "heuristic": heuristic_scores}, eval_set, truth)
+    report.update(train_pairs=len(train_set), train_labels=label_counts(train_set),
+                  eval_labels=label_counts(eval_set), split=cut.isoformat())
+    row = registry.register(
+        session, key=key, estimator=ranker, calibrator=calibrator, feature_names=FEATURE_NAMES,
+        reference=np.median(train_set.X, axis=0), metrics=report,
+        trained_from=date.fromordinal(int(train_set.day.min())), trained_to=cut,
+        evaluated_to=date.fromordinal(int(eval_set.day.max())),
+    )
+    return TrainingRun(row, report, train_set, eval_set)
+
+
+def beats(candidate: dict[str, Any], incumbent_ndcg: float) -> bool:
+    """Promotion rule of the weekly retraining: strictly better NDCG@10 (jobs for a worker)."""
+    return candidate["scorers"]["ranker"]["jobs_for_worker"]["ndcg@10"] > incumbent_ndcg
+
+
+def score_with(model: registry.LoadedModel, pairs: PairSet) -> float:
+    """NDCG@10 of a loaded model on ``pairs`` (jobs for a worker)."""
+    return evaluate({"m": model.estimator.predict}, pairs)["scorers"]["m"]["jobs_for_worker"]["ndcg@10"]

@@ -1,0 +1,110 @@
+"""Build the engine's profiles (matching.profiles) from database rows.
+
+The only place where ORM rows become ``WorkerProfile``/``PostingProfile``: the API, the
+scheduler and training all go through here, so they rank exactly the same inputs.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matching.profiles import (EmployerRetention, PostingProfile, SkillRequirement, WorkerProfile,
+                               WorkerSkill)
+from models.placement import Placement
+from models.posting import Posting
+from models.region import Pairing
+from models.worker import Worker
+
+RETENTION_DAYS = 90
+
+
+def paired_districts(session: Session, day: date | None = None) -> dict[str, tuple[str, ...]]:
+    """County code → Beijing districts paired with it (on ``day`` when given)."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for pairing in session.scalars(select(Pairing).order_by(Pairing.district_code)):
+        if day is None or pairing.active_on(day):
+            out[pairing.county_code].append(pairing.district_code)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def worker_profile(worker: Worker, paired: dict[str, tuple[str, ...]],
+                   experience: dict[str, int] | None = None) -> WorkerProfile:
+    return WorkerProfile(
+        worker_id=worker.id, county_code=worker.county_code,
+        birth_date=worker.birth_date or date(1900, 1, 1), poverty_status=worker.poverty_status,
+        languages=tuple(worker.languages or ()), education=worker.education,
+        skills=tuple(WorkerSkill(s["code"], int(s.get("level", 1)), bool(s.get("certified")))
+                     for s in worker.skills or ()),
+        preferred_occupations=tuple(worker.preferred_occupations or ()),
+        destinations=tuple(worker.destinations or ()),
+        expected_monthly_wage=worker.expected_monthly_wage, needs_dormitory=worker.needs_dormitory,
+        available_from=worker.available_from, status=worker.status if worker.erased_at is None else "inactive",
+        paired_districts=paired.get(worker.county_code, ()), experience_months=experience or {},
+    )
+
+
+def posting_profile(posting: Posting) -> PostingProfile:
+    return PostingProfile(
+        posting_id=posting.id, employer_id=posting.employer_id,
+        occupation_code=posting.occupation_code, district_code=posting.district_code,
+        openings=posting.openings, openings_left=posting.openings_left,
+        wage_min=posting.wage_min, wage_max=posting.wage_max,
+        provides_dormitory=posting.provides_dormitory, provides_meals=posting.provides_meals,
+        social_insurance=posting.social_insurance, age_min=posting.age_min, age_max=posting.age_max,
+        education_min=posting.education_min,
+        required_skills=tuple(SkillRequirement(r["code"], int(r.get("min_level", 1)),
+                                               bool(r.get("certificate_required")))
+                              for r in posting.required_skills or ()),
+        preferred_skills=tuple(posting.preferred_skills or ()), languages=tuple(posting.languages or ()),
+        contract_months=posting.contract_months, start_date=posting.start_date,
+        expires_on=posting.expires_on, status=posting.status,
+        created_on=posting.created_at.date() if posting.created_at else None,
+    )
+
+
+def experience(session: Session, worker_ids: Iterable[int], *, as_of: date) -> dict[int, dict[str, int]]:
+    """Months each worker has worked per occupation, from placements started before ``as_of``."""
+    ids = list(worker_ids)
+    out: dict[int, dict[str, int]] = defaultdict(dict)
+    if not ids:
+        return out
+    rows = session.execute(
+        select(Placement.worker_id, Posting.occupation_code, Placement.start_date, Placement.end_date)
+        .join(Posting, Posting.id == Placement.posting_id)
+        .where(Placement.worker_id.in_(ids), Placement.start_date < as_of)
+    )
+    for worker_id, occupation, start, end in rows:
+        months = max(0, ((end or as_of) - start).days // 30)
+        out[worker_id][occupation] = out[worker_id].get(occupation, 0) + months
+    return out
+
+
+def employer_retention(session: Session, *, as_of: date) -> dict[int, EmployerRetention]:
+    """Hires old enough to judge (started ≥ 90 days before ``as_of``) and those that lasted."""
+    cutoff = as_of - timedelta(days=RETENTION_DAYS)
+    hires: dict[int, int] = defaultdict(int)
+    kept: dict[int, int] = defaultdict(int)
+    rows = session.execute(
+        select(Placement.employer_id, Placement.start_date, Placement.end_date)
+        .where(Placement.employer_id.is_not(None), Placement.start_date <= cutoff)
+    )
+    for employer_id, start, end in rows:
+        hires[employer_id] += 1
+        kept[employer_id] += end is None or (end - start).days >= RETENTION_DAYS
+    return {e: EmployerRetention(e, n, kept[e]) for e, n in hires.items()}
+
+
+def open_postings(session: Session, *, today: date) -> list[PostingProfile]:
+    stmt = (select(Posting).where(Posting.status == "open", Posting.openings_left > 0,
+                                  Posting.expires_on >= today).order_by(Posting.id))
+    return [posting_profile(p) for p in session.scalars(stmt)]
+
+
+def worker_profiles(session: Session, workers: Sequence[Worker], *, as_of: date) -> list[WorkerProfile]:
+    paired = paired_districts(session)
+    exp = experience(session, [w.id for w in workers], as_of=as_of)
+    return [worker_profile(w, paired, exp.get(w.id)) for w in workers]
