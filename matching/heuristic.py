@@ -52,9 +52,25 @@ CLIP_RANGES: Mapping[str, tuple[float, float]] = {
     "contract_months": (0.0, 36.0),
 }
 
+TYPICAL_PAIR: Mapping[str, float] = {
+    "required_skill_coverage": 0.5, "required_level_margin": 0.0, "preferred_skill_coverage": 0.5,
+    "occupation_preferred": 0.0, "occupation_experience_log": 0.0, "wage_ratio": 1.0,
+    "wage_max_meets_expectation": 1.0, "tier_home_county": 0.0, "tier_in_region": 1.0,
+    "tier_paired_beijing": 0.0, "tier_other_beijing": 0.0, "tier_other": 0.0,
+    "dormitory_needed_provided": 0.0, "dormitory_needed_missing": 0.0, "meals_provided": 0.0,
+    "social_insurance": 1.0, "education_gap": 0.0, "language_matches": 0.0,
+    "employer_retention": 0.6, "posting_age_log": 2.5, "openings_left_log": 1.0, "contract_months": 12.0,
+}
+"""The typical pair that explanations compare against when no training medians exist (the
+heuristic, or too few candidates for a median): a job in the region meeting expectations,
+half the required skills, an average employer."""
+
 _WEIGHTS = np.array([HEURISTIC_WEIGHTS[name] for name in FEATURE_NAMES], dtype=np.float64)
 _LOW = np.array([CLIP_RANGES.get(name, (-np.inf, np.inf))[0] for name in FEATURE_NAMES])
 _HIGH = np.array([CLIP_RANGES.get(name, (-np.inf, np.inf))[1] for name in FEATURE_NAMES])
+
+
+TYPICAL_VECTOR = np.array([TYPICAL_PAIR[name] for name in FEATURE_NAMES], dtype=np.float64)
 
 
 def heuristic_scores(X: np.ndarray) -> np.ndarray:

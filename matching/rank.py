@@ -15,6 +15,7 @@ import numpy as np
 
 from matching.batches import PostingBatch, WorkerBatch
 from matching.constraints import AVAILABILITY_HORIZON_DAYS, pair_constraints
+from matching.destinations import district_number
 from matching.explain import ScoreFn, contributions, reference_vector, top_reasons
 from matching.features import FEATURE_INDEX, pair_features, skill_match
 from matching.heuristic import heuristic_scores
@@ -92,6 +93,7 @@ def _results(workers: WorkerBatch, postings: PostingBatch, wi: np.ndarray, pi: n
 def rank_postings_for_worker(worker: WorkerProfile, batch: PostingBatch, score_fn: ScoreFn,
                              today: date, limit: int = 20, *,
                              occupations: Collection[str] | None = None,
+                             districts: Collection[str] | None = None,
                              tiers: Collection[str] | None = None,
                              min_wage: int | None = None,
                              horizon_days: int = AVAILABILITY_HORIZON_DAYS,
@@ -100,7 +102,8 @@ def rank_postings_for_worker(worker: WorkerProfile, batch: PostingBatch, score_f
                              shortlist: int | None = None) -> list[MatchResult]:
     """Best ``limit`` postings for one worker, best first.
 
-    Optional filters narrow the candidates further: ``occupations`` (codes), ``tiers``
+    Optional filters narrow the candidates further: ``occupations`` (codes), ``districts``
+    (workplace codes), ``tiers``
     (destination tiers) and ``min_wage`` (wage_max at least this many yuan). ``reference``
     is the typical feature vector for explanations (default: median over candidates).
 
@@ -115,6 +118,8 @@ def rank_postings_for_worker(worker: WorkerProfile, batch: PostingBatch, score_f
     if occupations is not None:
         codes = [batch.occupation_index[c] for c in occupations if c in batch.occupation_index]
         allowed &= np.isin(batch.occupation, codes)
+    if districts is not None:
+        allowed &= np.isin(batch.district, [district_number(c) for c in districts])
     if min_wage is not None:
         allowed &= batch.wage_max >= min_wage
     pi = np.flatnonzero(allowed)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from matching.batches import PostingBatch
 from matching.explain import ScoreFn
-from matching.heuristic import heuristic_scores
+from matching.heuristic import TYPICAL_VECTOR, heuristic_scores
 from matching.profiles import PostingProfile
 from models.posting import Posting
 from models.registry import ModelVersion
@@ -40,7 +40,8 @@ class Scorer:
 
 
 def heuristic_scorer(reason: str | None = None) -> Scorer:
-    return Scorer(HEURISTIC, heuristic_scores, lambda s: np.clip(np.asarray(s, float), 0.0, 1.0), None, reason)
+    return Scorer(HEURISTIC, heuristic_scores, lambda s: np.clip(np.asarray(s, float), 0.0, 1.0),
+                  TYPICAL_VECTOR, reason)
 
 
 class ScorerCache:
@@ -62,6 +63,9 @@ class ScorerCache:
         if model is None:
             try:
                 model = registry.load(session.get(ModelVersion, row.id), key=self._key)
+                if "n_threads" in model.estimator.get_params():
+                    # One request scores a few hundred rows: thread start-up would dominate.
+                    model.estimator.set_params(n_threads=1)
             except Exception as exc:  # a refused or unloadable artifact must not stop ranking
                 log.error("active model refused; falling back to the heuristic",
                           extra={"version": row.version, "error": str(exc)[:200]})
@@ -71,7 +75,8 @@ class ScorerCache:
         calibrator = model.calibrator
         probability = (calibrator.predict_proba if calibrator is not None
                        else lambda s: 1.0 / (1.0 + np.exp(-np.asarray(s, float))))
-        return Scorer(model.version, model.estimator.predict, probability, model.reference)
+        reference = model.reference if model.reference is not None else TYPICAL_VECTOR
+        return Scorer(model.version, model.estimator.predict, probability, reference)
 
 
 class OpenPostingIndex:

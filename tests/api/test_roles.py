@@ -34,6 +34,7 @@ def test_every_endpoint_is_in_a_table(app):
 
 
 def concrete(rule: str, ids: dict[str, int]) -> str:
+    rule = rule.replace("<string:version>", "v0")
     for key, value in ids.items():
         rule = rule.replace(f"<int:{key}>", str(value))
     assert "<" not in rule, f"no id for {rule}"

@@ -1,0 +1,112 @@
+"""Ranked, explained matches: jobs for a worker and workers for a job.
+
+Every response names the ranker that answered (a model version, or ``heuristic`` when no
+model is active or the active one was refused) and explains each match with the features
+that moved the model's own score (faithful: score change when a feature takes its typical
+value).
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+
+from api import auth, db, ranking
+from api.auth import roles
+from api.match_view import MatchOut, posting_brief, present_match, worker_brief
+from api.resources.postings import load_posting
+from api.resources.workers import load_worker
+from api.schemas.common import StrictSchema
+from matching.constraints import AVAILABILITY_HORIZON_DAYS
+from matching.rank import rank_postings_for_worker, rank_workers_for_posting
+from models import clock
+from models.posting import Posting
+from models.worker import Worker
+from training.profiles import employer_retention, posting_profile, worker_profiles
+
+blp = Blueprint("matches", __name__, url_prefix="/api/v1",
+                description="Ranked matches with reasons (岗位推荐 / 人岗匹配)")
+SHORTLIST = 500
+"""Candidates a tree model scores per request, chosen by the heuristic (keeps p99 low)."""
+MAX_CANDIDATE_WORKERS = 50_000
+
+
+class WorkerMatchQuery(StrictSchema):
+    limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
+    district = fields.List(fields.String(), metadata={"description": "Workplace codes (repeatable)"})
+    occupation = fields.List(fields.String(), metadata={"description": "Occupation codes (repeatable)"})
+    min_wage = fields.Integer(validate=validate.Range(min=1))
+
+
+class PostingMatchQuery(StrictSchema):
+    limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
+
+
+class MatchList(Schema):
+    ranker = fields.String(metadata={"description": "Model version that answered, or `heuristic`"})
+    fallback_reason = fields.String(allow_none=True)
+    items = fields.List(fields.Nested(MatchOut))
+
+
+@blp.route("/workers/<int:worker_id>/matches")
+class WorkerMatches(MethodView):
+    @roles("admin", "bureau")
+    @blp.arguments(WorkerMatchQuery, location="query")
+    @blp.response(200, MatchList)
+    def get(self, args: dict[str, Any], worker_id: int):
+        """Open postings ranked for a worker (hard constraints first, then lasting-employment score)."""
+        worker = load_worker(worker_id)
+        today = clock.today()
+        profile = worker_profiles(db.session(), [worker], as_of=today)[0]
+        scorer = ranking.scorer()
+        results = rank_postings_for_worker(
+            profile, ranking.open_posting_batch(), scorer.score, today, args["limit"],
+            occupations=args.get("occupation"), districts=args.get("district"), min_wage=args.get("min_wage"),
+            reference=scorer.reference, shortlist=None if scorer.name == "heuristic" else SHORTLIST)
+        rows = {p.id: p for p in db.session().scalars(
+            select(Posting).where(Posting.id.in_([r.posting_id for r in results])))}
+        return {"ranker": scorer.name, "fallback_reason": scorer.fallback_reason,
+                "items": [present_match(r, posting=posting_brief(rows[r.posting_id])) for r in results]}
+
+
+@blp.route("/postings/<int:posting_id>/matches")
+class PostingMatches(MethodView):
+    @roles("admin", "bureau", "employer")
+    @blp.arguments(PostingMatchQuery, location="query")
+    @blp.response(200, MatchList)
+    def get(self, args: dict[str, Any], posting_id: int):
+        """Seeking workers ranked for a posting; employers see them masked, bureaus only their counties.
+
+        脱贫人口 and 监测对象 get the configured priority weight (`POVERTY_PRIORITY_WEIGHT`),
+        shown as the first reason whenever it applies.
+        """
+        posting = load_posting(posting_id)
+        principal = auth.current()
+        if principal.role == "employer" and posting.employer_id != principal.employer_id:
+            abort(404)
+        today = clock.today()
+        session = db.session()
+        stmt = (select(Worker).where(Worker.status == "seeking", Worker.erased_at.is_(None),
+                                     Worker.available_from <= today + timedelta(days=AVAILABILITY_HORIZON_DAYS))
+                .order_by(Worker.id.desc()).limit(MAX_CANDIDATE_WORKERS))
+        if principal.role == "bureau":
+            stmt = stmt.where(Worker.county_code.in_(sorted(principal.counties)))
+        workers = session.scalars(stmt).all()
+        scorer = ranking.scorer()
+        results = rank_workers_for_posting(
+            posting_profile(posting), worker_profiles(session, workers, as_of=today), scorer.score, today,
+            args["limit"], priority_weight=current_app.config["POVERTY_PRIORITY_WEIGHT"],
+            retention=employer_retention(session, as_of=today), reference=scorer.reference)
+        by_id = {w.id: w for w in workers}
+        employer_view = principal.role == "employer"
+        if employer_view:
+            auth.audit("posting.matches", "posting", posting.id, workers=[r.worker_id for r in results])
+        return {"ranker": scorer.name, "fallback_reason": scorer.fallback_reason,
+                "items": [present_match(r, worker=worker_brief(by_id[r.worker_id], db.vault(),
+                                                               employer_view=employer_view))
+                          for r in results]}
