@@ -28,6 +28,7 @@ run: install
 	$(BIN)/jingmeng db upgrade
 	$(BIN)/jingmeng seed reference
 	$(BIN)/jingmeng seed demo --if-empty
+	$(BIN)/jingmeng train --if-no-active
 	@$(BIN)/jingmeng token demo --port $(PORT)
 	$(BIN)/gunicorn -c api/gunicorn_conf.py 'api:create_app()'
 
