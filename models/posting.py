@@ -48,7 +48,8 @@ class Posting(Base):
     expires_on: Mapped[date] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(12), index=True, default="open")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
+    """Indexed: the newest change is the cheap fingerprint of the ranking cache."""
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     employer: Mapped[Employer] = relationship(lazy="joined")
