@@ -105,4 +105,6 @@ def release_opening(*, session: Session, posting_id: int) -> None:
 
 def lock_posting(*, session: Session, posting_id: int) -> Posting | None:
     """Load a posting with a row lock where the database has them (PostgreSQL)."""
-    return session.scalar(select(Posting).where(Posting.id == posting_id).with_for_update())
+    # OF postings: the employer is joined-eager-loaded, and PostgreSQL refuses FOR UPDATE on
+    # the nullable side of that outer join.
+    return session.scalar(select(Posting).where(Posting.id == posting_id).with_for_update(of=Posting))

@@ -1,7 +1,8 @@
 """One blueprint module per resource."""
-from api.resources import employers, health, matches, models_admin, postings, regions, workers
+from api.resources import (applications, employers, health, matches, models_admin, placements, postings,
+                           regions, reports, workers)
 
 ALL_BLUEPRINTS = [
     health.blp, regions.blp, workers.blp, employers.blp, postings.blp,
-    matches.blp, models_admin.blp,
+    matches.blp, models_admin.blp, applications.blp, placements.blp, reports.blp,
 ]
