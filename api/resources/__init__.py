@@ -1,8 +1,9 @@
 """One blueprint module per resource."""
-from api.resources import (applications, employers, health, matches, models_admin, placements, postings,
-                           regions, reports, workers)
+from api.resources import (applications, claims, employers, health, jobs, matches, models_admin, placements,
+                           postings, regions, reports, subsidies, workers)
 
 ALL_BLUEPRINTS = [
     health.blp, regions.blp, workers.blp, employers.blp, postings.blp,
     matches.blp, models_admin.blp, applications.blp, placements.blp, reports.blp,
+    subsidies.blp, claims.blp, jobs.blp,
 ]
