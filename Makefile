@@ -30,10 +30,13 @@ run: install
 	$(BIN)/jingmeng seed demo --if-empty
 	$(BIN)/jingmeng train --if-no-active
 	@$(BIN)/jingmeng token demo --port $(PORT)
-	$(BIN)/gunicorn -c api/gunicorn_conf.py 'api:create_app()'
+	@$(BIN)/jingmeng scheduler & SCHED=$$!; \
+	  trap 'kill $$SCHED 2>/dev/null; wait $$SCHED 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/gunicorn -c api/gunicorn_conf.py 'api:create_app()'
 
 ## test: the whole suite (PostgreSQL tests run when TEST_DATABASE_URL is set)
 test: install-dev
+	@sh tests/browser/ensure_chromium.sh
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
 
 bench: install-dev

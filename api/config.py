@@ -27,8 +27,32 @@ class Config:
     MAX_PAGE_SIZE = 200
     MAX_UPLOAD_BYTES = 20 * 1024 * 1024
     MAX_IMPORT_ROWS = 200_000
+    MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
+    """An uploaded .xlsx may inflate to at most this much (zip-bomb defence)."""
     IDEMPOTENCY_TTL_HOURS = 48
     TESTING = False
+
+    # Scheduler (``jingmeng scheduler``); an empty cron means the job's default schedule.
+    JOB_CRON_RECOMMENDATIONS = ""
+    """Nightly recommendation refresh; default ``30 1 * * *``."""
+    JOB_CRON_ELIGIBILITY = ""
+    """Daily subsidy eligibility check; default ``15 2 * * *``."""
+    JOB_CRON_FOLLOWUPS = ""
+    """Daily follow-up reminders and at-risk alerts; default ``0 8 * * *``."""
+    JOB_CRON_POSTING_EXPIRY = ""
+    """Hourly posting expiry; default ``5 * * * *``."""
+    JOB_CRON_RETRAINING = ""
+    """Weekly retraining with promotion only if better; default ``0 3 * * 0``."""
+    JOB_CRON_OUTBOX = ""
+    """Notification delivery; default ``*/5 * * * *``."""
+    JOB_LEASE_SECONDS = 900
+    JOB_MISFIRE_GRACE_SECONDS = 3600
+    JOB_CATCH_UP_LOOKBACK_DAYS = 8
+    RECOMMENDATIONS_PER_WORKER = 10
+    RECOMMENDER = "default"
+    TRAINER = "default"
+    OUTBOX_ADAPTER = "log"
+    """Delivery adapter for the notification outbox (``log`` writes to the log)."""
 
     API_TITLE = "Jingmeng Match API"
     API_VERSION = "v1"

@@ -1,3 +1,3 @@
 """Import every entity module so that ``Base.metadata`` knows all tables."""
-from models import (auth, employer, jobs, outbox, placement, posting, region, registry, subsidy,  # noqa: F401
-                    taxonomy, worker)
+from models import (auth, employer, fair, jobs, outbox, placement, posting, region, registry,  # noqa: F401
+                    subsidy, taxonomy, worker)

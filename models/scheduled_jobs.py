@@ -66,12 +66,17 @@ def refresh_recommendations(ctx: JobContext) -> dict[str, Any]:
     with ctx.sessions() as session:
         ids = list(session.scalars(select(Worker.id).where(Worker.status == "seeking", Worker.erased_at.is_(None))
                                    .order_by(Worker.id)))
+    # One call ranks every seeking worker, so a capacity-aware recommender sees the whole
+    # night's demand on each posting; storing is then committed worker by worker.
+    with ctx.sessions() as session:
+        ranked = recommend(session, ids, ctx.today)
+    counts.update(getattr(ranked, "congestion", None) or {})
+    ranker = str(counts.get("ranker") or name)  # the model version that ranked, when known
     for start in range(0, len(ids), WORKER_BATCH):
         chunk = ids[start:start + WORKER_BATCH]
         with ctx.sessions() as session:
-            ranked = recommend(session, chunk, ctx.today)
             for worker_id in chunk:
-                added = _store_recommendations(session, worker_id, ranked.get(worker_id, [])[:top], name, batch)
+                added = _store_recommendations(session, worker_id, ranked.get(worker_id, [])[:top], ranker, batch)
                 if added and outbox_service.enqueue(
                         session, dedupe_key=f"rec:{batch}:worker:{worker_id}", kind="new_recommendations",
                         channel="sms", recipient_kind="worker", recipient_id=worker_id,

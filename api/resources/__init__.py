@@ -1,9 +1,9 @@
 """One blueprint module per resource."""
-from api.resources import (applications, claims, employers, health, jobs, matches, models_admin, placements,
-                           postings, regions, reports, subsidies, workers)
+from api.resources import (applications, claims, employers, fair_plans, fairs, health, jobs, matches,
+                           models_admin, placements, postings, regions, reports, subsidies, workers)
 
 ALL_BLUEPRINTS = [
     health.blp, regions.blp, workers.blp, employers.blp, postings.blp,
     matches.blp, models_admin.blp, applications.blp, placements.blp, reports.blp,
-    subsidies.blp, claims.blp, jobs.blp,
+    subsidies.blp, claims.blp, jobs.blp, fairs.blp, fair_plans.blp,
 ]

@@ -61,11 +61,17 @@ def test_recommendation_refresh_killed_midway_and_rerun_adds_nothing_twice(app, 
     postings = [api.post("employer", "/api/v1/postings", json=posting_payload()).get_json()["id"] for _ in range(3)]
     calls = {"n": 0}
 
+    class CrashOnThirdWorker(dict):
+        """Ranked lists whose third lookup dies, as if the process were killed mid-store."""
+
+        def get(self, key, default=None):
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise RuntimeError("ranker crashed")
+            return super().get(key, default)
+
     def flaky(session, worker_ids, today):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise RuntimeError("ranker crashed")
-        return {w: [(p, 1.0 / (i + 1)) for i, p in enumerate(postings)] for w in worker_ids}
+        return CrashOnThirdWorker({w: [(p, 1.0 / (i + 1)) for i, p in enumerate(postings)] for w in worker_ids})
 
     monkeypatch.setattr(scheduled_jobs, "WORKER_BATCH", 1)
     scheduled_jobs.register_recommender("test-flaky", flaky)

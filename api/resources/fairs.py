@@ -1,0 +1,249 @@
+"""/api/v1/fairs — job fairs (招聘会), their postings and checked-in attendees.
+
+Scope: admin sees every fair; a bureau the fairs its counties organise; a ``fair`` operator
+only its own fairs (User.fair_ids); employers read fair details (a fair is a public event)
+and handle only their own postings. A fair outside the caller's scope is a 404.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from sqlalchemy import Select, String, cast, func, or_, select
+
+from api import auth, db
+from api.auth import roles
+from api.http import PageArgs, idempotent, paginate, page_schema, require_if_match, with_etag
+from api.match_view import posting_brief, worker_brief
+from api.schemas.fairs import (AttendeeOut, CheckInSchema, FairCreateSchema, FairOut, FairPatchSchema,
+                               FairPostingIn, FairPostingOut, FairQuery)
+from models import clock, fair_service, gbt2260, rules, worker_service
+from models.fair import Fair, FairAttendee, FairPosting
+from models.posting import Posting
+from models.worker import Worker
+
+blp = Blueprint("fairs", __name__, url_prefix="/api/v1/fairs",
+                description="Job fairs (招聘会): postings, check-in, ranked matches, interview plans")
+
+
+def may_see(fair: Fair) -> bool:
+    principal = auth.current()
+    if principal.is_admin or principal.role == "employer":
+        return True
+    if principal.role == "bureau":
+        return bool(set(fair.counties or ()) & principal.counties)
+    return principal.in_fair(fair.id)
+
+
+def load_fair(fair_id: int) -> Fair:
+    """The fair if it is in the caller's scope; 404 otherwise (no existence leak)."""
+    fair = db.session().get(Fair, fair_id)
+    if fair is None or not may_see(fair):
+        abort(404)
+    return fair
+
+
+def rule_error(exc: fair_service.FairRuleError) -> None:
+    status = 409 if exc.field == "status" else 422
+    abort(status, message=str(exc) if status == 409 else None, errors={"json": {exc.field: [str(exc)]}})
+
+
+def present(fair: Fair) -> dict[str, Any]:
+    session = db.session()
+    out = {c.key: getattr(fair, c.key) for c in Fair.__table__.columns if c.key not in ("version", "created_by")}
+    out["county_names"] = [gbt2260.region_name(c) for c in fair.counties]
+    out["district_names"] = [gbt2260.region_name(d) for d in fair.districts]
+    out["postings"] = session.scalar(select(func.count()).where(FairPosting.fair_id == fair.id))
+    out["attendees"] = session.scalar(select(func.count()).where(FairAttendee.fair_id == fair.id))
+    return out
+
+
+def list_query(args: dict[str, Any]) -> Select:
+    principal = auth.current()
+    stmt = select(Fair).order_by(Fair.starts_on.desc(), Fair.id)
+    if principal.role == "bureau":
+        # JSON lists are compared as text so the same query runs on SQLite and PostgreSQL.
+        stmt = stmt.where(or_(*[cast(Fair.counties, String).like(f'%"{c}"%') for c in sorted(principal.counties)]))
+    elif principal.role == "fair":
+        stmt = stmt.where(Fair.id.in_(sorted(principal.fair_ids)))
+    if "status" in args:
+        stmt = stmt.where(Fair.status == args["status"])
+    return stmt
+
+
+@blp.route("")
+class Fairs(MethodView):
+    @roles("admin", "bureau", "employer", "fair")
+    @blp.arguments(FairQuery, location="query")
+    @blp.response(200, page_schema(FairOut, "FairPage"))
+    def get(self, args: dict[str, Any]):
+        """List fairs in the caller's scope (filter: status)."""
+        page = paginate(list_query(args), args["page"], args["page_size"])
+        page["items"] = [present(f) for f in page["items"]]
+        return page
+
+    @roles("admin", "bureau")
+    @idempotent
+    @blp.arguments(FairCreateSchema)
+    @blp.response(201, FairOut)
+    def post(self, data: dict[str, Any]):
+        """Create a fair (status planned); a bureau only for its own counties."""
+        principal = auth.current()
+        if not all(principal.covers_county(c) for c in data["counties"]):
+            abort(403, message="只能为本县（旗）举办招聘会 / You may organise fairs for your own counties only")
+        fair = fair_service.create_fair(session=db.session(), data=data, created_by=principal.user_id)
+        auth.audit("fair.create", "fair", fair.id)
+        body, status, headers = with_etag(present(fair), fair, 201)
+        return body, status, {**headers, "Location": f"/api/v1/fairs/{fair.id}"}
+
+
+@blp.route("/<int:fair_id>")
+class FairItem(MethodView):
+    @roles("admin", "bureau", "employer", "fair")
+    @blp.response(200, FairOut)
+    def get(self, fair_id: int):
+        """One fair."""
+        fair = load_fair(fair_id)
+        return with_etag(present(fair), fair)
+
+    @roles("admin", "bureau", "fair")
+    @blp.arguments(FairPatchSchema)
+    @blp.response(200, FairOut)
+    @blp.alt_response(409, description="Status transition not allowed")
+    @blp.alt_response(412, description="Stale If-Match")
+    def patch(self, data: dict[str, Any], fair_id: int):
+        """Edit a fair or move its status (planned → open → closed); send the ETag in `If-Match`."""
+        fair = load_fair(fair_id)
+        require_if_match(fair)
+        try:
+            fair_service.update_fair(fair, data)
+        except fair_service.FairRuleError as exc:
+            rule_error(exc)
+        db.session().flush()
+        auth.audit("fair.update", "fair", fair.id, fields=sorted(data))
+        return with_etag(present(fair), fair)
+
+
+def present_fair_posting(row: FairPosting, posting: Posting) -> dict[str, Any]:
+    return {**posting_brief(posting), "slots": row.slots, "openings": posting.openings,
+            "added_at": row.created_at}
+
+
+@blp.route("/<int:fair_id>/postings")
+class FairPostings(MethodView):
+    @roles("admin", "bureau", "employer", "fair")
+    @blp.response(200, FairPostingOut(many=True))
+    def get(self, fair_id: int):
+        """The fair's postings with their interview slots; employers see their own only."""
+        fair = load_fair(fair_id)
+        principal = auth.current()
+        employer_id = principal.employer_id if principal.role == "employer" else None
+        return [present_fair_posting(r, p)
+                for r, p in fair_service.postings_of(db.session(), fair.id, employer_id=employer_id)]
+
+    @roles("admin", "employer", "fair")
+    @idempotent
+    @blp.arguments(FairPostingIn)
+    @blp.response(201, FairPostingOut)
+    @blp.alt_response(409, description="The fair is closed")
+    def post(self, data: dict[str, Any], fair_id: int):
+        """Add a posting (employers: their own) with interview slots (default 2 × openings left).
+
+        Adding a posting that is already there sets its slots again (200)."""
+        fair = load_fair(fair_id)
+        principal = auth.current()
+        posting = db.session().get(Posting, data["posting_id"])
+        if posting is None or (principal.role == "employer" and posting.employer_id != principal.employer_id):
+            abort(422, errors={"json": {"posting_id": ["岗位不存在 / No such posting"]}})
+        try:
+            row, created = fair_service.add_posting(session=db.session(), fair=fair, posting=posting,
+                                                    slots=data.get("slots"), added_by=principal.user_id)
+        except fair_service.FairRuleError as exc:
+            rule_error(exc)
+        auth.audit("fair.posting.add", "fair", fair.id, posting_id=posting.id, slots=row.slots)
+        return present_fair_posting(row, posting), 201 if created else 200
+
+
+def present_attendee(row: FairAttendee, worker: Worker, *, registered_now: bool = False) -> dict[str, Any]:
+    return {**worker_brief(worker, db.vault(), employer_view=False), "worker_id": worker.id,
+            "walk_in": row.walk_in, "registered_now": registered_now, "checked_in_at": row.checked_in_at}
+
+
+def find_attendee_worker(fair: Fair, data: dict[str, Any]) -> tuple[Worker, bool]:
+    """The worker to check in and whether a walk-in was registered now (422/403 on failure)."""
+    session, vault = db.session(), db.vault()
+    if "worker_id" in data:
+        worker = session.get(Worker, data["worker_id"])
+        if worker is None or worker.erased_at is not None:
+            abort(422, errors={"json": {"worker_id": ["劳动力不存在 / No such worker"]}})
+        return worker, False
+    if "id_number" in data:
+        try:
+            rules.check_id_number(data["id_number"], today=clock.today())
+        except rules.RuleError as exc:
+            abort(422, errors={"json": {"id_number": [str(exc)]}})
+        worker = worker_service.find_by_id_number(session, vault, data["id_number"])
+        if worker is None:
+            abort(422, errors={"json": {"id_number": [
+                "该身份证号未登记，请在 worker 中提交完整登记信息 / Not registered: send the full "
+                "registration in `worker`"]}})
+        return worker, False
+    registration = data["worker"]
+    existing = worker_service.find_by_id_number(session, vault, registration["id_number"])
+    if existing is not None:  # already registered: check that worker in, leave the record as it is
+        return existing, False
+    if registration["county_code"] not in fair.counties:
+        abort(403, message="现场登记仅限本招聘会主办旗县的劳动力 / Walk-ins may be registered only "
+                           "for the fair's organising counties")
+    unknown = worker_service.unknown_codes(
+        session, skills=[s["code"] for s in registration.get("skills", [])],
+        occupations=registration.get("preferred_occupations", []))
+    errors: dict[str, list[str]] = {}
+    if "skills" in unknown:
+        errors["skills"] = [f"未知技能代码 / Unknown skill code: {', '.join(unknown['skills'])}"]
+    if "occupations" in unknown:
+        errors["preferred_occupations"] = [
+            f"未知职业代码 / Unknown occupation code: {', '.join(unknown['occupations'])}"]
+    if errors:
+        abort(422, errors={"json": {"worker": errors}})
+    worker = worker_service.register_worker(session=session, vault=vault, data=registration,
+                                            today=clock.today(), created_by=auth.current().user_id)
+    auth.audit("worker.create", "worker", worker.id, via="fair", fair_id=fair.id)
+    return worker, True
+
+
+@blp.route("/<int:fair_id>/attendees")
+class FairAttendees(MethodView):
+    @roles("admin", "bureau", "fair")
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_schema(AttendeeOut, "AttendeePage"))
+    def get(self, args: dict[str, Any], fair_id: int):
+        """Checked-in attendees (masked)."""
+        fair = load_fair(fair_id)
+        stmt = (select(FairAttendee).where(FairAttendee.fair_id == fair.id).order_by(FairAttendee.id))
+        page = paginate(stmt, args["page"], args["page_size"])
+        session = db.session()
+        page["items"] = [present_attendee(a, session.get(Worker, a.worker_id)) for a in page["items"]]
+        return page
+
+    @roles("admin", "fair")
+    @idempotent
+    @blp.arguments(CheckInSchema)
+    @blp.response(201, AttendeeOut)
+    @blp.alt_response(409, description="The fair is not open")
+    def post(self, data: dict[str, Any], fair_id: int):
+        """Check an attendee in by `worker_id`, by `id_number`, or register a walk-in (`worker`).
+
+        A walk-in is validated exactly like a registration (fields under `errors.json.worker`);
+        if the ID number is already registered, that worker is checked in instead. Checking
+        the same worker in again returns the first check-in (200)."""
+        fair = load_fair(fair_id)
+        if fair.status != "open":
+            abort(409, message=f"招聘会状态为 {fair.status}，不能签到 / Cannot check attendees in "
+                               f"while the fair is {fair.status}")
+        worker, registered = find_attendee_worker(fair, data)
+        row, created = fair_service.check_in(session=db.session(), fair=fair, worker=worker,
+                                             walk_in=registered, by=auth.current().user_id)
+        auth.audit("fair.check_in", "fair", fair.id, worker_id=worker.id, walk_in=registered)
+        return present_attendee(row, worker, registered_now=registered), 201 if created else 200

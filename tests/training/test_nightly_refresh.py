@@ -1,0 +1,39 @@
+"""The wired nightly refresh: real engine, capacity-aware lists, congestion reported."""
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import select
+
+from models import clock
+from models.job_runner import run_job
+from models.placement import Recommendation
+from tests.factories import posting_payload, worker_payload
+
+
+def run(app, job_id: str):
+    return run_job(job_id, sessions=app.extensions["jm.sessions"], engine=app.extensions["jm.engine"],
+                   config=dict(app.config), today=clock.today(), vault=app.extensions["jm.vault"], holder="t")
+
+
+def test_refresh_caps_recommendations_by_openings_and_reports_congestion(app, api, db_session):
+    workers = [api.post("bureau", "/api/v1/workers", json=worker_payload(
+        seq=700 + i, phone=f"1380000{700 + i:04d}")).get_json()["id"] for i in range(12)]
+    # One attractive posting with a single opening, and three ordinary ones with more.
+    hot = api.post("employer", "/api/v1/postings", json=posting_payload(
+        openings=1, wage_min=9000, wage_max=9500)).get_json()["id"]
+    others = [api.post("employer", "/api/v1/postings", json=posting_payload(
+        openings=4, wage_min=5000, wage_max=5600)).get_json()["id"] for _ in range(3)]
+    result = run(app, "recommendations")
+    assert result.status == "ok", result.error
+    counts = result.counts
+    assert counts["ranker"] == "heuristic" and counts["workers"] == len(workers)
+    rows = db_session.scalars(select(Recommendation)).all()
+    per_posting = Counter(r.posting_id for r in rows)
+    assert per_posting[hot] <= 3  # ceil(3 × 1 opening) − 0 pending
+    assert all(per_posting[p] <= 12 for p in others)
+    assert counts["before_max_per_opening"] > counts["after_max_per_opening"]
+    assert counts["after_gini_per_opening"] <= counts["before_gini_per_opening"]
+    assert {r.ranker for r in rows} == {"heuristic"}
+    # Idempotent: the same night's run adds nothing.
+    assert run(app, "recommendations").counts["recommendations"] == 0
