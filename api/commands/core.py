@@ -116,12 +116,15 @@ def register(app: Flask) -> None:
 
     @seed_group.command("reference")
     def seed_reference() -> None:
-        """Load regions (GB/T 2260), pairings, occupations and skills."""
+        """Load regions (GB/T 2260), pairings, occupations, skills and the subsidy templates."""
+        from api.commands.subsidies import load_templates
+
         with session_scope(sessions()) as session:
             regions = load_regions(session)
             pairings = load_pairings(session)
             extra = load_taxonomy(session)
-        click.echo(f"regions +{regions}, pairings +{pairings}, {extra}")
+            templates = load_templates(session)
+        click.echo(f"regions +{regions}, pairings +{pairings}, {extra}, subsidy templates {templates}")
 
     postings_group = AppGroup("postings", help="Posting maintenance.")
 
