@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from stdnum import exceptions as stdnum_exc
 from stdnum.cn import ric, uscc
@@ -36,6 +37,31 @@ def normalize_id_number(value: str) -> str:
     return ric.compact(value or "").upper()
 
 
+def _validate_ric(number: str) -> None:
+    """``ric.validate`` with the birth-place look-up cached per (region, birth year).
+
+    The GB/T 2260 look-up is ~80% of ``ric.validate``'s time, and a roster import checks
+    100,000 numbers drawn from a few dozen regions.
+    """
+    if len(number) != 18:
+        raise stdnum_exc.InvalidLength()
+    if not number[:-1].isdigit() or not number[:-1].isascii():
+        raise stdnum_exc.InvalidFormat()
+    if number[-1] != ric.calc_check_digit(number):
+        raise stdnum_exc.InvalidChecksum()
+    if not _birth_place_valid(number[:6], ric.get_birth_date(number).year):
+        raise stdnum_exc.InvalidComponent()
+
+
+@lru_cache(maxsize=8192)
+def _birth_place_valid(region: str, year: int) -> bool:
+    try:
+        ric.get_birth_place(f"{region}{year:04d}0101000X")  # only the region and year are read
+    except stdnum_exc.InvalidComponent:
+        return False
+    return True
+
+
 def check_id_number(value: str, *, today: date) -> tuple[str, date, str]:
     """Validate a resident ID (18 chars, check character, real birth date, known region).
 
@@ -43,7 +69,7 @@ def check_id_number(value: str, *, today: date) -> tuple[str, date, str]:
     """
     number = normalize_id_number(value)
     try:
-        ric.validate(number)
+        _validate_ric(number)
     except stdnum_exc.InvalidLength:
         raise RuleError("身份证号应为18位 / A resident ID number has 18 characters") from None
     except stdnum_exc.InvalidChecksum:

@@ -5,7 +5,7 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 
 from api import auth, db
 from api.auth import roles
@@ -42,7 +42,13 @@ def present(posting: Posting) -> dict[str, Any]:
 
 
 def check_content(data: dict[str, Any]) -> None:
-    """Reference codes exist and Beijing wages respect the minimum wage."""
+    """Reference codes exist and Beijing wages respect the minimum wage (422 otherwise)."""
+    if errors := content_errors(data):
+        abort(422, errors={"json": errors})
+
+
+def content_errors(data: dict[str, Any]) -> dict[str, list[str]]:
+    """Field errors of ``check_content``; shared with the roster import."""
     skills = [s["code"] for s in data.get("required_skills", [])] + list(data.get("preferred_skills", []))
     occupations = [data["occupation_code"]] if "occupation_code" in data else []
     unknown = worker_service.unknown_codes(db.session(), skills=skills, occupations=occupations)
@@ -55,8 +61,27 @@ def check_content(data: dict[str, Any]) -> None:
     if data.get("district_code", "").startswith("11") and data.get("wage_min", floor) < floor:
         errors["wage_min"] = [f"北京岗位最低工资不得低于最低工资标准{floor}元 / "
                               f"Beijing postings must pay at least the minimum wage of {floor} yuan"]
-    if errors:
-        abort(422, errors={"json": errors})
+    return errors
+
+
+def list_query(args: dict[str, Any]) -> Select:
+    """The postings the caller may list, filtered; shared by the list and the export."""
+    principal = auth.current()
+    stmt = select(Posting).order_by(Posting.id)
+    if principal.role == "employer":
+        stmt = stmt.where(Posting.employer_id == principal.employer_id)
+    if "employer_id" in args:
+        stmt = stmt.where(Posting.employer_id == args["employer_id"])
+    if "status" in args:
+        stmt = stmt.where(Posting.status == args["status"])
+    if "occupation" in args:
+        stmt = stmt.where(Posting.occupation_code == args["occupation"])
+    if "district" in args:
+        stmt = stmt.where(Posting.district_code == args["district"])
+    if "county" in args:
+        paired = select(Pairing.district_code).where(Pairing.county_code == args["county"])
+        stmt = stmt.where(or_(Posting.district_code == args["county"], Posting.district_code.in_(paired)))
+    return stmt
 
 
 @blp.route("")
@@ -66,22 +91,7 @@ class Postings(MethodView):
     @blp.response(200, page_schema(PostingOut, "PostingPage"))
     def get(self, args: dict[str, Any]):
         """List postings (filters: status, occupation, district, county; employers see their own)."""
-        principal = auth.current()
-        stmt = select(Posting).order_by(Posting.id)
-        if principal.role == "employer":
-            stmt = stmt.where(Posting.employer_id == principal.employer_id)
-        if "employer_id" in args:
-            stmt = stmt.where(Posting.employer_id == args["employer_id"])
-        if "status" in args:
-            stmt = stmt.where(Posting.status == args["status"])
-        if "occupation" in args:
-            stmt = stmt.where(Posting.occupation_code == args["occupation"])
-        if "district" in args:
-            stmt = stmt.where(Posting.district_code == args["district"])
-        if "county" in args:
-            paired = select(Pairing.district_code).where(Pairing.county_code == args["county"])
-            stmt = stmt.where(or_(Posting.district_code == args["county"], Posting.district_code.in_(paired)))
-        page = paginate(stmt, args["page"], args["page_size"])
+        page = paginate(list_query(args), args["page"], args["page_size"])
         page["items"] = [present(p) for p in page["items"]]
         return page
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from sqlalchemy import String, cast, select
+from sqlalchemy import Select, String, cast, select
 
 from api import auth, db
 from api.auth import roles
@@ -56,6 +56,29 @@ def check_codes(data: dict[str, Any]) -> None:
         abort(422, errors={"json": errors})
 
 
+def list_query(args: dict[str, Any]) -> Select:
+    """The workers the caller may list, filtered; shared by the list and the export."""
+    principal = auth.current()
+    stmt = select(Worker).order_by(Worker.id)
+    if not principal.is_admin:
+        stmt = stmt.where(Worker.county_code.in_(sorted(principal.counties)))
+    if "county" in args:
+        stmt = stmt.where(Worker.county_code == args["county"])
+    for key in ("status", "poverty_status"):
+        if key in args:
+            stmt = stmt.where(getattr(Worker, key) == args[key])
+    if "occupation" in args:
+        stmt = stmt.where(cast(Worker.preferred_occupations, String).like(f'%"{args["occupation"]}"%'))
+    if "id_number" in args:
+        stmt = stmt.where(Worker.id_number_index == worker_service.id_index(db.vault(), args["id_number"]))
+    if "phone" in args:
+        try:
+            stmt = stmt.where(Worker.phone_index == worker_service.phone_index(db.vault(), args["phone"]))
+        except ValueError:
+            abort(422, errors={"query": {"phone": ["手机号格式错误 / Not a mainland mobile number"]}})
+    return stmt
+
+
 @blp.route("")
 class Workers(MethodView):
     @roles("admin", "bureau")
@@ -63,25 +86,7 @@ class Workers(MethodView):
     @blp.response(200, page_schema(WorkerOut, "WorkerPage"))
     def get(self, args: dict[str, Any]):
         """List workers of the caller's counties (filters: county, status, poverty_status, occupation)."""
-        principal = auth.current()
-        stmt = select(Worker).order_by(Worker.id)
-        if not principal.is_admin:
-            stmt = stmt.where(Worker.county_code.in_(sorted(principal.counties)))
-        if "county" in args:
-            stmt = stmt.where(Worker.county_code == args["county"])
-        for key in ("status", "poverty_status"):
-            if key in args:
-                stmt = stmt.where(getattr(Worker, key) == args[key])
-        if "occupation" in args:
-            stmt = stmt.where(cast(Worker.preferred_occupations, String).like(f'%"{args["occupation"]}"%'))
-        if "id_number" in args:
-            stmt = stmt.where(Worker.id_number_index == worker_service.id_index(db.vault(), args["id_number"]))
-        if "phone" in args:
-            try:
-                stmt = stmt.where(Worker.phone_index == worker_service.phone_index(db.vault(), args["phone"]))
-            except ValueError:
-                abort(422, errors={"query": {"phone": ["手机号格式错误 / Not a mainland mobile number"]}})
-        page = paginate(stmt, args["page"], args["page_size"])
+        page = paginate(list_query(args), args["page"], args["page_size"])
         page["items"] = [present(w) for w in page["items"]]
         return page
 

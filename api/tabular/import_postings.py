@@ -1,0 +1,59 @@
+"""Posting import: an employer imports postings for itself; an administrator names the employer
+in the 用人单位编号 column. The same rules as ``POST /api/v1/postings`` apply per row (schema,
+reference codes, the Beijing minimum wage, gender neutrality under the Employment Promotion Law).
+Postings have no natural key, so there is no duplicate detection and ``on_duplicate`` is moot.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.auth import Principal
+from api.schemas.postings import PostingCreateSchema
+from api.tabular.columns import POSTING_SPEC
+from api.tabular.reader import Table
+from api.tabular.report import ImportReport
+from api.tabular.rows import layout, reject, validate_rows
+from models import posting_service
+from models.employer import Employer
+
+
+def run(table: Table, *, session: Session, principal: Principal, mode: str, on_duplicate: str,
+        content_errors: Callable[[dict[str, Any]], dict[str, list[str]]]) -> ImportReport:
+    """Validate every row; write them (one transaction) unless ``atomic`` found a bad row.
+
+    ``content_errors`` is the posting API's own check of reference codes and minimum wage.
+    """
+    lay = layout(table, POSTING_SPEC)
+    rows = validate_rows(table, lay, PostingCreateSchema())
+    report = ImportReport("postings", mode, on_duplicate, table.format, lay, rows)
+    known = set(session.scalars(select(Employer.id).where(Employer.id.in_(
+        {r.data["employer_id"] for r in rows if r.data and "employer_id" in r.data}))))
+    for row in rows:
+        if row.data is None:
+            continue
+        employer_id = row.data.get("employer_id") or principal.employer_id
+        if employer_id is None:
+            reject(row, lay, "employer_id", "管理员导入须填写用人单位编号 / employer_id is required for "
+                                            "administrators")
+        elif not principal.owns_employer(employer_id):
+            reject(row, lay, "employer_id", "只能为本单位导入岗位 / You may import postings for your own "
+                                            "employer only")
+        elif employer_id != principal.employer_id and employer_id not in known:
+            reject(row, lay, "employer_id", "用人单位不存在 / No such employer")
+        else:
+            row.data["employer_id"] = employer_id
+            for name, messages in content_errors(row.data).items():
+                for message in messages:
+                    reject(row, lay, name, message)
+    if mode == "atomic" and report.rejected:
+        return report
+    for row in rows:
+        if row.data is not None:
+            posting_service.create_posting(session=session, employer_id=row.data["employer_id"], data=row.data)
+            report.created += 1
+    report.written = True
+    return report

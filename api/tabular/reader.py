@@ -1,0 +1,146 @@
+"""Read an uploaded roster (.xlsx, or .csv in UTF-8/GBK) into a header and raw rows, safely.
+
+Defences, each a clear 400/413 instead of a crash: the old binary .xls and anything that is
+not a readable workbook or CSV are refused; an .xlsx whose zip members would inflate beyond
+a cap (zip bomb) is refused *before* openpyxl opens it; rows beyond the cap are refused.
+Formulas are never evaluated: openpyxl is opened with ``data_only=False`` so a formula cell
+arrives as its text (``=A1*2``) and is validated as data; cached results are ignored.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from api.tabular.cells import is_blank
+from api.tabular.columns import Spec
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HEADER_SEARCH_ROWS = 10
+"""Rosters often carry a title row (e.g. 卓资县农村劳动力花名册) above the header."""
+MAX_RATIO = 200
+"""Spreadsheet XML compresses ~5–30×; a member inflating more than this is treated as a bomb."""
+
+
+class UploadError(Exception):
+    """The upload cannot be read; ``status`` is 400 or 413 and ``message`` bilingual."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+@dataclass
+class Table:
+    """The sheet as read: the header cells, and data rows as (spreadsheet row number, cells)."""
+
+    format: str
+    headers: list[str]
+    rows: list[tuple[int, list[Any]]]
+
+
+def read_upload(filename: str, data: bytes, spec: Spec, *, max_rows: int, max_unzipped: int) -> Table:
+    name = (filename or "").lower()
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UploadError(400, "不支持旧版 .xls 文件，请另存为 .xlsx 或 .csv 后上传 / The old .xls format is "
+                               "not supported; save the file as .xlsx or .csv")
+    if data.startswith(b"PK\x03\x04"):
+        return Table("xlsx", *_xlsx(data, spec, max_rows=max_rows, max_unzipped=max_unzipped))
+    if name.endswith((".xlsx", ".xlsm")):
+        raise UploadError(400, "文件已损坏或不是有效的 .xlsx 工作簿 / The file is not a valid .xlsx workbook")
+    if not data.strip():
+        raise UploadError(400, "文件为空 / The file is empty")
+    return Table("csv", *_csv(data, spec, max_rows=max_rows))
+
+
+def _check_zip(data: bytes, max_unzipped: int) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        raise UploadError(400, "文件已损坏或不是有效的 .xlsx 工作簿 / The file is not a valid .xlsx workbook") from None
+    total = sum(m.file_size for m in members)
+    bomb = any(m.file_size > 1_000_000 and m.file_size > MAX_RATIO * max(m.compress_size, 1) for m in members)
+    if total > max_unzipped or bomb:
+        raise UploadError(400, f"工作簿解压后过大（{total // 1_000_000} MB，异常压缩），已拒绝 / The workbook "
+                               f"inflates to {total // 1_000_000} MB (abnormal compression) and was refused")
+
+
+def _xlsx(data: bytes, spec: Spec, *, max_rows: int, max_unzipped: int) -> tuple[list[str], list]:
+    _check_zip(data, max_unzipped)
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many kinds (KeyError, XML and zip errors) on a bad file
+        raise UploadError(400, "无法读取工作簿，文件可能已损坏 / The workbook could not be read; it may be "
+                               "damaged") from None
+    try:
+        if not book.worksheets:
+            raise UploadError(400, "工作簿中没有工作表 / The workbook has no worksheet")
+        return _table(book.worksheets[0].iter_rows(values_only=True), spec, max_rows)
+    except UploadError:
+        raise
+    except Exception:
+        raise UploadError(400, "无法读取工作簿，文件可能已损坏 / The workbook could not be read; it may be "
+                               "damaged") from None
+    finally:
+        book.close()
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")  # a superset of GBK, which Excel uses for Chinese CSV
+    except UnicodeDecodeError:
+        raise UploadError(400, "无法识别文件编码，请使用 UTF-8 或 GBK 编码的 CSV / Unknown encoding; use a "
+                               "UTF-8 or GBK CSV") from None
+
+
+def _csv(data: bytes, spec: Spec, *, max_rows: int) -> tuple[list[str], list]:
+    text = _decode(data)
+    if "\x00" in text:
+        raise UploadError(400, "文件不是文本格式的 CSV / The file is not a text CSV")
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", "\t", ";"), key=first.count)
+    try:
+        return _table(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), spec, max_rows)
+    except csv.Error as exc:
+        raise UploadError(400, f"CSV 格式错误 / Malformed CSV: {exc}") from None
+
+
+def _table(rows: Iterable[Iterable[Any]], spec: Spec, max_rows: int) -> tuple[list[str], list]:
+    """Find the header row (the first with two or more known headers) and collect the data rows."""
+    iterator: Iterator[Iterable[Any]] = iter(rows)
+    headers: list[str] | None = None
+    number = 0
+    for number, row in enumerate(iterator, start=1):
+        values = list(row)
+        if sum(spec.column(v) is not None for v in values) >= 2:
+            headers = ["" if is_blank(v) else str(v).strip() for v in values]
+            break
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    if headers is None:
+        raise UploadError(400, f"前{HEADER_SEARCH_ROWS}行中找不到表头（如 {spec.columns[0].zh}、"
+                               f"{spec.columns[1].zh}） / No header row found in the first "
+                               f"{HEADER_SEARCH_ROWS} rows; download the template")
+    out: list[tuple[int, list[Any]]] = []
+    width = len(headers)
+    for number, row in enumerate(iterator, start=number + 1):
+        values = list(row)[:width]
+        if all(is_blank(v) for v in values):
+            continue
+        if len(out) >= max_rows:
+            raise UploadError(413, f"行数超过上限{max_rows}行，请拆分文件 / More than {max_rows} rows; "
+                                   "split the file")
+        out.append((number, values + [None] * (width - len(values))))
+    return headers, out
