@@ -5,6 +5,10 @@ Graded labels per (worker, posting) pair — the furthest the pair got:
 4 hired and still employed 90 days later (the objective: lasting employment).
 A pair counts on the day of its first contact; pairs younger than 90 days at ``as_of``
 are left out, since whether they last is not known yet.
+
+Queries (jobs for a worker) are what a worker was actually shown together: the worker's
+recommendation batch of first contact (one nightly list), or the worker's month of first
+contact for pairs that began without a recommendation (a fair, a walk-in referral).
 """
 from __future__ import annotations
 
@@ -33,7 +37,7 @@ STAGE = {"referred": 1, "interviewing": 2, "hired": 3}
 
 @dataclass
 class PairSet:
-    """Feature rows with labels; ``qid`` groups rows of one worker (jobs for a worker)."""
+    """Feature rows with labels; ``qid`` groups the rows of one list shown to one worker."""
 
     X: np.ndarray
     y: np.ndarray
@@ -63,6 +67,13 @@ class History:
 
     pairs: dict[tuple[int, int], tuple[int, int]]  # (worker, posting) → (label, first-contact ordinal)
     as_of: date
+    batches: dict[tuple[int, int], str] = dataclasses.field(default_factory=dict)
+    """(worker, posting) → recommendation batch of its first recommendation."""
+
+    def query_key(self, key: tuple[int, int]) -> tuple[int, str]:
+        """The list a pair belongs to: (worker, batch) or (worker, month of first contact)."""
+        batch = self.batches.get(key)
+        return key[0], batch if batch is not None else f"month-{self.pairs[key][1] // 30}"
 
 
 def collect_history(session: Session, *, as_of: date) -> History:
@@ -72,9 +83,13 @@ def collect_history(session: Session, *, as_of: date) -> History:
         old = pairs.get(key)
         pairs[key] = (max(label, old[0]), min(day.toordinal(), old[1])) if old else (label, day.toordinal())
 
-    for w, p, at in session.execute(select(Recommendation.worker_id, Recommendation.posting_id,
-                                           Recommendation.created_at)):
+    first_rec: dict[tuple[int, int], tuple[int, str]] = {}
+    for w, p, at, batch in session.execute(select(Recommendation.worker_id, Recommendation.posting_id,
+                                                  Recommendation.created_at, Recommendation.batch)
+                                           .order_by(Recommendation.id)):
         seen((w, p), 0, at.date())
+        if (w, p) not in first_rec or at.date().toordinal() < first_rec[(w, p)][0]:
+            first_rec[(w, p)] = (at.date().toordinal(), batch)
     apps: dict[int, tuple[int, int]] = {}
     for app_id, w, p, at in session.execute(select(Application.id, Application.worker_id,
                                                    Application.posting_id, Application.created_at)):
@@ -90,7 +105,10 @@ def collect_history(session: Session, *, as_of: date) -> History:
         lasted = (end or as_of) - start >= timedelta(days=RETENTION_DAYS)
         seen((w, p), 4 if lasted else 3, start)
     horizon = (as_of - timedelta(days=RETENTION_DAYS)).toordinal()
-    return History({k: v for k, v in pairs.items() if v[1] <= horizon}, as_of)
+    kept = {k: v for k, v in pairs.items() if v[1] <= horizon}
+    # a pair whose first contact was an application, not a recommendation, has no list
+    batches = {k: first_rec[k][1] for k in kept if k in first_rec and first_rec[k][0] == kept[k][1]}
+    return History(kept, as_of, batches)
 
 
 def featurize(session: Session, history: History, *, progress=None) -> PairSet:
@@ -129,7 +147,9 @@ def featurize(session: Session, history: History, *, progress=None) -> PairSet:
             progress(n + 1, len(np.unique(months)))
     w_ids = np.array([w for w, _ in keys], dtype=np.int64)
     p_ids = np.array([p for _, p in keys], dtype=np.int64)
-    return PairSet(X=X, y=y, qid=w_ids, worker_id=w_ids, posting_id=p_ids, day=day)
+    lists: dict[tuple[int, str], int] = {}
+    qid = np.array([lists.setdefault(history.query_key(k), len(lists)) for k in keys], dtype=np.int64)
+    return PairSet(X=X, y=y, qid=qid, worker_id=w_ids, posting_id=p_ids, day=day)
 
 
 def time_split(pairs: PairSet, *, eval_days: int) -> tuple[PairSet, PairSet, date]:

@@ -1,6 +1,8 @@
 """Evaluation report: ranking quality in both directions and ground-truth stable placements.
 
-Directions: jobs for a worker (queries = workers) and workers for a job (queries = postings).
+Directions: jobs for a worker (queries = the lists workers were shown, ``PairSet.qid``) and
+workers for a job (queries = postings). Queries with a single candidate are left out of the
+ranking metrics: every order of one item is perfect, so they carry no ranking signal.
 The ground-truth rate needs the synthetic world's hidden model; callers pass it in as
 ``truth(worker_id, posting_id) -> P(lasting)`` so that training never depends on it.
 """
@@ -17,10 +19,13 @@ from training.dataset import PairSet
 from training.metrics import mean_reciprocal_rank, ndcg_at_k, recall_at_k
 
 Truth = Callable[[int, int], float]
-DIRECTIONS = {"jobs_for_worker": "worker_id", "workers_for_job": "posting_id"}
+DIRECTIONS = {"jobs_for_worker": "qid", "workers_for_job": "posting_id"}
 
 
 def ranking_metrics(y: np.ndarray, score: np.ndarray, qid: np.ndarray) -> dict[str, float]:
+    _, inverse, counts = np.unique(qid, return_inverse=True, return_counts=True)
+    several = counts[inverse] > 1
+    y, score, qid = y[several], score[several], qid[several]
     return {
         "ndcg@5": ndcg_at_k(y, score, qid, 5),
         "ndcg@10": ndcg_at_k(y, score, qid, 10),
@@ -30,9 +35,14 @@ def ranking_metrics(y: np.ndarray, score: np.ndarray, qid: np.ndarray) -> dict[s
 
 
 def stable_rate_at(pairs: PairSet, score: np.ndarray, truth: Truth, k: int) -> float:
-    """Mean true P(lasting) of each worker's top-k postings among that worker's candidates."""
-    order = np.lexsort((-score, pairs.worker_id))
-    wid = pairs.worker_id[order]
+    """Mean true P(lasting) of the top-k postings of each list (``qid``) a worker was shown.
+
+    Lists of one posting are left out, as in the ranking metrics: every scorer picks it.
+    """
+    _, inverse, counts = np.unique(pairs.qid, return_inverse=True, return_counts=True)
+    pairs, score = pairs.subset(counts[inverse] > 1), np.asarray(score)[counts[inverse] > 1]
+    order = np.lexsort((-score, pairs.qid))
+    wid = pairs.qid[order]
     first = np.r_[True, wid[1:] != wid[:-1]]
     starts = np.flatnonzero(first)
     rank = np.arange(len(wid)) - np.repeat(starts, np.diff(np.r_[starts, len(wid)]))

@@ -56,7 +56,8 @@ def train(session: Session, *, as_of: date, key: str, eval_days: int = 180, trut
         raise NotEnoughHistory(f"{len(train_set)} training and {len(eval_set)} evaluation pairs")
     if export_dir is not None:
         export(train_set, eval_set, export_dir)
-    ranker = Ranker(random_state=0, **{**RANKER_PARAMS, **(ranker_params or {})}).fit(train_set.X, train_set.y, qid=train_set.qid)
+    params = {**RANKER_PARAMS, **(ranker_params or {})}
+    ranker = Ranker(random_state=0, **params).fit(train_set.X, train_set.y, qid=train_set.qid)
     calibrator = LastingCalibrator().fit(ranker.predict(eval_set.X), eval_set.y)
     report = evaluate({"ranker": ranker.predict, "heuristic": heuristic_scores}, eval_set, truth)
     report.update(train_pairs=len(train_set), train_labels=label_counts(train_set),

@@ -20,6 +20,7 @@ from models.placement import Application, ApplicationEvent, FollowUp, Placement,
 from models.posting import Posting
 from models.worker import Worker
 from seed.world import employers, history, people
+from seed.world.exposure import Exposure
 
 WORKER_CHUNK = 5_000
 POSTING_CHUNK = 1_000
@@ -85,17 +86,31 @@ def generate_world(session: Session, vault: PiiVault, *, workers: int = 5_000, p
                                                 min_wage=min_wage, offset=offsets["postings"],
                                                 employer_offset=e_off)
     hist = history.History(table, posting_table, seed, as_of, {k: v + 1 for k, v in offsets.items()})
+    lists = Exposure(hist)
     counts = dict.fromkeys(MODELS, 0)
-    for start in range(0, postings, POSTING_CHUNK):
-        stop = min(postings, start + POSTING_CHUNK)
-        for j in range(start, stop):
-            hist.simulate(j)
+
+    def flush() -> None:
         for name, model in MODELS.items():
             _insert(session, model, hist.rows[name])
             counts[name] += len(hist.rows[name])
             hist.rows[name].clear()
         save()
+
+    for start in range(0, postings, POSTING_CHUNK):
+        stop = min(postings, start + POSTING_CHUNK)
+        for j in range(start, stop):
+            lists.run_until(int(posting_table.created[j]))
+            hist.simulate(j)
+        flush()
         report("postings", stop, postings)
+    lists.run_until(as_of.toordinal())
+    flush()
+    final = hist.final_postings()
+    if final:
+        stmt = (update(Posting.__table__).where(Posting.__table__.c.id == bindparam("pid"))
+                .values(openings_left=bindparam("openings_left"), status=bindparam("status"),
+                        updated_at=bindparam("updated_at")))
+        session.execute(stmt, final)
     employed = [{"wid": w_off + int(i) + 1} for i in people.np.flatnonzero(hist.busy_until == history.NEVER)]
     if employed:
         stmt = update(Worker.__table__).where(Worker.__table__.c.id == bindparam("wid")).values(status="employed")

@@ -1,10 +1,13 @@
 """Two to three years of history drawn from the hidden ground truth (seed.world.truth).
 
-Postings are walked in creation order. Each is shown to a few plausible workers
-(Recommendation, ranker='history'); some apply (Application + ApplicationEvent); hires never
-exceed openings and never overlap a worker's other job; each placement lasts ≥90 days with
-the probability ``true_stability`` gives, ends for the reason its worst factor suggests, and
-gets follow-up visits (跟踪回访) at 30, 90 and 180 days.
+Postings are walked in creation order. Each is pushed to a few plausible workers
+(Recommendation, ranker='history', batch 'history-<day>'); between postings the nightly
+lists of seeking workers are replayed (seed.world.exposure, batch 'daily-<day>'). Some
+recommended workers apply (Application + ApplicationEvent); hires never exceed a posting's
+headcount and never overlap a worker's other job; each placement lasts ≥90 days with the
+probability ``true_stability`` gives, ends for the reason its worst factor suggests, and
+gets follow-up visits (跟踪回访) at 30, 90 and 180 days. A posting row is written when the
+posting is created; its final headcount and status (``final_postings``) once all is done.
 """
 from __future__ import annotations
 
@@ -43,10 +46,18 @@ class History:
     next_id: dict[str, int]
     busy_until: np.ndarray = field(init=False)
     rows: dict[str, list[dict[str, Any]]] = field(init=False)
+    placed: dict[int, list[tuple[int, int]]] = field(init=False)
+    """Posting position → its placements as (start, end or NEVER)."""
+    applied: set[tuple[int, int]] = field(init=False)
+    """(worker position, posting position) of every application: one per pair."""
 
     def __post_init__(self) -> None:
         self.busy_until = np.zeros(self.workers.n, np.int32)
         self.rows = {t: [] for t in TABLES}
+        self.placed = {}
+        self.applied = set()
+        self._profiles: dict[int, PostingProfile] = {}
+        self._created_at: dict[int, datetime] = {}
         occ = np.concatenate([self.workers.pref[:, 0], self.workers.pref[:, 1]]).astype(np.int32)
         who = np.concatenate([np.arange(self.workers.n)] * 2).astype(np.int32)
         keep = occ >= 0
@@ -54,7 +65,7 @@ class History:
         self._pool, occ_sorted = who[keep][order], occ[keep][order]
         self._starts = np.searchsorted(occ_sorted, np.arange(int(occ.max(initial=0)) + 2))
 
-    def _new(self, table: str, row: dict[str, Any]) -> int:
+    def add_row(self, table: str, row: dict[str, Any]) -> int:
         row["id"] = self.next_id[table]
         self.next_id[table] += 1
         self.rows[table].append(row)
@@ -76,23 +87,37 @@ class History:
         key = accepts * 2.0 + rng.random(len(draw))
         return draw[np.argsort(-key, kind="stable")[:k]]
 
+    def posting(self, j: int) -> PostingProfile:
+        """The engine's view of posting ``j`` (cached: the nightly lists show it many times)."""
+        if j not in self._profiles:
+            self._profiles[j] = self.postings.profile(j)
+        return self._profiles[j]
+
+    def end_of_hiring(self, j: int) -> int:
+        """Last day posting ``j`` could hire: closed, expired or today, whichever is first."""
+        pt = self.postings
+        return min(int(pt.closed[j]) or NEVER, int(pt.expires[j]), self.as_of.toordinal())
+
+    def openings_left(self, j: int, day: int) -> int:
+        return int(self.postings.openings[j]) - sum(1 for s, e in self.placed.get(j, ()) if s <= day < e)
+
     def simulate(self, j: int) -> None:
-        """Recommendations, applications, hires and follow-ups of posting ``j``; then its row."""
-        pt, wt, as_of = self.postings, self.workers, self.as_of.toordinal()
+        """Posting ``j``'s row, then its pushed recommendations and what followed them."""
+        pt, wt = self.postings, self.workers
         rng = np.random.default_rng([self.seed, 5, j])
-        posting = pt.profile(j)
-        pid = posting.posting_id
-        end_of_hiring = min(int(pt.closed[j]) or NEVER, int(pt.expires[j]), as_of)
+        posting = self.posting(j)
+        self.placed[j] = []
+        row = posting_row(pt, j, openings_left=posting.openings, status="open")
+        self._created_at[j] = row["created_at"]
+        self.rows["postings"].append(row)
         created = int(pt.created[j])
         batch = f"history-{date.fromordinal(created).isoformat()}"
-        placements: list[tuple[int, int]] = []  # (start, end or NEVER)
         for rank, w in enumerate(self._candidates(j, rng), start=1):
             worker = wt.profile(int(w))
             factors = stability_factors(worker, posting, world_seed=self.seed)
-            logit = INTERCEPT + sum(factors.values())
-            p = 1.0 / (1.0 + np.exp(-logit))
-            self._new("recommendations", {
-                "worker_id": worker.worker_id, "posting_id": pid, "rank": rank,
+            p = 1.0 / (1.0 + np.exp(-(INTERCEPT + sum(factors.values()))))
+            self.add_row("recommendations", {
+                "worker_id": worker.worker_id, "posting_id": posting.posting_id, "rank": rank,
                 "score": round(float(p + rng.normal(0, 0.15)), 4), "ranker": "history", "batch": batch,
                 "created_at": at(created, 30)})
             dest = "beijing" if place_of(worker, posting.district_code).endswith("beijing") else \
@@ -100,19 +125,23 @@ class History:
             accepts = dest in worker.destinations
             if rng.random() > (0.55 if accepts else 0.08) * (0.5 + p):
                 continue
-            t0 = created + int(rng.integers(1, 21))
-            if t0 > as_of:
-                continue
-            hire = self._apply(j, worker.worker_id, t0, factors, p, len(placements), end_of_hiring, rng)
-            if hire is None:
-                continue
-            start = min(hire[0] + int(rng.integers(3, 15)), as_of)
-            end = self._place(int(w), worker, posting, hire, start, factors, p, rng)
-            placements.append((start, end))
-        self._finish_posting(j, placements, end_of_hiring)
+            self.pursue(j, int(w), worker, created + int(rng.integers(1, 21)), factors, p, rng)
+
+    def pursue(self, j: int, w: int, worker: WorkerProfile, t0: int, factors: dict[str, float], p: float,
+               rng: np.random.Generator) -> None:
+        """Worker ``w`` applies to posting ``j`` on day ``t0``: interview, hire and placement."""
+        if t0 > self.as_of.toordinal() or (w, j) in self.applied:
+            return
+        self.applied.add((w, j))
+        hire = self._apply(j, worker.worker_id, t0, factors, p, len(self.placed[j]), self.end_of_hiring(j), rng)
+        if hire is None:
+            return
+        start = min(hire[0] + int(rng.integers(3, 15)), self.as_of.toordinal())
+        end = self._place(w, worker, self.posting(j), hire, start, factors, p, rng)
+        self.placed[j].append((start, end))
 
     def _event(self, app: dict[str, Any], to: str, day: int, reason: str | None) -> None:
-        self._new("application_events", {
+        self.add_row("application_events", {
             "application_id": app["id"], "from_state": app["state"] if to != "referred" else None,
             "to_state": to, "reason_code": reason, "reason_text": None, "actor_user_id": None,
             "at": at(day, 90 + len(self.rows["application_events"]) % 300)})
@@ -127,7 +156,7 @@ class History:
                "source": "bureau" if rng.random() < 0.8 else "fair", "reason_code": None,
                "reason_text": None, "created_by": None, "created_at": at(t0, 60), "updated_at": at(t0, 60),
                "version": 1}
-        self._new("applications", app)
+        self.add_row("applications", app)
         self._event(app, "referred", t0, None)
         t1 = t0 + int(rng.integers(2, 8))
         if t1 > as_of:
@@ -180,7 +209,7 @@ class History:
         active = end > as_of
         self.busy_until[w] = NEVER if active else end
         place = place_of(worker, posting.district_code)
-        pid = self._new("placements", {
+        pid = self.add_row("placements", {
             "application_id": hire[1], "worker_id": worker.worker_id, "posting_id": posting.posting_id,
             "employer_id": posting.employer_id, "county_code": worker.county_code,
             "poverty_status": worker.poverty_status, "destination": geo.destination_group(place),
@@ -194,7 +223,7 @@ class History:
         visits = [start + d for d in (30, 90, 180) if start + d <= as_of]
         for k, day in enumerate(visits):
             employed = day < end
-            self._new("follow_ups", {
+            self.add_row("follow_ups", {
                 "placement_id": pid, "contact_date": date.fromordinal(day), "still_employed": employed,
                 "wage_received": bool(rng.random() < 0.95) if employed else None,
                 "issues": None if employed else f"已离职：{reason}",
@@ -204,9 +233,16 @@ class History:
                 break
         return NEVER if active else end
 
-    def _finish_posting(self, j: int, placements: list[tuple[int, int]], end_of_hiring: int) -> None:
-        """Final headcount and status, as the posting service would have left them."""
-        pt, as_of = self.postings, self.as_of.toordinal()
+    def final_postings(self) -> list[dict[str, Any]]:
+        """Final headcount and status of every posting, as the posting service would have left them.
+
+        ``updated_at`` stays the creation time, so the world does not depend on the clock.
+        """
+        return [dict(pid=self.postings.offset + j + 1, updated_at=self._created_at[j], **self._final(j))
+                for j in sorted(self.placed)]
+
+    def _final(self, j: int) -> dict[str, Any]:
+        pt, as_of, placements = self.postings, self.as_of.toordinal(), self.placed[j]
         openings = int(pt.openings[j])
 
         def active(day: int) -> int:
@@ -224,4 +260,4 @@ class History:
             released = [e for _s, e in placements if pt.expires[j] <= e <= as_of]
             day = min(released) if active(int(pt.expires[j])) == openings and released else int(pt.expires[j])
             status, left = "expired", openings - active(day)
-        self.rows["postings"].append(posting_row(pt, j, openings_left=left, status=status))
+        return {"openings_left": left, "status": status}

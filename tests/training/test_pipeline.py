@@ -1,0 +1,130 @@
+"""The training pipeline on a small synthetic world: report, exported dataset, signed registry."""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import numpy as np
+import pytest
+from sqlalchemy import select
+
+from matching.features import FEATURE_NAMES
+from models import migrate
+from models.base import make_engine, make_session_factory, session_scope
+from models.pii import PiiKeys, PiiVault
+from models.posting import Posting
+from models.registry import ModelVersion
+from models.worker import Worker
+from seed import taxonomy
+from seed.regions import load_pairings, load_regions
+from seed.world import generate_world, true_stability
+from training import registry
+from training.evaluate import DIRECTIONS
+from training.pipeline import train
+from training.profiles import posting_profile, worker_profiles
+
+AS_OF = date(2026, 3, 2)
+SEED = 5
+KEY = "test-signing-key"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('training') / 'w.db'}")
+    migrate.upgrade(engine)
+    factory = make_session_factory(engine)
+    with session_scope(factory) as session:
+        load_regions(session)
+        load_pairings(session)
+        taxonomy.load(session)
+    with session_scope(factory) as session:
+        generate_world(session, PiiVault(PiiKeys.generate()), workers=1500, postings=250, seed=SEED, as_of=AS_OF)
+    return factory
+
+
+@pytest.fixture()
+def session(world):
+    with session_scope(world) as s:
+        yield s
+        s.rollback()  # every test starts from the bare world: no model versions
+
+
+def truth(session):  # noqa: ANN001, ANN201 - a training.evaluate.Truth
+    def p(worker_id: int, posting_id: int) -> float:
+        worker = worker_profiles(session, [session.get(Worker, worker_id)], as_of=AS_OF)[0]
+        return true_stability(worker, posting_profile(session.get(Posting, posting_id)), world_seed=SEED)
+
+    return p
+
+
+@pytest.fixture()
+def run(session, tmp_path):
+    return train(session, as_of=AS_OF, key=KEY, eval_days=180, truth=truth(session), export_dir=tmp_path / "ds")
+
+
+def test_train_stores_a_candidate_with_both_directions_and_the_ground_truth_rate(session, run) -> None:
+    row = session.scalar(select(ModelVersion).where(ModelVersion.version == run.model.version))
+    assert row.status == "candidate" and row.feature_names == list(FEATURE_NAMES)
+    scorers = row.metrics["scorers"]
+    assert set(scorers) == {"ranker", "heuristic"}
+    for entry in scorers.values():
+        for direction in DIRECTIONS:
+            assert 0.0 < entry[direction]["ndcg@10"] <= 1.0 and 0.0 < entry[direction]["mrr"] <= 1.0
+        assert 0.0 < entry["stable_rate"]["top1"] < 1.0 and 0.0 < entry["stable_rate"]["top5"] < 1.0
+    assert set(row.metrics["ndcg@10_ratio_vs_heuristic"]) == set(DIRECTIONS)
+    assert row.trained_to < row.evaluated_to and row.metrics["train_pairs"] == len(run.train)
+
+
+def test_exported_dataset_is_dense_with_labels_lists_and_feature_names(run, tmp_path) -> None:
+    directory = tmp_path / "ds"
+    assert json.loads((directory / "feature_names.json").read_text()) == list(FEATURE_NAMES)
+    for name, pairs in (("train.npz", run.train), ("eval.npz", run.evaluation)):
+        data = np.load(directory / name)
+        X, y, qid = data["X"], data["y"], data["qid"]
+        assert X.dtype == np.float64 and X.shape == (len(pairs), len(FEATURE_NAMES)) and np.isfinite(X).all()
+        assert len(y) == len(qid) == len(X) and set(np.unique(y)) <= {0, 1, 2, 3, 4}
+        assert np.array_equal(y, pairs.y) and np.array_equal(qid, pairs.qid)
+    # jobs-for-a-worker queries are the lists workers were shown: one worker each, mostly several postings
+    data = np.load(directory / "train.npz")
+    workers_per_list = {q: len(set(data["worker_id"][data["qid"] == q])) for q in np.unique(data["qid"])[:300]}
+    assert set(workers_per_list.values()) == {1}
+    sizes = np.unique(data["qid"], return_counts=True)[1]
+    assert np.mean(sizes[sizes > 1]) >= 4 and (sizes > 1).sum() > 100
+
+
+def test_the_ranker_beats_the_heuristic_on_lasting_placements(run) -> None:
+    ranker, heuristic = run.report["scorers"]["ranker"], run.report["scorers"]["heuristic"]
+    assert ranker["workers_for_job"]["ndcg@10"] > heuristic["workers_for_job"]["ndcg@10"]
+    assert ranker["jobs_for_worker"]["mrr"] > heuristic["jobs_for_worker"]["mrr"]
+
+
+def test_a_tampered_artifact_is_refused(session, run) -> None:
+    row = run.model
+    assert registry.load(row, key=KEY).feature_names == FEATURE_NAMES
+    with pytest.raises(registry.ArtifactRefused):
+        registry.load(row, key="another-key")
+    artifact = bytearray(row.artifact)
+    artifact[len(artifact) // 2] ^= 0x01
+    row.artifact = bytes(artifact)
+    session.flush()
+    with pytest.raises(registry.ArtifactRefused):
+        registry.load(session.get(ModelVersion, row.id), key=KEY)
+
+
+def test_activate_and_rollback_switch_the_active_version(session, run) -> None:
+    first = run.model.version
+    loaded = registry.load(run.model, key=KEY)
+    second = registry.register(session, key=KEY, estimator=loaded.estimator, calibrator=loaded.calibrator,
+                               feature_names=FEATURE_NAMES, reference=loaded.reference, metrics=run.report,
+                               trained_from=None, trained_to=None, evaluated_to=None).version
+    assert registry.active(session) is None
+    registry.activate(session, first)
+    assert registry.active(session).version == first
+    registry.activate(session, second)
+    assert registry.active(session).version == second
+    assert session.scalar(select(ModelVersion.status).where(ModelVersion.version == first)) == "retired"
+    assert registry.rollback(session).version == first
+    assert registry.active(session).version == first
+    assert session.scalar(select(ModelVersion.status).where(ModelVersion.version == second)) == "retired"
+    with pytest.raises(LookupError):
+        registry.activate(session, "v999-none")
