@@ -37,6 +37,11 @@ def with_etag(body: Any, entity: Any, status: int = 200) -> tuple[Any, int, dict
     return body, status, {"ETag": etag_of(entity)}
 
 
+def created(body: Any, entity: Any, location: str) -> tuple[Any, int, dict[str, str]]:
+    """A 201 response tuple with the new entity's ETag and Location."""
+    return body, 201, {"ETag": etag_of(entity), "Location": location}
+
+
 def idempotent(view: F) -> F:
     """Replay the first response for a repeated ``Idempotency-Key`` with the same body.
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from api import auth, db
 from api.auth import roles
-from api.http import idempotent, page_schema, with_etag
+from api.http import created, idempotent, page_schema, with_etag
 from api.schemas.applications import (ApplicationCreateSchema, ApplicationOut, ApplicationQuery,
                                       TransitionSchema)
 from models import application_service, clock, gbt2260, worker_service
@@ -147,8 +147,8 @@ class Applications(MethodView):
         except (PlacementConflict, PlacementRuleError) as exc:
             fail(exc)
         auth.audit("application.create", "application", application.id, source=application.source)
-        body, status, headers = with_etag(present_many([(application, worker, posting)])[0], application, 201)
-        return body, status, {**headers, "Location": f"/api/v1/applications/{application.id}"}
+        return created(present_many([(application, worker, posting)])[0], application,
+                       f"/api/v1/applications/{application.id}")
 
 
 @blp.route("/<int:application_id>")

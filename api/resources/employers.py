@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from api import auth, db
 from api.auth import roles
-from api.http import idempotent, paginate, page_schema, require_if_match, with_etag
+from api.http import created, idempotent, paginate, page_schema, require_if_match, with_etag
 from api.schemas.employers import EmployerCreateSchema, EmployerOut, EmployerPatchSchema, EmployerQuery
 from models import gbt2260, rules
 from models.employer import Employer
@@ -82,7 +82,7 @@ class Employers(MethodView):
         session.add(employer)
         session.flush()
         auth.audit("employer.create", "employer", employer.id)
-        return with_etag(present(employer), employer, 201)
+        return created(present(employer), employer, f"/api/v1/employers/{employer.id}")
 
 
 @blp.route("/<int:employer_id>")

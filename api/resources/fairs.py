@@ -14,7 +14,7 @@ from sqlalchemy import Select, String, cast, func, or_, select
 
 from api import auth, db
 from api.auth import roles
-from api.http import PageArgs, idempotent, paginate, page_schema, require_if_match, with_etag
+from api.http import PageArgs, created, idempotent, paginate, page_schema, require_if_match, with_etag
 from api.match_view import posting_brief, worker_brief
 from api.schemas.fairs import (AttendeeOut, CheckInSchema, FairCreateSchema, FairOut, FairPatchSchema,
                                FairPostingIn, FairPostingOut, FairQuery)
@@ -94,8 +94,7 @@ class Fairs(MethodView):
             abort(403, message="只能为本县（旗）举办招聘会 / You may organise fairs for your own counties only")
         fair = fair_service.create_fair(session=db.session(), data=data, created_by=principal.user_id)
         auth.audit("fair.create", "fair", fair.id)
-        body, status, headers = with_etag(present(fair), fair, 201)
-        return body, status, {**headers, "Location": f"/api/v1/fairs/{fair.id}"}
+        return created(present(fair), fair, f"/api/v1/fairs/{fair.id}")
 
 
 @blp.route("/<int:fair_id>")

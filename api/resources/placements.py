@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from api import auth, db
 from api.auth import roles
-from api.http import idempotent, paginate, page_schema, with_etag
+from api.http import created, idempotent, paginate, page_schema, with_etag
 from api.resources.applications import check_beijing_wage, fail, worker_brief
 from api.schemas.placements import (FollowUpCreateSchema, FollowUpList, FollowUpOut, OverdueOut,
                                     OverdueQuery, PlacementCreateSchema, PlacementEndSchema, PlacementOut,
@@ -114,8 +114,7 @@ class Placements(MethodView):
         except (PlacementConflict, PlacementRuleError) as exc:
             fail(exc)
         auth.audit("placement.create", "placement", placement.id, worker_id=worker.id)
-        body, status, headers = with_etag(present_many([placement])[0], placement, 201)
-        return body, status, {**headers, "Location": f"/api/v1/placements/{placement.id}"}
+        return created(present_many([placement])[0], placement, f"/api/v1/placements/{placement.id}")
 
 
 @blp.route("/placements/<int:placement_id>")

@@ -9,7 +9,7 @@ from sqlalchemy import Select, or_, select
 
 from api import auth, db
 from api.auth import roles
-from api.http import idempotent, paginate, page_schema, require_if_match, with_etag
+from api.http import created, idempotent, paginate, page_schema, require_if_match, with_etag
 from api.schemas.postings import PostingCreateSchema, PostingOut, PostingPatchSchema, PostingQuery
 from flask import current_app
 from models import gbt2260, posting_service, worker_service
@@ -112,8 +112,7 @@ class Postings(MethodView):
         check_content(data)
         posting = posting_service.create_posting(session=db.session(), employer_id=employer_id, data=data)
         auth.audit("posting.create", "posting", posting.id)
-        body, status, headers = with_etag(present(posting), posting, 201)
-        return body, status, {**headers, "Location": f"/api/v1/postings/{posting.id}"}
+        return created(present(posting), posting, f"/api/v1/postings/{posting.id}")
 
 
 @blp.route("/<int:posting_id>")

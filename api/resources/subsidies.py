@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 
 from api import auth, db
 from api.auth import roles
-from api.http import idempotent, page_schema, paginate, require_if_match, with_etag
+from api.http import created, idempotent, page_schema, paginate, require_if_match, with_etag
 from api.schemas.subsidies import PolicyCreateSchema, PolicyOut, PolicyPatchSchema, PolicyQuery
 from models import subsidy_service
 from models.subsidy import SubsidyPolicy
@@ -76,8 +76,7 @@ class Policies(MethodView):
         except subsidy_service.PolicyError as exc:
             policy_error(exc)
         auth.audit("subsidy_policy.create", "subsidy_policy", policy.id, key=policy.key, version=policy.version)
-        body, status, headers = with_etag(present(policy), policy, 201)
-        return body, status, {**headers, "Location": f"/api/v1/subsidy-policies/{policy.id}"}
+        return created(present(policy), policy, f"/api/v1/subsidy-policies/{policy.id}")
 
 
 @blp.route("/<int:policy_id>")
@@ -106,5 +105,4 @@ class PolicyItem(MethodView):
             policy_error(exc)
         auth.audit("subsidy_policy.version", "subsidy_policy", successor.id, key=successor.key,
                    version=successor.version, fields=sorted(data))
-        body, status, headers = with_etag(present(successor), successor, 201)
-        return body, status, {**headers, "Location": f"/api/v1/subsidy-policies/{successor.id}"}
+        return created(present(successor), successor, f"/api/v1/subsidy-policies/{successor.id}")

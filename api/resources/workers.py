@@ -9,7 +9,7 @@ from sqlalchemy import Select, String, cast, select
 
 from api import auth, db
 from api.auth import roles
-from api.http import idempotent, paginate, page_schema, require_if_match, with_etag
+from api.http import created, idempotent, paginate, page_schema, require_if_match, with_etag
 from api.schemas.workers import (RevealQuery, WorkerCreateSchema, WorkerOut, WorkerPatchSchema,
                                  WorkerQuery)
 from models import clock, gbt2260, worker_service
@@ -108,8 +108,7 @@ class Workers(MethodView):
             abort(409, message="该身份证号已登记 / This ID number is already registered",
                   errors={"existing_worker_id": dup.existing_id})
         auth.audit("worker.create", "worker", worker.id)
-        body, status, headers = with_etag(present(worker), worker, 201)
-        return body, status, {**headers, "Location": f"/api/v1/workers/{worker.id}"}
+        return created(present(worker), worker, f"/api/v1/workers/{worker.id}")
 
 
 @blp.route("/<int:worker_id>")
