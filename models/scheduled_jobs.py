@@ -9,7 +9,7 @@ The recommendation refresh and the retraining call injectable callables register
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -21,7 +21,8 @@ from models.job_runner import JobContext, JobSkipped, job
 from models.base import utcnow
 from models.outbox import OutboxMessage
 from models.placement import FollowUp, Placement, Recommendation
-from models.subsidy_rules import add_months
+from models import tracking
+from models.tracking import FOLLOW_UP_MONTHS, add_months
 from models.upsert import insert_ignore
 from models.worker import Worker
 
@@ -30,11 +31,6 @@ Recommender = Callable[[Session, list[int], date], dict[int, list[tuple[int, flo
 Trainer = Callable[[sessionmaker[Session], date], dict[str, Any]]
 RECOMMENDERS: dict[str, Recommender] = {}
 TRAINERS: dict[str, Trainer] = {}
-FOLLOW_UP_MONTHS = (1, 3, 6, 12)
-FOLLOW_UP_WINDOW_DAYS = 14
-"""A contact up to two weeks before a milestone counts as that milestone's follow-up."""
-REMINDER_HORIZON_DAYS = 30
-"""A milestone missed for longer than this is no longer a reminder but an at-risk alert."""
 WORKER_BATCH = 200
 
 
@@ -132,22 +128,31 @@ def follow_up_reminders(ctx: JobContext) -> dict[str, Any]:
 
 def _alerts(placement: Placement, worker: Worker, contacts: list[FollowUp],
             today: date) -> list[tuple[str, str, str]]:
-    """(kind, dedupe key, subject) for due follow-ups and signs that a job may not last."""
+    """(kind, dedupe key, subject) for due follow-ups and signs that a job may not last.
+
+    The rules are those of ``models.tracking`` (the same the API's tracking status uses): a
+    due milestone is a reminder until it is ``GRACE_DAYS`` overdue, then an at-risk alert; a
+    latest visit reporting a problem is an at-risk alert too.
+    """
     who = f"{worker.name}（安置#{placement.id}）"
+    seen = [tracking.Contact(c.contact_date, c.still_employed, c.wage_received, c.issues, c.next_contact)
+            for c in contacts]
+    overdue = {d.months for d in tracking.overdue_follow_ups(placement.start_date, placement.end_date, seen, today)}
     out: list[tuple[str, str, str]] = []
     for months in FOLLOW_UP_MONTHS:
         due = add_months(placement.start_date, months)
-        if due > today or any(c.contact_date >= due - timedelta(days=FOLLOW_UP_WINDOW_DAYS) for c in contacts):
+        if due > today or tracking.milestone_met(placement.start_date, months, seen):
             continue
-        if (today - due).days <= REMINDER_HORIZON_DAYS:
-            out.append(("followup_reminder", f"followup:{placement.id}:{months}",
-                        f"{who}入职{months}个月回访已到期（{due}）/ {months}-month follow-up due {due}"))
-        else:
+        if months in overdue:
             out.append(("at_risk", f"at_risk:{placement.id}:overdue:{months}",
                         f"{who}{months}个月回访逾期未做 / {months}-month follow-up overdue since {due}"))
-    if contacts and (contacts[-1].still_employed is False or contacts[-1].wage_received is False):
+        else:
+            out.append(("followup_reminder", f"followup:{placement.id}:{months}",
+                        f"{who}入职{months}个月回访已到期（{due}）/ {months}-month follow-up due {due}"))
+    if contacts and seen[-1].reports_problem:
         last = contacts[-1]
-        problem = "已离岗" if last.still_employed is False else "未按时领到工资"
+        problem = ("已离岗" if last.still_employed is False else
+                   "未按时领到工资" if last.wage_received is False else "反映问题")
         out.append(("at_risk", f"at_risk:{placement.id}:followup:{last.id}",
                     f"{who}回访显示{problem}（{last.contact_date}）/ follow-up reports a problem"))
     return out

@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from models.tracking import add_months  # noqa: F401  (re-exported: one month arithmetic)
+
 GROUPS = ("alleviated", "monitored", "none")
 """脱贫人口, 防返贫监测对象, others (Worker.poverty_status)."""
 TIERS = ("cross_province", "other_prefecture", "same_prefecture", "home_county")
@@ -98,13 +100,6 @@ class Evaluation:
     def conditions_json(self) -> list[dict[str, Any]]:
         return [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(c).items()}
                 for c in self.conditions]
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later, clamped to the month's end (Jan 31 + 1 → Feb 28/29)."""
-    total = day.month - 1 + months
-    year, month = day.year + total // 12, total % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def full_months(start: date, end: date) -> int:

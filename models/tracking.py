@@ -86,7 +86,8 @@ def _latest(contacts: Sequence[Contact]) -> Contact | None:
     return max(contacts, key=lambda c: c.contact_date, default=None)
 
 
-def _milestone_met(start: date, months: int, contacts: Sequence[Contact]) -> bool:
+def milestone_met(start: date, months: int, contacts: Sequence[Contact]) -> bool:
+    """Was the ``months`` follow-up made (a call from two weeks before it on counts)?"""
     # A later call also covers a missed earlier milestone: it confirms the same employment.
     earliest = add_months(start, months) - timedelta(days=EARLY_DAYS)
     return any(c.contact_date >= earliest for c in contacts)
@@ -100,7 +101,7 @@ def overdue_follow_ups(start: date, end: date | None, contacts: Sequence[Contact
     out: list[DueFollowUp] = []
     for months in FOLLOW_UP_MONTHS:
         due = add_months(start, months)
-        if as_of > due + timedelta(days=GRACE_DAYS) and not _milestone_met(start, months, contacts):
+        if as_of > due + timedelta(days=GRACE_DAYS) and not milestone_met(start, months, contacts):
             out.append(DueFollowUp(months, due, (as_of - due).days))
     latest = _latest(contacts)
     if (latest is not None and latest.next_contact is not None
@@ -116,7 +117,7 @@ def next_follow_up(start: date, end: date | None, contacts: Sequence[Contact],
     """The earliest follow-up still to do (a missed one first), or None when none is left."""
     if end is not None and end <= as_of:
         return None
-    candidates = [add_months(start, m) for m in FOLLOW_UP_MONTHS if not _milestone_met(start, m, contacts)]
+    candidates = [add_months(start, m) for m in FOLLOW_UP_MONTHS if not milestone_met(start, m, contacts)]
     latest = _latest(contacts)
     if latest is not None and latest.next_contact is not None and latest.next_contact > latest.contact_date:
         candidates.append(latest.next_contact)
