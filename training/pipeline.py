@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from matching.features import FEATURE_NAMES
 from matching.heuristic import heuristic_scores
+from models.base import utcnow
 from models.registry import ModelVersion
 from training import registry
 from training.calibration import LastingCalibrator
@@ -19,6 +20,7 @@ from training.evaluate import Truth, evaluate
 from training.ranker import Ranker
 
 MIN_TRAIN_PAIRS = 200
+MIN_RETRAIN_DAYS = 6
 RANKER_PARAMS: dict[str, Any] = {
     "learning_rate": 0.1, "max_iter": 60, "max_leaf_nodes": 31, "min_samples_leaf": 100,
     "gain": "exponential", "query_normalize": False,
@@ -83,7 +85,11 @@ def score_with(model: registry.LoadedModel, pairs: PairSet) -> float:
 
 def retrain_and_promote(session: Session, *, as_of: date, key: str, eval_days: int = 180) -> dict[str, Any]:
     """Weekly retraining: a new candidate is activated only if it beats the active model on
-    the same held-out period (or if no model is active)."""
+    the same held-out period (or if no model is active). An active model trained less than
+    ``MIN_RETRAIN_DAYS`` ago is kept as it is (e.g. the catch-up run right after a first start)."""
+    current = registry.active(session)
+    if current is not None and (utcnow() - current.created_at).days < MIN_RETRAIN_DAYS:
+        return {"trained": None, "promoted": False, "reason": f"active model {current.version} is recent"}
     try:
         run = train(session, as_of=as_of, key=key, eval_days=eval_days)
     except NotEnoughHistory as exc:

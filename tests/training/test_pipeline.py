@@ -128,3 +128,21 @@ def test_activate_and_rollback_switch_the_active_version(session, run) -> None:
     assert session.scalar(select(ModelVersion.status).where(ModelVersion.version == second)) == "retired"
     with pytest.raises(LookupError):
         registry.activate(session, "v999-none")
+
+
+def test_weekly_retraining_keeps_a_recent_model_and_promotes_only_a_better_one(session) -> None:
+    from datetime import timedelta
+
+    from training.pipeline import retrain_and_promote
+
+    first = retrain_and_promote(session, as_of=AS_OF, key=KEY)
+    assert first["promoted"] is True and registry.active(session).version == first["trained"]
+    assert retrain_and_promote(session, as_of=AS_OF, key=KEY)["trained"] is None  # trained days ago: kept
+    active = registry.active(session)
+    active.created_at = active.created_at - timedelta(days=7)
+    session.flush()
+    again = retrain_and_promote(session, as_of=AS_OF, key=KEY)
+    # Same data and seed: the candidate ties the active model, and a tie is not an improvement.
+    assert again["trained"] != first["trained"] and again["promoted"] is False
+    assert again["ndcg@10_new"] == again["ndcg@10_active"]
+    assert registry.active(session).version == first["trained"]
