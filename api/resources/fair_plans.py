@@ -22,6 +22,7 @@ from models import clock, fair_service, gbt2260
 from models.fair import Fair, FairInterview, FairPlan
 from models.posting import Posting
 from models.worker import Worker
+from training.scoring import HEURISTIC
 
 blp = Blueprint("fair_plans", __name__, url_prefix="/api/v1/fairs",
                 description="Job fair matches, interview plans, printable lists and summaries")
@@ -75,12 +76,15 @@ def load_plan(fair: Fair) -> tuple[FairPlan, list[FairInterview]]:
     return plan, rows
 
 
-def interview_view(row: FairInterview, posting: Posting, worker: Worker, *, employer_view: bool) -> dict[str, Any]:
+def interview_view(row: FairInterview, posting: Posting, worker: Worker, *, employer_view: bool,
+                   calibrated: bool) -> dict[str, Any]:
     return {"worker": worker_brief(worker, db.vault(), employer_view=employer_view),
             "posting_id": posting.id, "posting_title": posting.title, "employer_id": posting.employer_id,
             "employer_name": posting.employer.name, "is_primary": row.is_primary, "p": row.p,
             "booth_order": row.booth_order, "reasons": row.reasons,
-            "kind": "首选（计划录用）" if row.is_primary else "备选", "percent": f"{row.p:.0%}"}
+            "kind": "首选（计划录用）" if row.is_primary else "备选",
+            # A probability only when a calibrated model planned; the heuristic's score is not one.
+            "percent": f"{row.p:.0%}" if calibrated else "—"}
 
 
 def plan_view(fair: Fair, plan: FairPlan, rows: list[FairInterview]) -> dict[str, Any]:
@@ -96,7 +100,8 @@ def plan_view(fair: Fair, plan: FairPlan, rows: list[FairInterview]) -> dict[str
         "computed_at": plan.computed_at, "attendees": plan.detail.get("attendees", 0),
         "allowed_pairs": plan.detail.get("allowed_pairs", 0),
         "congestion": plan_congestion(plan, rows).as_row(), "booths": booths,
-        "interviews": [interview_view(r, postings[r.posting_id], workers[r.worker_id], employer_view=False)
+        "interviews": [interview_view(r, postings[r.posting_id], workers[r.worker_id], employer_view=False,
+                               calibrated=plan.ranker != HEURISTIC)
                        for r in rows],
     }
 
@@ -167,7 +172,8 @@ class FairInterviewList(MethodView):
         booths = [{"title": p.title, "district_name": gbt2260.region_name(p.district_code),
                    "openings_left": plan.detail["postings"].get(str(p.id), {}).get("openings_left", p.openings_left),
                    "slots": plan.detail["postings"].get(str(p.id), {}).get("slots", 0),
-                   "rows": [interview_view(r, p, workers[r.worker_id], employer_view=employer_view)
+                   "rows": [interview_view(r, p, workers[r.worker_id], employer_view=employer_view,
+                               calibrated=plan.ranker != HEURISTIC)
                             for r in rows if r.posting_id == p.id]} for p in mine]
         employer_name = mine[0].employer.name
         auth.audit("fair.export", "fair", fair.id, kind="interview_list", employer_id=employer_id,
@@ -195,7 +201,8 @@ class FairAttendeeSheet(MethodView):
         postings, workers = fair_people(fair)
         worker = workers.get(worker_id) or abort(404)
         mine = sorted((r for r in rows if r.worker_id == worker_id), key=lambda r: (not r.is_primary, -r.p))
-        items = [{**interview_view(r, postings[r.posting_id], worker, employer_view=False),
+        items = [{**interview_view(r, postings[r.posting_id], worker, employer_view=False,
+                               calibrated=plan.ranker != HEURISTIC),
                   "title": postings[r.posting_id].title,
                   "district_name": gbt2260.region_name(postings[r.posting_id].district_code),
                   "wage_min": postings[r.posting_id].wage_min, "wage_max": postings[r.posting_id].wage_max,

@@ -132,6 +132,7 @@ def test_exports_mask_workers_as_the_api_does(api, busy_fair):
     html = api.get("employer", f"{URL}/{fid}/interview-lists/{employer}").get_data(as_text=True)
     assert "150921********" in html and not any(x in html for x in full_ids + phones + masked_phones)
     assert "@page" in html and "Noto Sans CJK SC" in html
+    assert "%" not in text  # planned by the heuristic: no uncalibrated score shown as a probability
     other = api.tokens["_employer_other_id"]
     assert api.get("employer", f"{URL}/{fid}/interview-lists/{other}").status_code == 404
     assert api.get("bureau", f"{URL}/{fid}/interview-lists/{other}?format=xlsx").status_code == 200
