@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from openpyxl import Workbook  # noqa: E402
 from stdnum.cn import ric  # noqa: E402
 
-from models import make_engine, make_session_factory, session_scope  # noqa: E402
+from models import make_engine, session_scope  # noqa: E402
 from models.pii import PiiKeys  # noqa: E402
 
 TARGET_SECONDS = 60.0
@@ -71,17 +71,12 @@ def make_csv(n: int) -> bytes:
 def fresh_app(workdir: Path):
     """A migrated SQLite database with reference data, an app on it and a bureau token."""
     from api import create_app
-    from api.commands.core import create_token, load_taxonomy
-    from models.migrate import upgrade
-    from seed.regions import load_pairings, load_regions
+    from api.commands.core import create_token
+    from seed.reference import prepare_database
 
     url = f"sqlite:///{workdir / 'bench.db'}"
     engine = make_engine(url)
-    upgrade(engine)
-    with session_scope(make_session_factory(engine)) as session:
-        load_regions(session)
-        load_pairings(session)
-        load_taxonomy(session)
+    with session_scope(prepare_database(engine)) as session:
         token = create_token(session, role="bureau", name="卓资县就业局", counties=["150921"])
     engine.dispose()
     enc, idx = PiiKeys.generate().to_b64()

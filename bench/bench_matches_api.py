@@ -29,8 +29,7 @@ from models import clock, migrate, session_scope  # noqa: E402
 from models.posting import Posting  # noqa: E402
 from models.registry import ModelVersion  # noqa: E402
 from models.worker import Worker  # noqa: E402
-from seed import taxonomy  # noqa: E402
-from seed.regions import load_pairings, load_regions  # noqa: E402
+from seed.reference import load_reference  # noqa: E402
 from seed.world import generate_world  # noqa: E402
 from training import registry  # noqa: E402
 from training.pipeline import train  # noqa: E402
@@ -41,7 +40,7 @@ TARGET_P99_MS = 100.0
 def build(app, open_postings: int, workers: int) -> list[int]:
     sessions = app.extensions["jm.sessions"]
     with session_scope(sessions) as s:
-        load_regions(s), load_pairings(s), taxonomy.load(s)
+        load_reference(s)
     with session_scope(sessions) as s:
         generate_world(s, app.extensions["jm.vault"], workers=workers, postings=800, seed=0,
                        as_of=clock.today(), checkpoint=s.commit)

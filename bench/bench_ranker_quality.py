@@ -31,13 +31,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from matching.heuristic import heuristic_scores  # noqa: E402
-from models import migrate  # noqa: E402
 from models.base import make_engine, make_session_factory, session_scope  # noqa: E402
 from models.pii import PiiKeys, PiiVault  # noqa: E402
 from models.posting import Posting  # noqa: E402
 from models.worker import Worker  # noqa: E402
-from seed import taxonomy  # noqa: E402
-from seed.regions import load_pairings, load_regions  # noqa: E402
+from seed.reference import prepare_database  # noqa: E402
 from seed.world import generate_world, true_stability  # noqa: E402
 from training.dataset import PairSet  # noqa: E402
 from training.evaluate import DIRECTIONS, evaluate  # noqa: E402
@@ -58,11 +56,7 @@ def build(path: Path, *, seed: int, workers: int, postings: int) -> object:
             if session.get(Worker, 1) is not None:
                 print(f"reusing the world in {path}")
                 return factory
-    migrate.upgrade(engine)
-    with session_scope(factory) as session:
-        load_regions(session)
-        load_pairings(session)
-        taxonomy.load(session)
+    prepare_database(engine)
     with session_scope(factory) as session:
         summary = generate_world(session, PiiVault(PiiKeys.generate()), workers=workers, postings=postings,
                                  seed=seed, as_of=AS_OF, checkpoint=session.commit)

@@ -20,11 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from models import migrate  # noqa: E402
-from models.base import make_engine, make_session_factory, session_scope  # noqa: E402
+from models.base import make_engine, session_scope  # noqa: E402
 from models.pii import PiiKeys, PiiVault  # noqa: E402
-from seed import taxonomy  # noqa: E402
-from seed.regions import load_pairings, load_regions  # noqa: E402
+from seed.reference import prepare_database  # noqa: E402
 from seed.world import generate_world  # noqa: E402
 
 
@@ -48,12 +46,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = args.db or Path(tmp) / "world.db"
         engine = make_engine(f"sqlite:///{path}")
-        migrate.upgrade(engine)
-        factory = make_session_factory(engine)
-        with session_scope(factory) as session:
-            load_regions(session)
-            load_pairings(session)
-            taxonomy.load(session)
+        factory = prepare_database(engine)
         rss_before = peak_rss_mb()
         if args.tracemalloc:
             tracemalloc.start()

@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from models import make_engine, make_session_factory, session_scope
-from models.migrate import upgrade
+from models import make_engine, session_scope
 from models.pii import PiiKeys
 
 REFERENCE_TABLES = {"regions", "pairings", "occupations", "skills", "labor_brands", "alembic_version"}
@@ -25,15 +24,10 @@ ENC_KEY, INDEX_KEY = TEST_KEYS.to_b64()
 
 
 def _load_reference(url: str) -> None:
-    from api.commands.core import load_taxonomy
-    from seed.regions import load_pairings, load_regions
+    from seed.reference import prepare_database
 
     engine = make_engine(url)
-    upgrade(engine)
-    with session_scope(make_session_factory(engine)) as session:
-        load_regions(session)
-        load_pairings(session)
-        load_taxonomy(session)
+    prepare_database(engine)
     engine.dispose()
 
 

@@ -11,7 +11,7 @@ from models.auth import ROLES, ApiToken, User, hash_token, new_token
 from models.base import utcnow
 from models.employer import Employer
 from models.region import Region
-from seed.regions import load_pairings, load_regions
+from seed.reference import load_reference
 
 
 def sessions():
@@ -120,11 +120,9 @@ def register(app: Flask) -> None:
         from api.commands.subsidies import load_templates
 
         with session_scope(sessions()) as session:
-            regions = load_regions(session)
-            pairings = load_pairings(session)
-            extra = load_taxonomy(session)
+            summary = load_reference(session)
             templates = load_templates(session)
-        click.echo(f"regions +{regions}, pairings +{pairings}, {extra}, subsidy templates {templates}")
+        click.echo(f"{summary}, subsidy templates {templates}")
 
     postings_group = AppGroup("postings", help="Posting maintenance.")
 
@@ -137,13 +135,6 @@ def register(app: Flask) -> None:
 
     for group in (db_group, token_group, seed_group, postings_group):
         app.cli.add_command(group)
-
-
-def load_taxonomy(session) -> str:
-    """Occupations, skills and labour brands, when the taxonomy module is present."""
-    from seed import taxonomy
-
-    return taxonomy.load(session)
 
 
 def _demo_fair_ids(session) -> list[int]:

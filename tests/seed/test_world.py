@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from stdnum.cn import uscc
 
 from matching.profiles import PostingProfile, SkillRequirement, WorkerProfile, WorkerSkill
-from models import migrate, rules
-from models.base import make_engine, make_session_factory, session_scope
+from models import rules
+from models.base import make_engine, session_scope
 from models.employer import Employer
 from models.pii import PiiKeys, PiiVault
 from models.placement import DESTINATION_GROUPS, DECLINE_REASONS, END_REASONS
@@ -20,7 +20,7 @@ from models.posting import Posting
 from models.worker import Worker
 from models.worker_service import ID_CTX, PHONE_CTX
 from seed import taxonomy
-from seed.regions import load_pairings, load_regions
+from seed.reference import prepare_database
 from seed.world import generate_world, true_stability
 from seed.world.geo import PAIRED_DISTRICTS
 
@@ -43,12 +43,7 @@ DIGEST_SQL = {
 
 def build(path, seed: int = SEED, workers: int = 1500, postings: int = 250):
     engine = make_engine(f"sqlite:///{path}")
-    migrate.upgrade(engine)
-    factory = make_session_factory(engine)
-    with session_scope(factory) as session:
-        load_regions(session)
-        load_pairings(session)
-        taxonomy.load(session)
+    factory = prepare_database(engine)
     with session_scope(factory) as session:
         generate_world(session, VAULT, workers=workers, postings=postings, seed=seed, as_of=AS_OF)
     return factory

@@ -9,14 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from matching.features import FEATURE_NAMES
-from models import migrate
-from models.base import make_engine, make_session_factory, session_scope
+from models.base import make_engine, session_scope
 from models.pii import PiiKeys, PiiVault
 from models.posting import Posting
 from models.registry import ModelVersion
 from models.worker import Worker
-from seed import taxonomy
-from seed.regions import load_pairings, load_regions
+from seed.reference import prepare_database
 from seed.world import generate_world, true_stability
 from training import registry
 from training.evaluate import DIRECTIONS
@@ -31,12 +29,7 @@ KEY = "test-signing-key"
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('training') / 'w.db'}")
-    migrate.upgrade(engine)
-    factory = make_session_factory(engine)
-    with session_scope(factory) as session:
-        load_regions(session)
-        load_pairings(session)
-        taxonomy.load(session)
+    factory = prepare_database(engine)
     with session_scope(factory) as session:
         generate_world(session, PiiVault(PiiKeys.generate()), workers=1500, postings=250, seed=SEED, as_of=AS_OF)
     return factory
