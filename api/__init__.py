@@ -38,7 +38,10 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from api import docs
+    from api.http import BoundedIntConverter
     from api.resources import ALL_BLUEPRINTS
+
+    app.url_map.converters["int"] = BoundedIntConverter
 
     for blueprint in ALL_BLUEPRINTS:
         docs.api(app).register_blueprint(blueprint)

@@ -7,7 +7,7 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import Flask, Response, jsonify
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, StatementError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -59,7 +59,8 @@ def bilingual(message: str) -> str:
 
 def _translate(errors: Any) -> Any:
     if isinstance(errors, dict):
-        return {k: _translate(v) for k, v in errors.items()}
+        # List positions come as ints beside "_schema": JSON keys must all be strings.
+        return {str(k): _translate(v) for k, v in errors.items()}
     if isinstance(errors, list):
         return [_translate(v) for v in errors]
     if isinstance(errors, str):
@@ -100,6 +101,22 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(StaleDataError)
     def _stale(_exc: StaleDataError) -> Response:
         return error_response(412)
+
+    out_of_range = "数值超出范围 / A number is out of range"
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def _out_of_range(_exc: Exception) -> Response:
+        # Numbers beyond the database's 64-bit integers (SQLite raises OverflowError, PostgreSQL
+        # a DataError); reads and writes both roll back, so nothing is half-written.
+        return error_response(422, out_of_range)
+
+    @app.errorhandler(StatementError)
+    def _statement(exc: StatementError) -> Response:
+        if isinstance(exc.orig, OverflowError):
+            return error_response(422, out_of_range)
+        log.error("statement error", exc_info=exc)
+        return error_response(500)
 
     @app.errorhandler(IntegrityError)
     def _integrity(exc: IntegrityError) -> Response:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Response, make_response, request
+from werkzeug.routing import IntegerConverter
 from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 from sqlalchemy import Select, func, select
@@ -16,6 +17,15 @@ from api import auth, db
 from models.auth import IdempotencyRecord
 
 F = TypeVar("F", bound=Callable[..., Any])
+MAX_ID = 2**63 - 1
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:…>`` ids never exceed a 64-bit database integer: larger ones are simply a 404."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002 - werkzeug's name
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def etag_of(obj: Any) -> str:

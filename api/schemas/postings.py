@@ -75,7 +75,7 @@ class PostingBase(StrictSchema):
                 errors.setdefault("age_min", "最低年龄不得大于最高年龄 / age_min must not exceed age_max")
             if errors:
                 raise ValidationError(errors)
-        codes = [s["code"] for s in data.get("required_skills", [])]
+        codes = [s["code"] for s in data.get("required_skills", []) if isinstance(s, dict) and "code" in s]
         if len(codes) != len(set(codes)):
             raise ValidationError("技能重复 / A skill is listed twice", field_name="required_skills")
 

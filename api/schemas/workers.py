@@ -49,7 +49,8 @@ class WorkerBase(StrictSchema):
 
     @validates("skills")
     def _unique_skills(self, value: list[dict[str, Any]], **_: Any) -> None:
-        codes = [s["code"] for s in value]
+        # Items with errors are reported by the nested schema already; check the rest.
+        codes = [s["code"] for s in value if isinstance(s, dict) and "code" in s]
         if len(codes) != len(set(codes)):
             raise ValidationError("技能重复 / A skill is listed twice")
 

@@ -198,3 +198,16 @@ def test_no_plain_id_number_or_phone_in_the_sqlite_file(api, app, database):
 def test_aohan_bureau_registers_its_own_workers(api):
     r = api.post("bureau_other", URL, json=worker_payload(county=AOHAN, seq=7, phone="13800000007"))
     assert r.status_code == 201 and r.get_json()["county_name"] == "敖汉旗"
+
+
+def test_malformed_skill_items_get_field_level_errors_by_position(api):
+    r = create(api, skills=[{"code": "security"}, 0, None, {"code": 5}, {"code": "security"}])
+    assert r.status_code == 422
+    skills = r.get_json()["errors"]["json"]["skills"]
+    assert {"1", "2", "3", "_schema"} <= set(skills)  # positions of bad items, and the repeat
+
+
+def test_ids_beyond_64_bits_are_not_found_and_huge_numbers_are_422(api):
+    assert api.get("bureau", f"{URL}/{2**70}").status_code == 404
+    r = api.get("admin", "/api/v1/postings", query_string={"employer_id": 2**70})
+    assert r.status_code == 422 and "out of range" in r.get_json()["message"]
