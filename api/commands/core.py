@@ -109,7 +109,7 @@ def register(app: Flask) -> None:
         click.echo(f"  Health     : {base}/healthz  {base}/readyz")
         click.echo("Demo tokens (use as 'Authorization: Bearer <token>'; replaced at every start):")
         for role, token in made.items():
-            click.echo(f"  {role:<22} {token}")
+            click.echo(f"  {role:<28} {token}")
         click.echo("")
 
     seed_group = AppGroup("seed", help="Reference data and the synthetic demo world.")
