@@ -185,16 +185,26 @@ def export(kind: str, items: Iterable[dict[str, Any]], fmt: str, entity: str, fi
 IMPORT_DOC = {"description": "Rows rejected in atomic mode: `errors.rows`, nothing written"}
 
 
+def import_endpoint(view: Any) -> Any:
+    """Upload limits, the `mode`/`on_duplicate` query and the file, and the documented answers
+    shared by every roster import."""
+    for decorate in reversed((
+        limit_upload,
+        blp.arguments(ImportQuery, location="query"),
+        blp.arguments(UploadForm, location="files"),
+        blp.response(200, ImportResult),
+        blp.alt_response(400, description="Malformed file, unsafe workbook or missing required columns"),
+        blp.alt_response(413, description="File or row count over the limit"),
+        blp.alt_response(422, **IMPORT_DOC),
+    )):
+        view = decorate(view)
+    return view
+
+
 @blp.route("/workers/import")
 class WorkersImport(MethodView):
     @roles("admin", "bureau")
-    @limit_upload
-    @blp.arguments(ImportQuery, location="query")
-    @blp.arguments(UploadForm, location="files")
-    @blp.response(200, ImportResult)
-    @blp.alt_response(400, description="Malformed file, unsafe workbook or missing required columns")
-    @blp.alt_response(413, description="File or row count over the limit")
-    @blp.alt_response(422, **IMPORT_DOC)
+    @import_endpoint
     def post(self, query: dict[str, Any], files: dict[str, Any]):
         """Import workers from a roster (花名册导入); a bureau imports only its own counties.
 
@@ -232,13 +242,7 @@ class WorkersExport(MethodView):
 @blp.route("/postings/import")
 class PostingsImport(MethodView):
     @roles("admin", "employer")
-    @limit_upload
-    @blp.arguments(ImportQuery, location="query")
-    @blp.arguments(UploadForm, location="files")
-    @blp.response(200, ImportResult)
-    @blp.alt_response(400, description="Malformed file, unsafe workbook or missing required columns")
-    @blp.alt_response(413, description="File or row count over the limit")
-    @blp.alt_response(422, **IMPORT_DOC)
+    @import_endpoint
     def post(self, query: dict[str, Any], files: dict[str, Any]):
         """Import postings; an employer imports for itself, an administrator names 用人单位编号.
 
