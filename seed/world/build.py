@@ -1,7 +1,8 @@
 """Build the synthetic world into a database: workers, employers, postings, history.
 
 Everything is streamed in chunks with bulk inserts; memory stays bounded by the compact
-numpy tables (≈40 bytes a worker, ≈60 bytes a posting) plus one chunk of rows.
+numpy tables (≈40 bytes a worker, ≈60 bytes a posting), the bookkeeping of the postings
+that can still hire, and at most ``history.SPILL_ROWS`` buffered rows.
 """
 from __future__ import annotations
 
@@ -88,29 +89,32 @@ def generate_world(session: Session, vault: PiiVault, *, workers: int = 5_000, p
     hist = history.History(table, posting_table, seed, as_of, {k: v + 1 for k, v in offsets.items()})
     lists = Exposure(hist)
     counts = dict.fromkeys(MODELS, 0)
+    settle = (update(Posting.__table__).where(Posting.__table__.c.id == bindparam("pid"))
+              .values(openings_left=bindparam("openings_left"), status=bindparam("status"),
+                      updated_at=bindparam("updated_at")))
 
     def flush() -> None:
-        for name, model in MODELS.items():
-            _insert(session, model, hist.rows[name])
-            counts[name] += len(hist.rows[name])
-            hist.rows[name].clear()
+        """Insert the buffered rows, then settle the postings that can no longer hire."""
+        for name, rows in hist.take_rows().items():
+            _insert(session, MODELS[name], rows)
+            counts[name] += len(rows)
+        finished = hist.take_finished()
+        if finished:
+            session.execute(settle, finished)
         save()
 
+    hist.spill = flush
     for start in range(0, postings, POSTING_CHUNK):
         stop = min(postings, start + POSTING_CHUNK)
         for j in range(start, stop):
             lists.run_until(int(posting_table.created[j]))
             hist.simulate(j)
+            hist.maybe_spill()
         flush()
         report("postings", stop, postings)
     lists.run_until(as_of.toordinal())
+    hist.retire(as_of.toordinal())
     flush()
-    final = hist.final_postings()
-    if final:
-        stmt = (update(Posting.__table__).where(Posting.__table__.c.id == bindparam("pid"))
-                .values(openings_left=bindparam("openings_left"), status=bindparam("status"),
-                        updated_at=bindparam("updated_at")))
-        session.execute(stmt, final)
     employed = [{"wid": w_off + int(i) + 1} for i in people.np.flatnonzero(hist.busy_until == history.NEVER)]
     if employed:
         stmt = update(Worker.__table__).where(Worker.__table__.c.id == bindparam("wid")).values(status="employed")

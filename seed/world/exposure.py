@@ -12,6 +12,12 @@ never by the hidden truth. How the worker responds does depend on the truth: a w
 reads down the list (attention falls with rank), applies more often to jobs that suit
 them, and the application then goes through the same interview, hire and retention steps
 as every other (``History.pursue``), so headcounts and one-job-at-a-time still hold.
+
+At scale the old rule did not see every open posting either: its keyword search returned
+at most ``SEARCH_POOL`` acceptable postings — all in the worker's preferred occupations
+first, the rest drawn at random — and the rule ranked those. This keeps the cost of a list
+independent of how many postings are open (worlds up to a few thousand postings never
+reach the cap, so their lists are unchanged).
 """
 from __future__ import annotations
 
@@ -36,6 +42,8 @@ OLD_RULE_NOISE = 0.6
 """Noise of the old rule on its own scale: caseworkers reordered lists by hand."""
 APPLY_RATE = 0.6
 """P(apply | read the posting) = APPLY_RATE · P(lasting)^1.5: workers sense what suits them."""
+SEARCH_POOL = 400
+"""Most acceptable open postings the old keyword search handed to the rule for one worker."""
 ATTENTION_DECAY = 0.15
 """P(read the posting at rank r) = 1 / (1 + ATTENTION_DECAY · (r − 1))."""
 
@@ -85,13 +93,19 @@ class Exposure:
         rng = np.random.default_rng([h.seed, 6, day])
         seeking = np.flatnonzero((wt.registered <= day) & (h.busy_until <= day))
         looking = seeking[rng.random(len(seeking)) < VISIT_RATE]
-        candidates = [j for j in h.placed if pt.created[j] <= day < h.end_of_hiring(j)]
-        open_now = np.array([j for j in candidates if h.openings_left(j, day) > 0], np.int64)
+        h.retire(day)
+        candidates = [j for j in h.hiring() if pt.created[j] <= day < h.end_of_hiring(j)]
+        open_now = np.array(sorted(j for j in candidates if h.openings_left(j, day) > 0), np.int64)
         if not len(open_now) or not len(looking):
             return
+        acceptable: dict[tuple[int, int], np.ndarray] = {}  # by (county, destination bits)
         for w in looking.tolist():
             if h.busy_until[w] <= day:  # an earlier list today may have found them a job
-                self._show(w, open_now, day, rng)
+                group = (int(wt.county[w]), int(wt.dest[w]))
+                if group not in acceptable:
+                    acceptable[group] = open_now[(_accepts()[group[0], pt.place[open_now]] & group[1]) > 0]
+                self._show(w, acceptable[group], day, rng)
+                h.maybe_spill()
 
     def _old_rule(self, w: int, js: np.ndarray) -> np.ndarray:
         """The pre-ranker score: hand weights on a few obvious fields."""
@@ -103,10 +117,22 @@ class Exposure:
         home = _place_county()[pt.place[js]] == wt.county[w]
         return 1.2 * preferred + 1.0 * skill + 1.5 * ratio + 0.5 * home
 
-    def _show(self, w: int, open_now: np.ndarray, day: int, rng: np.random.Generator) -> None:
+    def _search(self, w: int, ok: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """The old keyword search: at most ``SEARCH_POOL`` postings, preferred occupations first."""
+        if len(ok) <= SEARCH_POOL:
+            return ok
+        pref = self.history.workers.pref[w]
+        occ = self.history.postings.occupation[ok]
+        mask = (occ == pref[0]) | (occ == pref[1])
+        first, rest = ok[mask], ok[~mask]
+        if len(first) >= SEARCH_POOL:
+            return np.sort(rng.choice(first, SEARCH_POOL, replace=False))
+        return np.sort(np.concatenate([first, rng.choice(rest, SEARCH_POOL - len(first), replace=False)]))
+
+    def _show(self, w: int, acceptable: np.ndarray, day: int, rng: np.random.Generator) -> None:
         h, wt, pt = self.history, self.history.workers, self.history.postings
-        ok = open_now[(_accepts()[wt.county[w], pt.place[open_now]] & wt.dest[w]) > 0]
-        ok = np.array([j for j in ok.tolist() if (w, j) not in h.applied], np.int64)  # already applied
+        ok = self._search(w, acceptable, rng)
+        ok = np.array([j for j in ok.tolist() if not h.has_applied(w, j)], np.int64)  # already applied
         if not len(ok):
             return
         rule = self._old_rule(w, ok)
@@ -117,14 +143,18 @@ class Exposure:
         applies = []
         for rank, k in enumerate(shown.tolist(), start=1):
             j = int(ok[k])
-            posting = h.posting(j)
-            factors = stability_factors(worker, posting, world_seed=h.seed)
-            p = 1.0 / (1.0 + np.exp(-(INTERCEPT + sum(factors.values()))))
             h.add_row("recommendations", {
-                "worker_id": worker.worker_id, "posting_id": posting.posting_id, "rank": rank,
+                "worker_id": worker.worker_id, "posting_id": pt.offset + j + 1, "rank": rank,
                 "score": round(float(rule[k]), 4), "ranker": "history", "batch": batch,
                 "created_at": at(day, 10)})
-            if read[rank - 1] and rng.random() < APPLY_RATE * p ** 1.5:
+            if not read[rank - 1]:
+                continue
+            u = rng.random()
+            if u >= APPLY_RATE:  # P(apply) ≤ APPLY_RATE: the truth is only needed below it
+                continue
+            factors = stability_factors(worker, h.posting(j), world_seed=h.seed)
+            p = 1.0 / (1.0 + np.exp(-(INTERCEPT + sum(factors.values()))))
+            if u < APPLY_RATE * p ** 1.5:
                 applies.append((j, factors, p, day + int(rng.integers(0, 8))))
         for j, factors, p, t0 in sorted(applies, key=lambda a: a[3]):
             h.pursue(j, w, worker, t0, factors, p, rng)

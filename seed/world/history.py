@@ -7,10 +7,15 @@ recommended workers apply (Application + ApplicationEvent); hires never exceed a
 headcount and never overlap a worker's other job; each placement lasts ≥90 days with the
 probability ``true_stability`` gives, ends for the reason its worst factor suggests, and
 gets follow-up visits (跟踪回访) at 30, 90 and 180 days. A posting row is written when the
-posting is created; its final headcount and status (``final_postings``) once all is done.
+posting is created; its final headcount and status once it can no longer hire (``retire``).
+
+Memory stays bounded at any scale: bookkeeping is kept only for postings that can still
+hire (retired ones leave ``placed``, ``applied`` and the caches), and the row buffers are
+handed to ``spill`` (the builder's insert) whenever they grow past ``SPILL_ROWS``.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from typing import Any
@@ -27,6 +32,8 @@ NEVER = date.max.toordinal()
 END_BY_FACTOR = {"wage": "quit_wage", "place": "quit_homesick", "dormitory": "quit_conditions",
                  "employer": "quit_conditions", "conditions": "quit_conditions", "skills": "dismissed",
                  "language": "quit_other", "occupation": "quit_other", "age": "quit_other", "noise": "quit_family"}
+SPILL_ROWS = 200_000
+"""Buffered rows (all tables) above which ``maybe_spill`` hands them to ``spill``."""
 TABLES = ("postings", "recommendations", "applications", "application_events", "placements", "follow_ups")
 
 
@@ -47,15 +54,21 @@ class History:
     busy_until: np.ndarray = field(init=False)
     rows: dict[str, list[dict[str, Any]]] = field(init=False)
     placed: dict[int, list[tuple[int, int]]] = field(init=False)
-    """Posting position → its placements as (start, end or NEVER)."""
-    applied: set[tuple[int, int]] = field(init=False)
-    """(worker position, posting position) of every application: one per pair."""
+    """Posting position → its placements as (start, end or NEVER), for postings still hiring."""
+    applied: dict[int, set[int]] = field(init=False)
+    """Posting position → worker positions who applied (one application per pair), while hiring."""
+    finished: list[dict[str, Any]] = field(init=False)
+    """Final headcount and status of retired postings not yet written (see ``take_finished``)."""
+    spill: Callable[[], None] | None = None
+    """Called by ``maybe_spill`` to write and clear the buffered rows."""
 
     def __post_init__(self) -> None:
         self.busy_until = np.zeros(self.workers.n, np.int32)
         self.rows = {t: [] for t in TABLES}
         self.placed = {}
-        self.applied = set()
+        self.applied = {}
+        self.finished = []
+        self._pending = 0
         self._profiles: dict[int, PostingProfile] = {}
         self._created_at: dict[int, datetime] = {}
         occ = np.concatenate([self.workers.pref[:, 0], self.workers.pref[:, 1]]).astype(np.int32)
@@ -69,7 +82,43 @@ class History:
         row["id"] = self.next_id[table]
         self.next_id[table] += 1
         self.rows[table].append(row)
+        self._pending += 1
         return row["id"]
+
+    def take_rows(self) -> dict[str, list[dict[str, Any]]]:
+        """The buffered rows by table (parents before children); the buffers start empty again."""
+        rows, self.rows, self._pending = self.rows, {t: [] for t in TABLES}, 0
+        return rows
+
+    def take_finished(self) -> list[dict[str, Any]]:
+        finished, self.finished = self.finished, []
+        return finished
+
+    def maybe_spill(self) -> None:
+        """Hand the buffers to ``spill`` when they are large; call only between whole steps."""
+        if self.spill is not None and self._pending >= SPILL_ROWS:
+            self.spill()
+
+    def has_applied(self, w: int, j: int) -> bool:
+        return w in self.applied.get(j, ())
+
+    def hiring(self) -> list[int]:
+        """Positions of the postings simulated so far that have not been retired."""
+        return list(self.placed)
+
+    def retire(self, day: int) -> None:
+        """Settle every posting that can no longer hire on or after ``day``.
+
+        The walk only moves forward in time and hires happen only up to ``end_of_hiring``,
+        so such a posting's placements are complete: its final state is computed now and
+        its bookkeeping dropped.
+        """
+        for j in [j for j in self.placed if self.end_of_hiring(j) <= day]:
+            self.finished.append(dict(pid=self.postings.offset + j + 1, updated_at=self._created_at.pop(j),
+                                      **self._final(j)))
+            del self.placed[j]
+            self.applied.pop(j, None)
+            self._profiles.pop(j, None)
 
     def _candidates(self, j: int, rng: np.random.Generator) -> np.ndarray:
         o = int(self.postings.occupation[j])
@@ -110,6 +159,7 @@ class History:
         row = posting_row(pt, j, openings_left=posting.openings, status="open")
         self._created_at[j] = row["created_at"]
         self.rows["postings"].append(row)
+        self._pending += 1
         created = int(pt.created[j])
         batch = f"history-{date.fromordinal(created).isoformat()}"
         for rank, w in enumerate(self._candidates(j, rng), start=1):
@@ -130,9 +180,9 @@ class History:
     def pursue(self, j: int, w: int, worker: WorkerProfile, t0: int, factors: dict[str, float], p: float,
                rng: np.random.Generator) -> None:
         """Worker ``w`` applies to posting ``j`` on day ``t0``: interview, hire and placement."""
-        if t0 > self.as_of.toordinal() or (w, j) in self.applied:
+        if t0 > self.as_of.toordinal() or self.has_applied(w, j):
             return
-        self.applied.add((w, j))
+        self.applied.setdefault(j, set()).add(w)
         hire = self._apply(j, worker.worker_id, t0, factors, p, len(self.placed[j]), self.end_of_hiring(j), rng)
         if hire is None:
             return
@@ -144,7 +194,7 @@ class History:
         self.add_row("application_events", {
             "application_id": app["id"], "from_state": app["state"] if to != "referred" else None,
             "to_state": to, "reason_code": reason, "reason_text": None, "actor_user_id": None,
-            "at": at(day, 90 + len(self.rows["application_events"]) % 300)})
+            "at": at(day, 90 + self.next_id["application_events"] % 300)})
         app.update(state=to, reason_code=reason if to in ("rejected", "withdrawn") else app["reason_code"],
                    updated_at=at(day, 400))
 
@@ -233,15 +283,11 @@ class History:
                 break
         return NEVER if active else end
 
-    def final_postings(self) -> list[dict[str, Any]]:
-        """Final headcount and status of every posting, as the posting service would have left them.
+    def _final(self, j: int) -> dict[str, Any]:
+        """Final headcount and status, as the posting service would have left them.
 
         ``updated_at`` stays the creation time, so the world does not depend on the clock.
         """
-        return [dict(pid=self.postings.offset + j + 1, updated_at=self._created_at[j], **self._final(j))
-                for j in sorted(self.placed)]
-
-    def _final(self, j: int) -> dict[str, Any]:
         pt, as_of, placements = self.postings, self.as_of.toordinal(), self.placed[j]
         openings = int(pt.openings[j])
 
