@@ -9,8 +9,9 @@ pipeline (``training.pipeline.train``, as ``jingmeng train --export-dataset`` do
 LightGBM's ``LGBMRanker(objective="lambdarank")`` on the exported ``train.npz`` and scores
 all three on ``eval.npz`` with ``training.metrics`` (via ``training.evaluate``): NDCG@5/@10,
 Recall@10, MRR in both directions and the ground-truth stable rate of each list's top-1 and
-top-5. A fourth column, ``oracle``, ranks by the hidden truth itself (P(lasting)): not a
-contender but a ceiling — it shows how much of NDCG the label noise leaves to win.
+top-5. Two more columns are not contenders but bounds: ``oracle`` ranks by the hidden
+truth itself (P(lasting)) — how much of NDCG the label noise leaves to win — and ``random``
+orders each list at random (seeded) — the floor, which is high because shown lists are short.
 
 Targets: Ranker NDCG@10 ≥ 1.15 × heuristic and ≥ 0.98 × LightGBM (both directions shown),
 and a higher ground-truth stable rate than the heuristic at top-1 and top-5. LightGBM is a
@@ -150,14 +151,20 @@ def main() -> None:
             def oracle(X: np.ndarray) -> np.ndarray:
                 """The hidden P(lasting) itself: how far any ranker could get on these labels."""
                 return hidden
+
+            def random_order(X: np.ndarray) -> np.ndarray:
+                return np.random.default_rng(args.seed).random(len(X))
             stored = registry.load(run.model, key=KEY).estimator  # as the service would load it
             report = evaluate({"ranker": stored.predict, "heuristic": heuristic_scores,
-                               "lightgbm": lightgbm_scorer(export_dir, args.seed), "oracle": oracle}, pairs, truth)
+                               "lightgbm": lightgbm_scorer(export_dir, args.seed), "oracle": oracle,
+                               "random": random_order}, pairs, truth)
             session.rollback()
     print(f"world {built - started:.1f}s, training pipeline {trained - built:.1f}s; "
           f"train {run.report['train_pairs']} pairs {run.report['train_labels']}, "
           f"eval {report['pairs']} pairs {run.report['eval_labels']}, "
           f"{len(np.unique(pairs.qid))} lists of {report['workers']} workers")
+    sizes = {d: np.unique(getattr(pairs, col), return_counts=True)[1] for d, col in DIRECTIONS.items()}
+    print("mean list length: " + ", ".join(f"{d} {c.mean():.1f}" for d, c in sizes.items()))
     print(table(report))
     for text, ok in verdicts(report):
         print(f"{'PASS' if ok else 'FAIL'}  {text}")
