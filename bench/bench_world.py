@@ -4,8 +4,9 @@
     python bench/bench_world.py --full               # 1,000,000 workers, 100,000 postings
     python bench/bench_world.py --workers 20000 --postings 2000
 
-Prints wall time per stage, rows per table, peak RSS (getrusage) and the peak of Python
-allocations (tracemalloc, optional because it slows the run about 2x).
+Prints wall time per stage, rows per table, the resident set size at every tenth of the
+postings stage (bounded memory shows as a flat line), peak RSS (getrusage) and the peak of
+Python allocations (tracemalloc, optional because it slows the run about 2x).
 """
 from __future__ import annotations
 
@@ -32,6 +33,17 @@ def peak_rss_mb() -> float:
     return peak / 1024 / (1024 if sys.platform == "darwin" else 1)
 
 
+def current_rss_mb() -> float | None:
+    """Resident set size now (Linux /proc); None where it cannot be read."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", type=int, default=100_000)
@@ -51,10 +63,14 @@ def main() -> None:
         if args.tracemalloc:
             tracemalloc.start()
         stages: dict[str, float] = {}
+        rss_at: dict[int, float | None] = {}
         started = time.perf_counter()
 
         def progress(stage: str, done: int, total: int) -> None:
             stages[stage] = time.perf_counter() - started
+            tenth = done * 10 // total
+            if stage == "postings" and tenth not in rss_at:
+                rss_at[tenth] = current_rss_mb()
             print(f"\r{stage}: {done}/{total}  {stages[stage]:.0f}s", end="\n" if done == total else "",
                   file=sys.stderr, flush=True)
 
@@ -68,6 +84,9 @@ def main() -> None:
         print(f"  workers stage {stages.get('workers', 0):.1f}s, postings+history stage "
               f"{total - stages.get('workers', 0):.1f}s, total {total:.1f}s")
         print(f"  peak RSS {peak_rss_mb():.0f} MB (before generation {rss_before:.0f} MB)")
+        if all(v is not None for v in rss_at.values()):
+            print("  RSS during postings+history (share done: MB): "
+                  + ", ".join(f"{10 * k}%: {v:.0f}" for k, v in sorted(rss_at.items())))
         if args.tracemalloc:
             _current, peak = tracemalloc.get_traced_memory()
             print(f"  peak Python allocations {peak / 2**20:.0f} MB")
