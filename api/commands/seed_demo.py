@@ -5,6 +5,7 @@ from datetime import date
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from models import clock, session_scope
@@ -23,6 +24,7 @@ def _progress(stage: str, done: int, total: int) -> None:
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Day the history ends (YYYY-MM-DD); defaults to today in China Standard Time")
 @click.option("--if-empty", is_flag=True, help="Do nothing when workers already exist")
+@with_appcontext
 def seed_demo(n_workers: int, n_postings: int, seed: int, as_of, if_empty: bool) -> None:
     """Generate synthetic workers, employers, postings and 2–3 years of history."""
     day: date = as_of.date() if as_of else clock.today()

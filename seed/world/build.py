@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from models.employer import Employer
@@ -50,6 +50,16 @@ def _insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
     """Core executemany on the table: the ORM bulk path runs row by row with version columns."""
     for k in range(0, len(rows), 5_000):
         session.execute(insert(model.__table__), rows[k:k + 5_000])
+
+
+def _continue_sequences(session: Session, models: list[Any]) -> None:
+    """Rows were inserted with explicit ids: make PostgreSQL's id sequences continue after them."""
+    if session.get_bind().dialect.name != "postgresql":
+        return  # SQLite's INTEGER PRIMARY KEY continues after the largest id by itself
+    for model in models:
+        table = model.__table__.name
+        session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                             f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"))
 
 
 def _max_id(session: Session, model: Any) -> int:
@@ -119,6 +129,7 @@ def generate_world(session: Session, vault: PiiVault, *, workers: int = 5_000, p
     if employed:
         stmt = update(Worker.__table__).where(Worker.__table__.c.id == bindparam("wid")).values(status="employed")
         session.execute(stmt, employed)
+    _continue_sequences(session, [Worker, Employer, *MODELS.values()])
     save()
     counts["employed_workers"] = len(employed)
     counts.pop("postings")
