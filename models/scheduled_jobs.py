@@ -102,7 +102,12 @@ def check_eligibility(ctx: JobContext) -> dict[str, Any]:
 @job("followups", cron="0 8 * * *",
      description="Daily follow-up reminders (1/3/6/12 months) and at-risk detection (跟踪回访提醒)")
 def follow_up_reminders(ctx: JobContext) -> dict[str, Any]:
-    counts = {"placements": 0, "reminders": 0, "at_risk": 0}
+    """Queue due reminders and at-risk alerts for the county's bureau users (once each).
+
+    ``unrouted`` counts the alerts of counties where no bureau user exists yet — shown in
+    every run until an account is created, so the gap is visible at ``/api/v1/jobs``.
+    """
+    counts = {"placements": 0, "reminders": 0, "at_risk": 0, "unrouted": 0}
     oldest = add_months(ctx.today, -(max(FOLLOW_UP_MONTHS) + 2))
     with ctx.sessions() as session:
         ids = list(session.scalars(select(Placement.id).where(
@@ -115,8 +120,13 @@ def follow_up_reminders(ctx: JobContext) -> dict[str, Any]:
             worker = session.get(Worker, placement.worker_id)
             contacts = list(session.scalars(select(FollowUp).where(FollowUp.placement_id == placement_id)
                                             .order_by(FollowUp.contact_date, FollowUp.id)))
-            for kind, key, subject in _alerts(placement, worker, contacts, ctx.today):
-                for user_id in users.get(placement.county_code, []):
+            alerts = _alerts(placement, worker, contacts, ctx.today)
+            recipients = users.get(placement.county_code, [])
+            if alerts and not recipients:
+                # Nobody at the county's bureau has an account: the alert would vanish silently.
+                counts["unrouted"] += len(alerts)
+            for kind, key, subject in alerts:
+                for user_id in recipients:
                     if outbox_service.enqueue(session, dedupe_key=f"{key}:user:{user_id}", kind=kind,
                                               channel="inbox", recipient_kind="user", recipient_id=user_id,
                                               subject=subject, body=subject):

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from api.commands.scheduler import build_scheduler, missed_jobs
 from models import clock, scheduled_jobs
 from models.job_runner import JOBS, job_lock, run_job
+from models.auth import User
 from models.jobs import JobRun
 from models.outbox import OutboxMessage
 from models.placement import FollowUp, Recommendation
@@ -98,13 +99,25 @@ def test_follow_up_reminders_and_at_risk_alerts_are_written_once(app, api, db_se
     keys = set(db_session.scalars(select(OutboxMessage.dedupe_key)))
     assert any(k.startswith(f"followup:{placement.id}:3:user:") for k in keys)
     assert any(k.startswith(f"at_risk:{placement.id}:overdue:1:") for k in keys)
-    assert run(app, "followups").counts == {"placements": 1, "reminders": 0, "at_risk": 0}
+    assert run(app, "followups").counts == {"placements": 1, "reminders": 0, "at_risk": 0, "unrouted": 0}
     db_session.add(FollowUp(placement_id=placement.id, contact_date=TODAY, still_employed=True, wage_received=False))
     db_session.commit()
     third = run(app, "followups")
     assert third.counts["at_risk"] == 1 and third.counts["reminders"] == 0
     messages = db_session.scalars(select(OutboxMessage)).all()
     assert len(messages) == 3 and all(m.recipient_kind == "user" and m.channel == "inbox" for m in messages)
+
+
+def test_alerts_of_a_county_without_bureau_users_are_counted_as_unrouted(app, api, db_session):
+    worker = add_worker(api, 1)
+    placement = add_placement(db_session, worker, start=add_months(TODAY, -3) - timedelta(days=5))
+    db_session.execute(update(User).where(User.role == "bureau").values(active=False))
+    db_session.commit()
+    for _ in range(2):  # not queued, so reported again on every run
+        counts = run(app, "followups").counts
+        assert counts["unrouted"] == 2 and counts["reminders"] == counts["at_risk"] == 0
+    assert not db_session.scalars(select(OutboxMessage).where(OutboxMessage.dedupe_key.contains(
+        f":{placement.id}:"))).all()
 
 
 def test_posting_expiry_job_expires_old_postings(app, api, db_session):
