@@ -11,6 +11,7 @@ from models.auth import ROLES, ApiToken, User, hash_token, new_token
 from models.base import utcnow
 from models.employer import Employer
 from models.region import Region
+from models.worker import Worker
 from seed.reference import load_reference
 
 
@@ -91,10 +92,13 @@ def register(app: Flask) -> None:
             employer_id = session.scalar(select(Employer.id).order_by(Employer.id))
             from models.region import Pairing
 
-            counties = sorted(set(session.scalars(select(Pairing.county_code)))) or ["150921"]
+            # Every paired county and every county the data has workers in (the demo world has
+            # four unpaired home counties too), so the demo bureau sees — and is alerted for — all.
+            counties = sorted(set(session.scalars(select(Pairing.county_code)))
+                              | set(session.scalars(select(Worker.county_code).distinct()))) or ["150921"]
             made = {
                 "admin": create_token(session, role="admin", name="演示管理员", label="demo"),
-                f"bureau ({len(counties)} paired counties)": create_token(
+                f"bureau ({len(counties)} counties)": create_token(
                     session, role="bureau", name="演示就业局", counties=counties, label="demo"),
                 "fair": create_token(session, role="fair", name="演示招聘会", label="demo",
                                      fair_ids=_demo_fair_ids(session)),
