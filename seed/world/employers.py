@@ -106,6 +106,10 @@ class PostingTable:
     offset: int
     employer_offset: int
 
+    def posting_id(self, j: int) -> int:
+        """Database id of posting ``j`` (ids follow creation order after ``offset``)."""
+        return self.offset + j + 1
+
     def profile(self, j: int, *, openings_left: int | None = None, status: str = "open") -> PostingProfile:
         places, _w = workplaces()
         occ = taxonomy.occupations()[occupation_codes()[self.occupation[j]]]
@@ -113,7 +117,7 @@ class PostingTable:
                      for k, code in enumerate(occ.skills))
         created = date.fromordinal(int(self.created[j]))
         return PostingProfile(
-            posting_id=self.offset + j + 1, employer_id=self.employer_offset + int(self.employer[j]) + 1,
+            posting_id=self.posting_id(j), employer_id=self.employer_offset + int(self.employer[j]) + 1,
             occupation_code=occ.code, district_code=places[self.place[j]], openings=int(self.openings[j]),
             openings_left=int(self.openings[j] if openings_left is None else openings_left),
             wage_min=int(self.wage_min[j]), wage_max=int(self.wage_max[j]),

@@ -144,7 +144,7 @@ class Exposure:
         for rank, k in enumerate(shown.tolist(), start=1):
             j = int(ok[k])
             h.add_row("recommendations", {
-                "worker_id": worker.worker_id, "posting_id": pt.offset + j + 1, "rank": rank,
+                "worker_id": worker.worker_id, "posting_id": pt.posting_id(j), "rank": rank,
                 "score": round(float(rule[k]), 4), "ranker": "history", "batch": batch,
                 "created_at": at(day, 10)})
             if not read[rank - 1]:

@@ -114,7 +114,7 @@ class History:
         its bookkeeping dropped.
         """
         for j in [j for j in self.placed if self.end_of_hiring(j) <= day]:
-            self.finished.append(dict(pid=self.postings.offset + j + 1, updated_at=self._created_at.pop(j),
+            self.finished.append(dict(pid=self.postings.posting_id(j), updated_at=self._created_at.pop(j),
                                       **self._final(j)))
             del self.placed[j]
             self.applied.pop(j, None)
@@ -202,7 +202,7 @@ class History:
                end_of_hiring: int, rng: np.random.Generator) -> tuple[int, int] | None:
         """Walk one application through its states; returns (hire date, application id) or None."""
         as_of, w = self.as_of.toordinal(), worker_id - self.workers.offset - 1
-        app = {"worker_id": worker_id, "posting_id": self.postings.offset + j + 1, "state": "referred",
+        app = {"worker_id": worker_id, "posting_id": self.postings.posting_id(j), "state": "referred",
                "source": "bureau" if rng.random() < 0.8 else "fair", "reason_code": None,
                "reason_text": None, "created_by": None, "created_at": at(t0, 60), "updated_at": at(t0, 60),
                "version": 1}
