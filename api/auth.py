@@ -11,7 +11,7 @@ from flask_smorest import abort
 from sqlalchemy import select
 
 from api import db
-from models.auth import ApiToken, AuditEntry, hash_token
+from models.access.tables import ApiToken, AuditEntry, hash_token
 
 F = TypeVar("F", bound=Callable[..., Any])
 

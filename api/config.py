@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from models.pii import PiiKeys
+from models.access.pii import PiiKeys
 
 
 class Config:

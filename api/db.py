@@ -5,8 +5,9 @@ from flask import Flask, Response, current_app, g
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import make_engine, make_session_factory
-from models.pii import PiiKeys, PiiVault
+from models.db import make_engine
+from models.db import make_session_factory
+from models.access.pii import PiiKeys, PiiVault
 
 
 def init_app(app: Flask) -> None:

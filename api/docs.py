@@ -7,9 +7,26 @@ import swagger_ui_bundle
 from flask import Flask, send_from_directory
 from flask_smorest import Api
 
+from api.errors import handle_http_exception
+from api.schemas.common import ErrorSchema
+
+
+class JingmengApi(Api):
+    """flask-smorest's Api with the service's one error shape.
+
+    ``handle_http_exception`` overrides flask-smorest's own handler (registered by
+    ``Api.init_app``), so every HTTP error, ``abort()`` included, goes through
+    ``api.errors``; ``ERROR_SCHEMA`` documents that shape in the OpenAPI spec.
+    """
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def handle_http_exception(self, error):  # noqa: ANN001 - flask-smorest's signature
+        return handle_http_exception(error)
+
 
 def init_app(app: Flask) -> None:
-    api = Api(app)
+    api = JingmengApi(app)
     app.extensions["jm.api"] = api
     assets = Path(swagger_ui_bundle.swagger_ui_path)
 

@@ -11,6 +11,8 @@ from sqlalchemy.exc import DataError, IntegrityError, StatementError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from models.errors import DomainError
+
 log = logging.getLogger("jingmeng.errors")
 
 MESSAGES: dict[int, str] = {
@@ -95,8 +97,29 @@ def handle_http_exception(exc: HTTPException) -> Response:
     return error_response(status, message, errors, headers)
 
 
+def field_errors(field: str, message: str, location: str = "json") -> dict[str, Any]:
+    """``{location: {a: {b: [message]}}}`` for a dotted field name ``a.b``."""
+    node: dict[str, Any] = {}
+    root = {location: node}
+    *parents, leaf = field.split(".")
+    for name in parents:
+        node = node.setdefault(name, {})
+    node[leaf] = [message]
+    return root
+
+
+def handle_domain_error(exc: DomainError) -> Response:
+    """The one translation of a service's error into the HTTP error shape."""
+    if exc.field:
+        body = field_errors(exc.field, exc.message, exc.location)
+        return error_response(exc.status, None, body)
+    return error_response(exc.status, exc.message, exc.detail or None)
+
+
 def init_app(app: Flask) -> None:
-    app.register_error_handler(HTTPException, handle_http_exception)
+    # HTTPException is handled by api.docs.JingmengApi, which overrides flask-smorest's
+    # handler; here the domain's errors and the database's are mapped, each once.
+    app.register_error_handler(DomainError, handle_domain_error)
 
     @app.errorhandler(StaleDataError)
     def _stale(_exc: StaleDataError) -> Response:

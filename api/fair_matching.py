@@ -19,10 +19,10 @@ from matching.constraints import pair_constraints
 from matching.explain import contributions, reference_vector, top_reasons
 from matching.features import pair_features
 from matching.rank import MatchResult, rank_postings_for_worker, rank_workers_for_posting
-from models import fair_service
-from models.fair import Fair, FairInterview, FairPlan
-from models.posting import Posting
-from models.worker import Worker
+from models.fairs import service as fair_service
+from models.fairs.tables import Fair, FairInterview, FairPlan
+from models.postings.tables import Posting
+from models.workers.tables import Worker
 from training.profiles import employer_retention, posting_profile, worker_profiles
 from training.scoring import Scorer
 

@@ -14,7 +14,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import Select, func, select
 
 from api import auth, db
-from models.auth import IdempotencyRecord
+from models.access.tables import IdempotencyRecord
 
 F = TypeVar("F", bound=Callable[..., Any])
 MAX_ID = 2**63 - 1

@@ -11,10 +11,11 @@ from typing import Any
 from marshmallow import Schema, fields
 
 from matching.rank import MatchResult
-from models import gbt2260, worker_service
-from models.pii import PiiVault, mask_id_number, mask_phone
-from models.posting import Posting
-from models.worker import Worker
+from models.reference import gbt2260
+from models.workers import service as worker_service
+from models.access.pii import PiiVault, mask_id_number, mask_phone
+from models.postings.tables import Posting
+from models.workers.tables import Worker
 
 
 class ReasonOut(Schema):

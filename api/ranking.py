@@ -7,7 +7,8 @@ from flask import Flask, current_app
 from sqlalchemy.orm import Session, sessionmaker
 
 from api import db
-from models import clock, scheduled_jobs
+from models import clock
+from training import scheduled as scheduled_jobs
 from matching.batches import PostingBatch
 from training.pipeline import retrain_and_promote
 from training.recommend import RankedLists, recommend

@@ -26,8 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from openpyxl import Workbook  # noqa: E402
 from stdnum.cn import ric  # noqa: E402
 
-from models import make_engine, session_scope  # noqa: E402
-from models.pii import PiiKeys  # noqa: E402
+from models.db import make_engine  # noqa: E402
+from models.db import session_scope
+from models.access.pii import PiiKeys  # noqa: E402
 
 TARGET_SECONDS = 60.0
 HEADERS = ["姓名", "身份证号", "联系电话", "户籍所在旗县", "脱贫属性", "文化程度", "技能", "意向工种", "意向地区",
@@ -89,7 +90,7 @@ def fresh_app(workdir: Path):
 def run(fmt: str, body: bytes, n: int) -> float:
     from sqlalchemy import func, select
 
-    from models.worker import Worker
+    from models.workers.tables import Worker
 
     with tempfile.TemporaryDirectory() as tmp:
         app, token = fresh_app(Path(tmp))

@@ -25,10 +25,12 @@ from sqlalchemy import func, insert, select, update  # noqa: E402
 
 from api import create_app  # noqa: E402
 from api.commands.core import create_token  # noqa: E402
-from models import clock, migrate, session_scope  # noqa: E402
-from models.posting import Posting  # noqa: E402
-from models.registry import ModelVersion  # noqa: E402
-from models.worker import Worker  # noqa: E402
+from models import clock  # noqa: E402
+from models.db import migrate
+from models.db import session_scope
+from models.postings.tables import Posting  # noqa: E402
+from models.rankers.tables import ModelVersion  # noqa: E402
+from models.workers.tables import Worker  # noqa: E402
 from seed.reference import load_reference  # noqa: E402
 from seed.world import generate_world  # noqa: E402
 from training import registry  # noqa: E402

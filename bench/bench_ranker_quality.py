@@ -35,10 +35,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from matching.heuristic import heuristic_scores  # noqa: E402
-from models.base import make_engine, make_session_factory, session_scope  # noqa: E402
-from models.pii import PiiKeys, PiiVault  # noqa: E402
-from models.posting import Posting  # noqa: E402
-from models.worker import Worker  # noqa: E402
+from models.db.base import make_engine, make_session_factory, session_scope  # noqa: E402
+from models.access.pii import PiiKeys, PiiVault  # noqa: E402
+from models.postings.tables import Posting  # noqa: E402
+from models.workers.tables import Worker  # noqa: E402
 from seed.reference import prepare_database  # noqa: E402
 from seed.world import generate_world, true_stability  # noqa: E402
 from training.dataset import PairSet  # noqa: E402

@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from models.base import make_engine, session_scope  # noqa: E402
-from models.pii import PiiKeys, PiiVault  # noqa: E402
+from models.db.base import make_engine, session_scope  # noqa: E402
+from models.access.pii import PiiKeys, PiiVault  # noqa: E402
 from seed.reference import prepare_database  # noqa: E402
 from seed.world import generate_world  # noqa: E402
 

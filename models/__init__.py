@@ -1,4 +1,2 @@
-"""SQLAlchemy 2 typed ORM, the engine/session factory, migrations and entity rules."""
-from models.base import Base, make_engine, make_session_factory, session_scope
-
-__all__ = ["Base", "make_engine", "make_session_factory", "session_scope"]
+"""The domain: one package per domain (tables, use cases, rules, scheduled jobs) and the
+shared infrastructure packages (db, reference, access, scheduling). See docs/architecture.md."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import make_session_factory, migrate, session_scope
+from models.db import make_session_factory
+from models.db import migrate
+from models.db import session_scope
 from seed import taxonomy
 from seed.regions import load_pairings, load_regions
 

@@ -6,8 +6,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import gbt2260
-from models.region import Pairing, Region
+from models.reference import gbt2260
+from models.reference.regions import Pairing, Region
 
 # (Beijing district, Inner Mongolia county, since) — as named in published reports.
 PAIRINGS: tuple[tuple[str, str, date | None], ...] = (

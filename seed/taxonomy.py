@@ -18,8 +18,8 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.region import Region
-from models.taxonomy import LaborBrand, Occupation, Skill
+from models.reference.regions import Region
+from models.reference.taxonomy import LaborBrand, Occupation, Skill
 
 OCCUPATION_CODE = re.compile(r"^\d-\d{2}-\d{2}-\d{2}$")
 _SEPARATORS = re.compile(r"[、,，;；/|\n]+")

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from models import make_engine, session_scope
-from models.pii import PiiKeys
+from models.db import make_engine
+from models.db import session_scope
+from models.access.pii import PiiKeys
 
 REFERENCE_TABLES = {"regions", "pairings", "occupations", "skills", "labor_brands", "alembic_version"}
 TEST_KEYS = PiiKeys.generate()
@@ -197,7 +198,7 @@ def tokens(app) -> dict[str, str]:
     """One token per role: ``bureau`` covers 卓资县, ``bureau_other`` 敖汉旗; ``employer``
     owns employer ``employers["own"]``, ``employer_other`` another one."""
     from api.commands.core import create_token
-    from models.employer import Employer
+    from models.employers.tables import Employer
     from tests.factories import AOHAN, ZHUOZI, uscc_code
 
     with session_scope(app.extensions["jm.sessions"]) as session:

@@ -26,9 +26,9 @@ from sqlalchemy.orm import Session
 from matching.batches import PostingBatch, WorkerBatch
 from matching.features import FEATURE_NAMES, pair_features
 from matching.profiles import PostingProfile, WorkerProfile
-from models.placement import Application, ApplicationEvent, Placement, Recommendation
-from models.posting import Posting
-from models.worker import Worker
+from models.placements.tables import Application, ApplicationEvent, Placement, Recommendation
+from models.postings.tables import Posting
+from models.workers.tables import Worker
 from training.profiles import (RETENTION_DAYS, employer_retention, experience, paired_districts,
                                posting_profile, worker_profile)
 

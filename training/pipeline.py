@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from matching.features import FEATURE_NAMES
 from matching.heuristic import heuristic_scores
-from models.base import utcnow
-from models.registry import ModelVersion
+from models.db.base import utcnow
+from models.rankers.tables import ModelVersion
 from training import registry
 from training.calibration import LastingCalibrator
 from training.dataset import PairSet, collect_history, export, featurize, label_counts, time_split

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from matching.profiles import (EmployerRetention, PostingProfile, SkillRequirement, WorkerProfile,
                                WorkerSkill)
-from models.placement import Placement
-from models.posting import Posting
-from models.region import Pairing
-from models.worker import Worker
+from models.placements.tables import Placement
+from models.postings.tables import Posting
+from models.reference.regions import Pairing
+from models.workers.tables import Worker
 
 RETENTION_DAYS = 90
 

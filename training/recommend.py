@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from matching.capacity import DEFAULT_FACTOR, capacity_aware_top_k, independent_top_k
 from matching.congestion import congestion_report
 from matching.rank import rank_postings_for_worker
-from models.placement import ACTIVE_APPLICATION_STATES, Application
-from models.worker import Worker
+from models.placements.tables import ACTIVE_APPLICATION_STATES, Application
+from models.workers.tables import Worker
 from training.profiles import worker_profiles
 from training.scoring import OpenPostingIndex, Scorer
 

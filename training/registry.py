@@ -21,8 +21,8 @@ import sklearn
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from models.base import utcnow
-from models.registry import ModelVersion
+from models.db.base import utcnow
+from models.rankers.tables import ModelVersion
 
 log = logging.getLogger("jingmeng.registry")
 

@@ -19,8 +19,8 @@ from matching.batches import PostingBatch
 from matching.explain import ScoreFn
 from matching.heuristic import TYPICAL_VECTOR, heuristic_scores
 from matching.profiles import PostingProfile
-from models.posting import Posting
-from models.registry import ModelVersion
+from models.postings.tables import Posting
+from models.rankers.tables import ModelVersion
 from training import registry
 from training.profiles import employer_retention, open_postings
 

@@ -6,12 +6,15 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select, update
 
-from models import clock, migrate, posting_service, session_scope
-from models.auth import ROLES, ApiToken, User, hash_token, new_token
-from models.base import utcnow
-from models.employer import Employer
-from models.region import Region
-from models.worker import Worker
+from models import clock
+from models.db import migrate
+from models.postings import service as posting_service
+from models.db import session_scope
+from models.access.tables import ROLES, ApiToken, User, hash_token, new_token
+from models.db.base import utcnow
+from models.employers.tables import Employer
+from models.reference.regions import Region
+from models.workers.tables import Worker
 from seed.reference import load_reference
 
 
@@ -90,7 +93,7 @@ def register(app: Flask) -> None:
             session.execute(update(ApiToken).where(ApiToken.label == "demo", ApiToken.revoked_at.is_(None))
                             .values(revoked_at=utcnow()))
             employer_id = session.scalar(select(Employer.id).order_by(Employer.id))
-            from models.region import Pairing
+            from models.reference.regions import Pairing
 
             # Every paired county and every county the data has workers in (the demo world has
             # four unpaired home counties too), so the demo bureau sees — and is alerted for — all.

@@ -2,7 +2,7 @@
 
 Never start the scheduler inside gunicorn workers: every worker would run every job. It is
 a separate process; a second one started by mistake is harmless because each run takes the
-job's lock (models.job_runner) and records ``skipped: locked``.
+job's lock (models.scheduling.runner) and records ``skipped: locked``.
 """
 from __future__ import annotations
 
@@ -21,9 +21,10 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from models import clock, scheduled_jobs  # noqa: F401  (registers the jobs)
-from models.job_runner import JOBS, JobSpec, cron_for, run_job
-from models.jobs import JobRun
+from api import schedule  # noqa: F401  (registers the jobs)
+from models import clock
+from models.scheduling.runner import JOBS, JobSpec, cron_for, run_job
+from models.scheduling.tables import JobRun
 
 log = logging.getLogger("jingmeng.scheduler")
 TIMEZONE = "Asia/Shanghai"

@@ -9,8 +9,9 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from models import clock, session_scope
-from models.worker import Worker
+from models import clock
+from models.db import session_scope
+from models.workers.tables import Worker
 from seed.world import generate_world
 
 

@@ -12,7 +12,10 @@ from flask.cli import AppGroup
 from marshmallow import ValidationError
 
 from api.schemas.subsidies import TemplateSchema
-from models import claim_service, clock, session_scope, subsidy_service
+from models import clock
+from models.subsidies import claims as claim_service
+from models.db import session_scope
+from models.subsidies import policies as subsidy_service
 
 
 def read_templates() -> list[dict[str, Any]]:

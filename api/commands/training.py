@@ -9,10 +9,11 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from models import clock, session_scope
-from models.posting import Posting
-from models.registry import ModelVersion
-from models.worker import Worker
+from models import clock
+from models.db import session_scope
+from models.postings.tables import Posting
+from models.rankers.tables import ModelVersion
+from models.workers.tables import Worker
 from training import registry
 from training.evaluate import Truth, evaluate, plot
 from training.pipeline import NotEnoughHistory, build_sets, train

@@ -13,12 +13,15 @@ from api.auth import roles
 from api.http import created, idempotent, page_schema, with_etag
 from api.schemas.applications import (ApplicationCreateSchema, ApplicationOut, ApplicationQuery,
                                       TransitionSchema)
-from models import application_service, clock, gbt2260, worker_service
-from models.pii import mask_id_number, mask_phone
-from models.placement import Application, TRANSITIONS
-from models.placement_service import PlacementConflict, PlacementRuleError
-from models.posting import Posting
-from models.worker import Worker
+from models import clock
+from models.placements import applications as application_service
+from models.reference import gbt2260
+from models.workers import service as worker_service
+from models.access.pii import mask_id_number, mask_phone
+from models.placements.tables import Application, TRANSITIONS
+from models.placements.service import PlacementConflict, PlacementRuleError
+from models.postings.tables import Posting
+from models.workers.tables import Worker
 
 blp = Blueprint("applications", __name__, url_prefix="/api/v1/applications",
                 description="Referrals and invitations (推荐/邀约): referred → interviewing → hired | rejected | withdrawn")

@@ -19,11 +19,14 @@ from api.auth import roles
 from api.http import page_schema, paginate, with_etag
 from api.resources.workers import load_worker
 from api.schemas.subsidies import ClaimOut, ClaimQuery, DecisionSchema, EligibilityOut, ReasonSchema
-from models import claim_service, clock, gbt2260, worker_service
-from models.employer import Employer
-from models.pii import mask_id_number
-from models.subsidy import SubsidyClaim
-from models.worker import Worker
+from models import clock
+from models.subsidies import claims as claim_service
+from models.reference import gbt2260
+from models.workers import service as worker_service
+from models.employers.tables import Employer
+from models.access.pii import mask_id_number
+from models.subsidies.tables import SubsidyClaim
+from models.workers.tables import Worker
 
 blp = Blueprint("claims", __name__, url_prefix="/api/v1",
                 description="Subsidy eligibility and claims (补贴资格与申领): eligible → approved | rejected → paid")

@@ -11,9 +11,10 @@ from api import auth, db
 from api.auth import roles
 from api.http import created, idempotent, paginate, page_schema, require_if_match, with_etag
 from api.schemas.employers import EmployerCreateSchema, EmployerOut, EmployerPatchSchema, EmployerQuery
-from models import gbt2260, rules
-from models.employer import Employer
-from models.pii import mask_phone
+from models.reference import gbt2260
+from models.reference import rules
+from models.employers.tables import Employer
+from models.access.pii import mask_phone
 
 blp = Blueprint("employers", __name__, url_prefix="/api/v1/employers",
                 description="Employers posting jobs (用人单位)")

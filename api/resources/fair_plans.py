@@ -18,10 +18,12 @@ from api.match_view import posting_brief, present_match, worker_brief
 from api.resources.fairs import load_fair
 from api.schemas.fairs import ExportQuery, FairMatchesOut, MatchesQuery, PlanIn, PlanOut, SummaryOut
 from api.tabular.writers import XLSX_MIME, download, xlsx_bytes
-from models import clock, fair_service, gbt2260
-from models.fair import Fair, FairInterview, FairPlan
-from models.posting import Posting
-from models.worker import Worker
+from models import clock
+from models.fairs import service as fair_service
+from models.reference import gbt2260
+from models.fairs.tables import Fair, FairInterview, FairPlan
+from models.postings.tables import Posting
+from models.workers.tables import Worker
 from training.scoring import HEURISTIC
 
 blp = Blueprint("fair_plans", __name__, url_prefix="/api/v1/fairs",

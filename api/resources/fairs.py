@@ -18,10 +18,14 @@ from api.http import PageArgs, created, idempotent, paginate, page_schema, requi
 from api.match_view import posting_brief, worker_brief
 from api.schemas.fairs import (AttendeeOut, CheckInSchema, FairCreateSchema, FairOut, FairPatchSchema,
                                FairPostingIn, FairPostingOut, FairQuery)
-from models import clock, fair_service, gbt2260, rules, worker_service
-from models.fair import Fair, FairAttendee, FairPosting
-from models.posting import Posting
-from models.worker import Worker
+from models import clock
+from models.fairs import service as fair_service
+from models.reference import gbt2260
+from models.reference import rules
+from models.workers import service as worker_service
+from models.fairs.tables import Fair, FairAttendee, FairPosting
+from models.postings.tables import Posting
+from models.workers.tables import Worker
 
 blp = Blueprint("fairs", __name__, url_prefix="/api/v1/fairs",
                 description="Job fairs (招聘会): postings, check-in, ranked matches, interview plans")

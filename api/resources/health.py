@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import text
 
-from models.migrate import current_revision, head_revision
+from models.db.migrate import current_revision, head_revision
 
 blp = Blueprint("health", __name__, description="Liveness and readiness probes (no token)")
 

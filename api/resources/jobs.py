@@ -1,4 +1,4 @@
-"""/api/v1/jobs — scheduled job runs (任务运行记录), recorded by ``models.job_runner``."""
+"""/api/v1/jobs — scheduled job runs (任务运行记录), recorded by ``models.scheduling.runner``."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,9 +12,9 @@ from sqlalchemy import select
 from api import auth
 from api.auth import roles
 from api.http import paginate
-from models import scheduled_jobs  # noqa: F401  (registers the jobs)
-from models.job_runner import JOBS, cron_for
-from models.jobs import JobRun
+from api import schedule  # noqa: F401  (registers the jobs)
+from models.scheduling.runner import JOBS, cron_for
+from models.scheduling.tables import JobRun
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs",
                 description="Scheduled jobs and their runs (admins and bureaus may read)")

@@ -25,8 +25,8 @@ from api.schemas.common import StrictSchema
 from matching.constraints import AVAILABILITY_HORIZON_DAYS
 from matching.rank import rank_postings_for_worker, rank_workers_for_posting
 from models import clock
-from models.posting import Posting
-from models.worker import Worker
+from models.postings.tables import Posting
+from models.workers.tables import Worker
 from training.profiles import employer_retention, posting_profile, worker_profiles
 
 blp = Blueprint("matches", __name__, url_prefix="/api/v1",

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from api import auth, db, ranking
 from api.auth import roles
-from models.registry import ModelVersion
+from models.rankers.tables import ModelVersion
 from training import registry
 
 blp = Blueprint("models", __name__, url_prefix="/api/v1/models",

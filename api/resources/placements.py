@@ -15,11 +15,12 @@ from api.resources.applications import check_beijing_wage, fail, worker_brief
 from api.schemas.placements import (FollowUpCreateSchema, FollowUpList, FollowUpOut, OverdueOut,
                                     OverdueQuery, PlacementCreateSchema, PlacementEndSchema, PlacementOut,
                                     PlacementQuery)
-from models import clock, placement_service
-from models.placement import FollowUp, Placement
-from models.placement_service import TERMS, PlacementConflict, PlacementRuleError
-from models.posting import Posting
-from models.worker import Worker
+from models import clock
+from models.placements import service as placement_service
+from models.placements.tables import FollowUp, Placement
+from models.placements.service import TERMS, PlacementConflict, PlacementRuleError
+from models.postings.tables import Posting
+from models.workers.tables import Worker
 
 blp = Blueprint("placements", __name__, url_prefix="/api/v1",
                 description="Placements, follow-up visits and stable-employment tracking (稳定就业)")

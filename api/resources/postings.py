@@ -12,10 +12,12 @@ from api.auth import roles
 from api.http import created, idempotent, paginate, page_schema, require_if_match, with_etag
 from api.schemas.postings import PostingCreateSchema, PostingOut, PostingPatchSchema, PostingQuery
 from flask import current_app
-from models import gbt2260, posting_service, worker_service
-from models.employer import Employer
-from models.posting import Posting
-from models.region import Pairing
+from models.reference import gbt2260
+from models.postings import service as posting_service
+from models.workers import service as worker_service
+from models.employers.tables import Employer
+from models.postings.tables import Posting
+from models.reference.regions import Pairing
 
 blp = Blueprint("postings", __name__, url_prefix="/api/v1/postings",
                 description="Job postings (招聘岗位) with headcounts")

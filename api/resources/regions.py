@@ -11,7 +11,7 @@ from sqlalchemy import select
 from api import db
 from api.auth import roles
 from api.schemas.common import StrictSchema, one_of
-from models.region import LEVELS, Pairing, Region
+from models.reference.regions import LEVELS, Pairing, Region
 
 blp = Blueprint("regions", __name__, url_prefix="/api/v1",
                 description="Regions (GB/T 2260) and Beijing–Inner Mongolia pairings")

@@ -9,7 +9,8 @@ from flask_smorest import Blueprint, abort
 from api import auth, db
 from api.auth import roles
 from api.schemas.reports import NewEmploymentOut, NewEmploymentQuery, RetentionOut, RetentionQuery
-from models import clock, report_service
+from models import clock
+from models.placements import reports as report_service
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports",
                 description="Published-figure reports on placements (by the county at hiring)")

@@ -11,8 +11,8 @@ from api import auth, db
 from api.auth import roles
 from api.http import created, idempotent, page_schema, paginate, require_if_match, with_etag
 from api.schemas.subsidies import PolicyCreateSchema, PolicyOut, PolicyPatchSchema, PolicyQuery
-from models import subsidy_service
-from models.subsidy import SubsidyPolicy
+from models.subsidies import policies as subsidy_service
+from models.subsidies.tables import SubsidyPolicy
 
 blp = Blueprint("subsidy_policies", __name__, url_prefix="/api/v1/subsidy-policies",
                 description="Subsidy policies (补贴政策): templates and county versions; every edit is a new version")

@@ -12,9 +12,11 @@ from api.auth import roles
 from api.http import created, idempotent, paginate, page_schema, require_if_match, with_etag
 from api.schemas.workers import (RevealQuery, WorkerCreateSchema, WorkerOut, WorkerPatchSchema,
                                  WorkerQuery)
-from models import clock, gbt2260, worker_service
-from models.pii import mask_id_number, mask_phone
-from models.worker import Worker
+from models import clock
+from models.reference import gbt2260
+from models.workers import service as worker_service
+from models.access.pii import mask_id_number, mask_phone
+from models.workers.tables import Worker
 
 blp = Blueprint("workers", __name__, url_prefix="/api/v1/workers",
                 description="Rural workers registered by county employment bureaus (劳动力登记)")

@@ -6,8 +6,8 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.schemas.common import StrictSchema, one_of
-from models.placement import APPLICATION_STATES, DECLINE_REASONS, END_REASONS
-from models.placement_service import CONTRACT_TYPES
+from models.placements.tables import APPLICATION_STATES, DECLINE_REASONS, END_REASONS
+from models.placements.service import CONTRACT_TYPES
 
 
 class WorkerBrief(Schema):

@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from models.rules import RuleError
+from models.reference.rules import RuleError
 
 
 class StrictSchema(Schema):
@@ -29,7 +29,7 @@ DERIVED_FROM_ID = "由身份证号自动得出，不可另行填写 / Derived fr
 
 
 def rule(check: Callable[..., Any]) -> Callable[[Any], None]:
-    """Adapt a ``models.rules`` check to a marshmallow validator."""
+    """Adapt a ``models.reference.rules`` check to a marshmallow validator."""
 
     def validator(value: Any) -> None:
         try:
@@ -59,7 +59,9 @@ def code_list(max_items: int = 20, **kw: Any) -> fields.List:
 
 
 class ErrorSchema(Schema):
-    code = fields.Integer()
-    status = fields.String()
-    message = fields.String()
-    errors = fields.Dict()
+    """The one error shape (``api.errors.error_response``), documented for every operation."""
+
+    code = fields.Integer(metadata={"description": "HTTP status code"})
+    status = fields.String(metadata={"description": "HTTP status phrase"})
+    message = fields.String(metadata={"description": "Bilingual message (中文 / English)"})
+    errors = fields.Dict(metadata={"description": "Field-level messages by location and field"})

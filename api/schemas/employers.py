@@ -6,7 +6,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from api.schemas.common import StrictSchema, rule, text
-from models import rules
+from models.reference import rules
 
 
 class EmployerBase(StrictSchema):

@@ -9,13 +9,13 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from api.match_view import MatchOut, PostingBriefOut, WorkerBriefOut
 from api.schemas.common import StrictSchema, one_of, rule, text
 from api.schemas.workers import WorkerCreateSchema
-from models import rules
-from models.fair import FAIR_MODES, FAIR_STATUSES
+from models.reference import rules
+from models.fairs.tables import FAIR_MODES, FAIR_STATUSES
 
 MAX_FAIR_DAYS = 31
 
 
-def _codes(check, **kw: Any) -> fields.List:  # noqa: ANN001 - a models.rules check
+def _codes(check, **kw: Any) -> fields.List:  # noqa: ANN001 - a models.reference.rules check
     return fields.List(fields.String(validate=rule(check)), validate=validate.Length(max=20), **kw)
 
 

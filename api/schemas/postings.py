@@ -6,9 +6,10 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from api.schemas.common import StrictSchema, code_list, enum_list, one_of, refused, rule, text
-from models import clock, rules
-from models.posting import POSTING_STATUSES
-from models.worker import EDUCATION_LEVELS, LANGUAGES
+from models import clock
+from models.reference import rules
+from models.postings.tables import POSTING_STATUSES
+from models.workers.tables import EDUCATION_LEVELS, LANGUAGES
 
 
 

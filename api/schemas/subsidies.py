@@ -6,9 +6,9 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.schemas.common import StrictSchema, enum_list, one_of, rule, text
-from models import rules as domain_rules
-from models import subsidy_rules as sr
-from models.subsidy import CLAIM_STATES
+from models.reference import rules as domain_rules
+from models.subsidies import rules as sr
+from models.subsidies.tables import CLAIM_STATES
 
 MAX_FEN = 10_000_000  # 100,000 yuan: far above any published per-person subsidy
 KEY = validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,63}$",

@@ -7,8 +7,9 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from api.schemas.common import DERIVED_FROM_ID, StrictSchema, code_list, enum_list, one_of, refused, rule, text
-from models import clock, rules
-from models.worker import DESTINATIONS, EDUCATION_LEVELS, LANGUAGES, POVERTY_STATUSES, WORKER_STATUSES
+from models import clock
+from models.reference import rules
+from models.workers.tables import DESTINATIONS, EDUCATION_LEVELS, LANGUAGES, POVERTY_STATUSES, WORKER_STATUSES
 
 
 class WorkerSkillSchema(StrictSchema):

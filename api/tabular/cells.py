@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from models import gbt2260
+from models.reference import gbt2260
 from seed.taxonomy import normalize, resolve_occupation, resolve_skills
 
 Converter = Callable[[Any], Any]

@@ -17,8 +17,8 @@ from api.tabular.columns import POSTING_SPEC
 from api.tabular.reader import Table
 from api.tabular.report import ImportReport
 from api.tabular.rows import layout, reject, validate_rows
-from models import posting_service
-from models.employer import Employer
+from models.postings import service as posting_service
+from models.employers.tables import Employer
 
 
 def run(table: Table, *, session: Session, principal: Principal, mode: str, on_duplicate: str,

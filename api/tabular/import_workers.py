@@ -19,10 +19,11 @@ from api.tabular.columns import WORKER_SPEC
 from api.tabular.reader import Table
 from api.tabular.report import Duplicate, ImportReport
 from api.tabular.rows import Layout, Row, layout, reject, validate_rows
-from models import rules, worker_service
-from models.base import utcnow
-from models.pii import PiiVault, mask_id_number
-from models.worker import Worker
+from models.reference import rules
+from models.workers import service as worker_service
+from models.db.base import utcnow
+from models.access.pii import PiiVault, mask_id_number
+from models.workers.tables import Worker
 
 CHUNK = 5000
 _COLUMNS = [c.key for c in Worker.__table__.columns if c.key != "id"]

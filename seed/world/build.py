@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from models.employer import Employer
-from models.pii import PiiVault
-from models.placement import Application, ApplicationEvent, FollowUp, Placement, Recommendation
-from models.posting import Posting
-from models.worker import Worker
+from models.employers.tables import Employer
+from models.access.pii import PiiVault
+from models.placements.tables import Application, ApplicationEvent, FollowUp, Placement, Recommendation
+from models.postings.tables import Posting
+from models.workers.tables import Worker
 from seed.world import employers, history, people
 from seed.world.exposure import Exposure
 

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from matching.profiles import PostingProfile, SkillRequirement
-from models import gbt2260
-from models.pii import PiiVault
+from models.reference import gbt2260
+from models.access.pii import PiiVault
 from seed import taxonomy
 from seed.world import geo, names
 from seed.world.people import EDUCATION, occupation_codes, skill_codes

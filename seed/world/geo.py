@@ -123,7 +123,7 @@ def id_region(county: str, birth_year: int) -> str:
     python-stdnum checks the code was assigned in the birth year (卓资县 was 152624 until
     2003, 150921 since), so a renamed county gives its old code to older people.
     """
-    from models import gbt2260
+    from models.reference import gbt2260
 
     name = gbt2260.region_name(county)
     for code, start, end in sorted(_codes_by_name().get(name, ()), key=lambda t: t[0] != county):

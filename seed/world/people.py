@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 
 from matching.profiles import WorkerProfile, WorkerSkill
-from models import gbt2260
-from models.pii import PiiVault
-from models.worker_service import ID_CTX, PHONE_CTX
+from models.reference import gbt2260
+from models.access.pii import PiiVault
+from models.workers.service import ID_CTX, PHONE_CTX
 from seed import taxonomy
 from seed.world import geo, names
 

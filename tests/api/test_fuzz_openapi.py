@@ -16,7 +16,7 @@ from tests.conftest import make_app
 @pytest.fixture
 def fuzz_app(sqlite_database, tmp_path):
     from api.commands.core import create_token
-    from models import session_scope
+    from models.db import session_scope
 
     sqlite_database.reset()
     app = make_app(sqlite_database)

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select, update
 
 from matching.features import FEATURE_NAMES
-from models import session_scope
-from models.registry import ModelVersion
+from models.db import session_scope
+from models.rankers.tables import ModelVersion
 from tests.factories import AOHAN, posting_payload, worker_payload
 from training import registry
 from training.ranker import Ranker

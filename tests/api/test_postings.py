@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from models import clock
-from models.posting import Posting
+from models.postings.tables import Posting
 from tests.factories import posting_payload
 
 URL = "/api/v1/postings"

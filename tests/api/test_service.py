@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from models.migrate import head_revision
+from models.db.migrate import head_revision
 
 
 def test_readyz_reports_the_migration(api):

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from models import clock
-from models.auth import AuditEntry
-from models.worker import Worker
+from models.access.tables import AuditEntry
+from models.workers.tables import Worker
 from tests.factories import AOHAN, ZHUOZI, id_number, worker_payload
 
 URL = "/api/v1/workers"

@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 import pytest
 
-from models import session_scope
+from models.db import session_scope
 from tests.factories import posting_payload, worker_payload
 from tests.role_tables.fairs import open_fair
 

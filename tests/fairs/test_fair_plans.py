@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from models.fair import FairInterview
+from models.fairs.tables import FairInterview
 from tests.factories import id_number, posting_payload, worker_payload
 from tests.role_tables.fairs import open_fair
 

@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 
 from models import clock
 from models.clock import CST
-from models.placement import Application, Placement
+from models.placements.tables import Application, Placement
 from tests.factories import AOHAN, ZHUOZI, posting_payload, worker_payload
 from tests.role_tables.fairs import open_fair
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from models.worker import Worker
+from models.workers.tables import Worker
 from tests.factories import AOHAN, ZHUOZI, id_number, posting_payload, worker_payload
 from tests.role_tables.fairs import fair_payload, open_fair
 

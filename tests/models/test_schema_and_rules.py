@@ -9,11 +9,13 @@ from alembic.runtime.migration import MigrationContext
 from hypothesis import given, strategies as st
 from stdnum.cn import ric
 
-import models.all  # noqa: F401
-from models import gbt2260, make_engine, rules
-from models.base import Base
-from models.migrate import upgrade
-from models.pii import PiiKeys, PiiVault, mask_id_number, mask_phone
+import models.db.all_tables  # noqa: F401
+from models.reference import gbt2260
+from models.db import make_engine
+from models.reference import rules
+from models.db.base import Base
+from models.db.migrate import upgrade
+from models.access.pii import PiiKeys, PiiVault, mask_id_number, mask_phone
 
 
 def test_migrations_match_the_models(database):

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from models.auth import AuditEntry
-from models.placement import ApplicationEvent
+from models.access.tables import AuditEntry
+from models.placements.tables import ApplicationEvent
 from tests.factories import AOHAN, HAIDIAN
 from tests.placements.placement_helpers import hire, move, new_posting, new_worker, refer
 

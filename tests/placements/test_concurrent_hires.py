@@ -10,9 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
 
-from models.placement import Application, Placement
-from models.posting import Posting
-from models.worker import Worker
+from models.placements.tables import Application, Placement
+from models.postings.tables import Posting
+from models.workers.tables import Worker
 from tests.conftest import ApiClient
 from tests.placements.placement_helpers import TERMS, interviewing, new_posting, new_worker
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from models import clock
-from models.placement import Placement
-from models.tracking import add_months
+from models.placements.tables import Placement
+from models.placements.tracking import add_months
 from tests.factories import AOHAN, HAIDIAN
 from tests.placements.placement_helpers import hire, interviewing, new_posting, new_worker
 

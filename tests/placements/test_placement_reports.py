@@ -6,8 +6,8 @@ from itertools import cycle
 
 from sqlalchemy import insert, select
 
-from models.placement import Placement
-from models.worker import Worker
+from models.placements.tables import Placement
+from models.workers.tables import Worker
 from tests.factories import AOHAN, ZHUOZI
 from tests.placements.placement_helpers import new_worker
 

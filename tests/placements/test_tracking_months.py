@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models.tracking import (Contact, add_months, destination_of, months_employed, next_follow_up,
+from models.placements.tracking import (Contact, add_months, destination_of, months_employed, next_follow_up,
                              overdue_follow_ups, retained_at, tracking_status, worker_accepts)
 
 days = st.dates(min_value=date(2000, 1, 1), max_value=date(2060, 12, 31))

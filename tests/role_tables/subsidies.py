@@ -1,8 +1,9 @@
 """Subsidy policies, eligibility, claims and job runs."""
 from __future__ import annotations
 
-from models import claim_service, clock
-from models.subsidy_rules import add_months
+from models import clock
+from models.subsidies import claims as claim_service
+from models.subsidies.rules import add_months
 from tests.subsidies.conftest import add_placement, add_worker, county_policy
 
 READERS = {"admin", "bureau"}

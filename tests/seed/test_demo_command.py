@@ -5,8 +5,8 @@ import re
 
 from sqlalchemy import func, select
 
-from models.placement import Application, Placement
-from models.worker import Worker
+from models.placements.tables import Application, Placement
+from models.workers.tables import Worker
 from tests.factories import posting_payload, worker_payload
 
 

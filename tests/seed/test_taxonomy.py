@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from models import migrate
-from models.base import make_engine, make_session_factory, session_scope
-from models.taxonomy import LaborBrand, Occupation, Skill
+from models.db import migrate
+from models.db.base import make_engine, make_session_factory, session_scope
+from models.reference.taxonomy import LaborBrand, Occupation, Skill
 from seed import taxonomy
 from seed.regions import load_pairings, load_regions
 

@@ -11,14 +11,14 @@ from sqlalchemy.orm import Session
 from stdnum.cn import uscc
 
 from matching.profiles import PostingProfile, SkillRequirement, WorkerProfile, WorkerSkill
-from models import rules
-from models.base import make_engine, session_scope
-from models.employer import Employer
-from models.pii import PiiKeys, PiiVault
-from models.placement import DESTINATION_GROUPS, DECLINE_REASONS, END_REASONS
-from models.posting import Posting
-from models.worker import Worker
-from models.worker_service import ID_CTX, PHONE_CTX
+from models.reference import rules
+from models.db.base import make_engine, session_scope
+from models.employers.tables import Employer
+from models.access.pii import PiiKeys, PiiVault
+from models.placements.tables import DESTINATION_GROUPS, DECLINE_REASONS, END_REASONS
+from models.postings.tables import Posting
+from models.workers.tables import Worker
+from models.workers.service import ID_CTX, PHONE_CTX
 from seed import taxonomy
 from seed.reference import prepare_database
 from seed.world import exposure, generate_world, history, true_stability

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from models import subsidy_service
-from models.placement import Placement
+from models.subsidies import policies as subsidy_service
+from models.placements.tables import Placement
 from tests.factories import ZHUOZI, worker_payload
 
 OLD = date(2020, 1, 1)  # policies valid from here, so tests do not depend on today's date

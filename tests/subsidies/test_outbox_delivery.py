@@ -6,9 +6,10 @@ from collections import Counter
 
 from sqlalchemy import select
 
-from models import clock, outbox_service
-from models.job_runner import run_job
-from models.outbox import OutboxMessage
+from models import clock
+from models.notifications import outbox as outbox_service
+from models.scheduling.runner import run_job
+from models.notifications.tables import OutboxMessage
 from tests.factories import worker_payload
 from tests.subsidies.conftest import add_worker
 

@@ -10,14 +10,15 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select, update
 
 from api.commands.scheduler import build_scheduler, missed_jobs
-from models import clock, scheduled_jobs
-from models.job_runner import JOBS, job_lock, run_job
-from models.auth import User
-from models.jobs import JobRun
-from models.outbox import OutboxMessage
-from models.placement import FollowUp, Recommendation
-from models.posting import Posting
-from models.subsidy_rules import add_months
+from models import clock
+from training import scheduled as scheduled_jobs
+from models.scheduling.runner import JOBS, job_lock, run_job
+from models.access.tables import User
+from models.scheduling.tables import JobRun
+from models.notifications.tables import OutboxMessage
+from models.placements.tables import FollowUp, Recommendation
+from models.postings.tables import Posting
+from models.subsidies.rules import add_months
 from tests.factories import posting_payload
 from tests.subsidies.conftest import add_placement, add_worker, county_policy
 

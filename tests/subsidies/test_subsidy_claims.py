@@ -10,9 +10,11 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from models import claim_service, clock, subsidy_service
-from models.subsidy import SubsidyClaim
-from models.subsidy_rules import add_months
+from models import clock
+from models.subsidies import claims as claim_service
+from models.subsidies import policies as subsidy_service
+from models.subsidies.tables import SubsidyClaim
+from models.subsidies.rules import add_months
 from tests.factories import AOHAN
 from tests.subsidies.conftest import OLD, add_placement, add_worker, county_policy
 

@@ -8,7 +8,7 @@ from marshmallow import ValidationError
 
 from api.commands.subsidies import read_templates
 from api.schemas.subsidies import PolicyRulesSchema
-from models.subsidy import SubsidyPolicy
+from models.subsidies.tables import SubsidyPolicy
 from tests.factories import AOHAN, ZHUOZI
 
 URL = "/api/v1/subsidy-policies"

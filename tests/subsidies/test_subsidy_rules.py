@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given, strategies as st
 
-from models import subsidy_rules as sr
+from models.subsidies import rules as sr
 
 DAYS = st.dates(date(2023, 1, 1), date(2029, 12, 31))
 MONTH_ENDS = st.builds(lambda y, m: sr.add_months(date(y, m, 1), 1) - timedelta(days=1),

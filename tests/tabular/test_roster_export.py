@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from models import clock
-from models.auth import AuditEntry
-from models.posting import Posting
+from models.access.tables import AuditEntry
+from models.postings.tables import Posting
 from tests.factories import AOHAN, id_number, posting_payload, worker_payload
 from tests.tabular.sheets import XLSX, sheet_rows, upload, xlsx
 

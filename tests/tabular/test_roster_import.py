@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from models.auth import AuditEntry
-from models.worker import Worker
+from models.access.tables import AuditEntry
+from models.workers.tables import Worker
 from tests.factories import AOHAN, id_number, worker_payload
 from tests.tabular.sheets import WORKER_HEADERS, XLSX, csv_file, sheet_rows, upload, worker_row, xlsx
 

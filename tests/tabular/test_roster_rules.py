@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import clock
-from models.worker import Worker
+from models.workers.tables import Worker
 from tests.factories import id_number
 from tests.tabular.sheets import WORKER_HEADERS, XLSX, csv_file, sheet_rows, upload, worker_row, xlsx
 

@@ -6,8 +6,8 @@ from collections import Counter
 from sqlalchemy import select
 
 from models import clock
-from models.job_runner import run_job
-from models.placement import Recommendation
+from models.scheduling.runner import run_job
+from models.placements.tables import Recommendation
 from tests.factories import posting_payload, worker_payload
 
 

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from matching.features import FEATURE_NAMES
-from models.base import make_engine, session_scope
-from models.pii import PiiKeys, PiiVault
-from models.posting import Posting
-from models.registry import ModelVersion
-from models.worker import Worker
+from models.db.base import make_engine, session_scope
+from models.access.pii import PiiKeys, PiiVault
+from models.postings.tables import Posting
+from models.rankers.tables import ModelVersion
+from models.workers.tables import Worker
 from seed.reference import prepare_database
 from seed.world import generate_world, true_stability
 from training import registry

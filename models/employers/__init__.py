@@ -1,0 +1,1 @@
+"""Employers (用人单位): Beijing and local companies that post jobs."""

@@ -1,0 +1,28 @@
+"""Scheduled job of the notifications domain: deliver pending outbox messages."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from models.notifications import outbox as outbox_service
+from models.notifications.tables import OutboxMessage
+from models.scheduling.runner import JobContext, job
+from models.workers import service as worker_service
+from models.workers.tables import Worker
+
+
+@job("outbox", cron="*/5 * * * *", description="Deliver pending notifications (发送通知)")
+def deliver_outbox(ctx: JobContext) -> dict[str, Any]:
+    name = str(ctx.config.get("OUTBOX_ADAPTER") or "log")
+    adapter = outbox_service.ADAPTERS[name]()
+
+    def address_of(session: Session, message: OutboxMessage) -> str | None:
+        if message.recipient_kind == "user":
+            return f"user:{message.recipient_id}"
+        worker = session.get(Worker, message.recipient_id)
+        if worker is None or worker.phone_enc is None or ctx.vault is None:
+            return None
+        return worker_service.reveal(worker, ctx.vault)[1]
+
+    return outbox_service.deliver(sessions=ctx.sessions, adapter=adapter, address_of=address_of)

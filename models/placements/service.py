@@ -1,0 +1,178 @@
+"""Use cases on placements (就业记录): hire, record directly, end, follow up, track.
+
+Hiring takes one opening with ``posting_service.take_opening`` — a conditional UPDATE,
+preceded on PostgreSQL by a row lock — so concurrent hires never over-fill a posting.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.postings import service as posting_service
+from models.placements import tracking
+from models.placements.tables import END_REASONS, FollowUp, Placement
+from models.postings.tables import Posting
+from models.workers.tables import Worker
+
+CONTRACT_TYPES = ("fixed_term", "open_ended", "task_based", "dispatch", "none")
+TERMS = ("start_date", "monthly_wage", "contract_type", "contract_months", "social_insurance", "dormitory")
+
+
+class PlacementConflict(Exception):
+    """The request clashes with the current state (HTTP 409)."""
+
+
+class PlacementRuleError(ValueError):
+    """An input breaks a rule (HTTP 422 on ``field``)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _take_opening(session: Session, posting_id: int) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        posting_service.lock_posting(session=session, posting_id=posting_id)
+    if not posting_service.take_opening(session=session, posting_id=posting_id):
+        raise PlacementConflict("该岗位已无空缺或已关闭 / No opening is left on this posting, or it is not open")
+
+
+def active_placement(session: Session, worker_id: int, *, today: date) -> Placement | None:
+    return session.scalar(select(Placement).where(
+        Placement.worker_id == worker_id,
+        (Placement.end_date.is_(None)) | (Placement.end_date > today)).limit(1))
+
+
+def _place(session: Session, *, worker: Worker, terms: dict[str, Any], posting: Posting | None,
+           workplace_code: str | None, application_id: int | None, today: date) -> Placement:
+    if worker.erased_at is not None:
+        raise PlacementConflict("该劳动力已删除个人信息 / This worker's personal data was erased")
+    if active_placement(session, worker.id, today=today) is not None:
+        raise PlacementConflict("该劳动力已在岗，请先结束现有就业 / The worker is already placed; end that placement first")
+    if posting is not None:
+        _take_opening(session, posting.id)
+        workplace_code = posting.district_code
+    assert workplace_code is not None
+    placement = Placement(
+        application_id=application_id, worker_id=worker.id,
+        posting_id=posting.id if posting else None, employer_id=posting.employer_id if posting else None,
+        county_code=worker.county_code, poverty_status=worker.poverty_status,
+        destination=tracking.destination_of(workplace_code), workplace_code=workplace_code,
+        **{k: terms[k] for k in TERMS if k in terms},
+    )
+    session.add(placement)
+    worker.status = "employed"
+    session.flush()
+    return placement
+
+
+def hire(*, session: Session, worker: Worker, posting: Posting, terms: dict[str, Any],
+         application_id: int | None, today: date) -> Placement:
+    """Place a worker on a posting, taking one opening (``PlacementConflict`` if none is left)."""
+    return _place(session, worker=worker, terms=terms, posting=posting, workplace_code=None,
+                  application_id=application_id, today=today)
+
+
+def record_placement(*, session: Session, worker: Worker, terms: dict[str, Any],
+                     posting: Posting | None = None, workplace_code: str | None = None,
+                     today: date) -> Placement:
+    """A bureau records a job directly: on a posting (takes an opening) or found outside the service."""
+    if (posting is None) == (workplace_code is None):
+        raise PlacementRuleError("posting_id", "须提供 posting_id 或 workplace_code 之一 / "
+                                 "Give exactly one of posting_id and workplace_code")
+    return _place(session, worker=worker, terms=terms, posting=posting, workplace_code=workplace_code,
+                  application_id=None, today=today)
+
+
+def end_placement(*, session: Session, placement: Placement, end_date: date, reason_code: str,
+                  reason_text: str | None, today: date) -> None:
+    """End a job: frees the posting's opening and sets the worker back to seeking."""
+    if placement.end_date is not None:
+        raise PlacementConflict("该就业记录已结束 / This placement has already ended")
+    if end_date < placement.start_date:
+        raise PlacementRuleError("end_date", "结束日期不能早于开始日期 / end_date must not be before start_date")
+    if reason_code not in END_REASONS:
+        raise PlacementRuleError("reason", "未知的结束原因 / Unknown end reason")
+    placement.end_date, placement.end_reason, placement.end_note = end_date, reason_code, reason_text
+    if placement.posting_id is not None:
+        posting_service.release_opening(session=session, posting_id=placement.posting_id)
+    session.flush()
+    worker = session.get(Worker, placement.worker_id)
+    if (worker is not None and worker.status == "employed"
+            and active_placement(session, worker.id, today=max(today, end_date)) is None):
+        worker.status = "seeking"
+    session.flush()
+
+
+def add_follow_up(*, session: Session, placement: Placement, data: dict[str, Any],
+                  recorded_by: int | None, today: date) -> FollowUp:
+    """Record a follow-up visit or call (跟踪回访)."""
+    if data["contact_date"] < placement.start_date or data["contact_date"] > today:
+        raise PlacementRuleError("contact_date", "回访日期须在入职之后、今天之前 / "
+                                 "contact_date must be between the start date and today")
+    if data.get("next_contact") is not None and data["next_contact"] <= data["contact_date"]:
+        raise PlacementRuleError("next_contact", "下次回访须晚于本次 / next_contact must be after contact_date")
+    follow_up = FollowUp(placement_id=placement.id, recorded_by=recorded_by, **data)
+    session.add(follow_up)
+    session.flush()
+    return follow_up
+
+
+def follow_ups_of(session: Session, placement_ids: Iterable[int]) -> dict[int, list[FollowUp]]:
+    """Follow-ups by placement, oldest first (one query for a page of placements)."""
+    ids = sorted(set(placement_ids))
+    out: dict[int, list[FollowUp]] = {i: [] for i in ids}
+    if ids:
+        for f in session.scalars(select(FollowUp).where(FollowUp.placement_id.in_(ids))
+                                 .order_by(FollowUp.contact_date, FollowUp.id)):
+            out[f.placement_id].append(f)
+    return out
+
+
+def contacts(follow_ups: Iterable[FollowUp]) -> list[tracking.Contact]:
+    return [tracking.Contact(f.contact_date, f.still_employed, f.wage_received, f.issues, f.next_contact)
+            for f in follow_ups]
+
+
+@dataclass(frozen=True)
+class Tracking:
+    months_employed: int
+    status: str
+    next_follow_up: date | None
+    overdue: list[tracking.DueFollowUp]
+
+
+def track(placement: Placement, follow_ups: Iterable[FollowUp], *, as_of: date) -> Tracking:
+    """Months employed (to the end date or ``as_of``), status and due follow-ups of one placement."""
+    seen = contacts(follow_ups)
+    until = min(placement.end_date, as_of) if placement.end_date else as_of
+    return Tracking(
+        months_employed=tracking.months_employed(placement.start_date, until),
+        status=tracking.tracking_status(placement.start_date, placement.end_date, seen, as_of),
+        next_follow_up=tracking.next_follow_up(placement.start_date, placement.end_date, seen, as_of),
+        overdue=tracking.overdue_follow_ups(placement.start_date, placement.end_date, seen, as_of),
+    )
+
+
+def overdue_follow_ups(*, session: Session, counties: Iterable[str] | None, as_of: date
+                       ) -> list[tuple[Placement, tracking.DueFollowUp, date | None]]:
+    """(placement, overdue follow-up, last contact) for running placements of ``counties``
+    (None = all), most overdue first."""
+    stmt = select(Placement).where(Placement.start_date <= as_of,
+                                   (Placement.end_date.is_(None)) | (Placement.end_date > as_of))
+    if counties is not None:
+        stmt = stmt.where(Placement.county_code.in_(sorted(counties)))
+    placements = list(session.scalars(stmt.order_by(Placement.id)))
+    by_placement = follow_ups_of(session, (p.id for p in placements))
+    out = []
+    for p in placements:
+        seen = by_placement[p.id]
+        last = seen[-1].contact_date if seen else None
+        for due in tracking.overdue_follow_ups(p.start_date, p.end_date, contacts(seen), as_of):
+            out.append((p, due, last))
+    return sorted(out, key=lambda row: (-row[1].days_overdue, row[0].id))

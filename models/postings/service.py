@@ -1,0 +1,110 @@
+"""Use cases on postings: create, edit headcount, close, expire, take and free openings."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from models.db.base import utcnow
+from models.postings.tables import Posting
+
+EDITABLE = (
+    "title", "description", "address", "wage_min", "wage_max", "provides_dormitory",
+    "provides_meals", "social_insurance", "age_min", "age_max", "education_min",
+    "required_skills", "preferred_skills", "languages", "contract_months", "start_date",
+    "expires_on",
+)
+
+
+class PostingRuleError(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def create_posting(*, session: Session, employer_id: int, data: dict[str, Any]) -> Posting:
+    fields = {k: data[k] for k in EDITABLE if k in data}
+    posting = Posting(employer_id=employer_id, occupation_code=data["occupation_code"],
+                      district_code=data["district_code"], openings=data["openings"],
+                      openings_left=data["openings"], status="open", **fields)
+    session.add(posting)
+    session.flush()
+    return posting
+
+
+def update_posting(posting: Posting, data: dict[str, Any]) -> None:
+    """Apply edits; the combined wage and age ranges must still hold."""
+    merged = {k: data.get(k, getattr(posting, k)) for k in ("wage_min", "wage_max", "age_min", "age_max")}
+    if merged["wage_min"] > merged["wage_max"]:
+        raise PostingRuleError("wage_min", "最低工资不得高于最高工资 / wage_min must not exceed wage_max")
+    if merged["age_min"] > merged["age_max"]:
+        raise PostingRuleError("age_min", "最低年龄不得大于最高年龄 / age_min must not exceed age_max")
+    for key in EDITABLE:
+        if key in data:
+            setattr(posting, key, data[key])
+    if "openings" in data:
+        taken = posting.openings - posting.openings_left
+        if data["openings"] < taken:
+            raise PostingRuleError("openings", f"已录用{taken}人，招聘人数不能更少 / {taken} already hired; openings cannot be fewer")
+        posting.openings = data["openings"]
+        posting.openings_left = data["openings"] - taken
+        if posting.status in ("open", "filled"):
+            posting.status = "open" if posting.openings_left > 0 else "filled"
+
+
+def close_posting(posting: Posting) -> None:
+    if posting.status in ("open", "filled"):
+        posting.status = "closed"
+
+
+def expire_postings(*, session: Session, today: date) -> int:
+    """Mark open postings whose ``expires_on`` has passed as expired; returns how many."""
+    result = session.execute(
+        update(Posting).where(Posting.status == "open", Posting.expires_on < today)
+        .values(status="expired", updated_at=utcnow(), version=Posting.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def take_opening(*, session: Session, posting_id: int) -> bool:
+    """Atomically take one opening; False when none is left or the posting is not open.
+
+    A single conditional UPDATE is race-free on PostgreSQL (row lock) and SQLite (database
+    write lock) alike, so concurrent hires can never over-fill a posting.
+    """
+    result = session.execute(
+        update(Posting)
+        .where(Posting.id == posting_id, Posting.status == "open", Posting.openings_left > 0)
+        .values(openings_left=Posting.openings_left - 1, version=Posting.version + 1,
+                updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if (result.rowcount or 0) != 1:
+        return False
+    session.execute(
+        update(Posting).where(Posting.id == posting_id, Posting.openings_left == 0)
+        .values(status="filled").execution_options(synchronize_session=False)
+    )
+    return True
+
+
+def release_opening(*, session: Session, posting_id: int) -> None:
+    """Give an opening back when a placement ends, if the posting is still being filled."""
+    session.execute(
+        update(Posting)
+        .where(Posting.id == posting_id, Posting.status.in_(("open", "filled")),
+               Posting.openings_left < Posting.openings)
+        .values(openings_left=Posting.openings_left + 1, status="open",
+                version=Posting.version + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def lock_posting(*, session: Session, posting_id: int) -> Posting | None:
+    """Load a posting with a row lock where the database has them (PostgreSQL)."""
+    # OF postings: the employer is joined-eager-loaded, and PostgreSQL refuses FOR UPDATE on
+    # the nullable side of that outer join.
+    return session.scalar(select(Posting).where(Posting.id == posting_id).with_for_update(of=Posting))

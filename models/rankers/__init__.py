@@ -1,0 +1,1 @@
+"""Trained ranker versions (the model registry's table)."""

@@ -1,0 +1,1 @@
+"""The job runner: scheduled-job definitions, leases/locks and run records."""

@@ -1,0 +1,1 @@
+"""Subsidy policies, eligibility rules, claims and the daily eligibility check."""

@@ -1,0 +1,1 @@
+"""Rural workers (农村劳动力): registration, identity, and erasure."""

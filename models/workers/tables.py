@@ -1,0 +1,59 @@
+"""Rural workers registered by county employment bureaus."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.db.base import Base, UTCDateTime, utcnow
+
+POVERTY_STATUSES = ("alleviated", "monitored", "none")
+EDUCATION_LEVELS = ("none", "primary", "junior", "senior", "vocational", "college", "bachelor")
+DESTINATIONS = ("home_county", "in_region", "beijing", "other")
+WORKER_STATUSES = ("seeking", "employed", "inactive")
+LANGUAGES = ("zh", "mn", "en", "other")
+
+
+class Worker(Base):
+    """A worker; ID number and phone exist only encrypted plus a keyed lookup index."""
+
+    __tablename__ = "workers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    id_number_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    id_number_index: Mapped[str | None] = mapped_column(String(64), unique=True)
+    phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    phone_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    sex: Mapped[str | None] = mapped_column(String(1))
+    county_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
+    township: Mapped[str | None] = mapped_column(String(64))
+    village: Mapped[str | None] = mapped_column(String(64))
+    poverty_status: Mapped[str] = mapped_column(String(12), index=True)
+    ethnicity: Mapped[str | None] = mapped_column(String(16))
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    education: Mapped[str] = mapped_column(String(12))
+    skills: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    """[{code, level 1..5, certified}]"""
+    preferred_occupations: Mapped[list[str]] = mapped_column(JSON, default=list)
+    destinations: Mapped[list[str]] = mapped_column(JSON, default=list)
+    expected_monthly_wage: Mapped[int] = mapped_column(Integer)
+    needs_dormitory: Mapped[bool] = mapped_column(default=False)
+    available_from: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12), index=True, default="seeking")
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def age_on(self, day: date) -> int | None:
+        if self.birth_date is None:
+            return None
+        b = self.birth_date
+        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
