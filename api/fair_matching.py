@@ -23,7 +23,7 @@ from models.fairs import service as fair_service
 from models.fairs.tables import Fair, FairInterview, FairPlan
 from models.postings.tables import Posting
 from models.workers.tables import Worker
-from training.profiles import employer_retention, posting_profile, worker_profiles
+from training.loading import employer_retention, posting_profile, worker_profiles
 from training.scoring import Scorer
 
 DEFAULT_LIMIT = 3

@@ -46,7 +46,7 @@ from training.evaluate import DIRECTIONS, evaluate  # noqa: E402
 from training import registry  # noqa: E402
 from training.pipeline import RANKER_PARAMS, train  # noqa: E402
 from training.ranker import Ranker  # noqa: E402
-from training.profiles import posting_profile, worker_profiles  # noqa: E402
+from training.loading import posting_profile, worker_profiles  # noqa: E402
 
 AS_OF = date(2026, 3, 2)
 KEY = "bench-signing-key"

@@ -29,7 +29,7 @@ from matching.profiles import PostingProfile, WorkerProfile
 from models.placements.tables import Application, ApplicationEvent, Placement, Recommendation
 from models.postings.tables import Posting
 from models.workers.tables import Worker
-from training.profiles import (RETENTION_DAYS, employer_retention, experience, paired_districts,
+from training.loading import (RETENTION_DAYS, employer_retention, experience, paired_districts,
                                posting_profile, worker_profile)
 
 STAGE = {"referred": 1, "interviewing": 2, "hired": 3}

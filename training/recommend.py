@@ -21,7 +21,7 @@ from matching.congestion import congestion_report
 from matching.rank import rank_postings_for_worker
 from models.placements.tables import ACTIVE_APPLICATION_STATES, Application
 from models.workers.tables import Worker
-from training.profiles import worker_profiles
+from training.loading import worker_profiles
 from training.scoring import OpenPostingIndex, Scorer
 
 CANDIDATES = 30

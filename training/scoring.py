@@ -22,7 +22,7 @@ from matching.profiles import PostingProfile
 from models.postings.tables import Posting
 from models.rankers.tables import ModelVersion
 from training import registry
-from training.profiles import employer_retention, open_postings
+from training.loading import employer_retention, open_postings
 
 log = logging.getLogger("jingmeng.scoring")
 HEURISTIC = "heuristic"

@@ -17,7 +17,7 @@ from models.workers.tables import Worker
 from training import registry
 from training.evaluate import Truth, evaluate, plot
 from training.pipeline import NotEnoughHistory, build_sets, train
-from training.profiles import posting_profile, worker_profiles
+from training.loading import posting_profile, worker_profiles
 
 REPORT_DIR = Path("var/reports")
 

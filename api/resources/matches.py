@@ -27,7 +27,7 @@ from matching.rank import rank_postings_for_worker, rank_workers_for_posting
 from models import clock
 from models.postings.tables import Posting
 from models.workers.tables import Worker
-from training.profiles import employer_retention, posting_profile, worker_profiles
+from training.loading import employer_retention, posting_profile, worker_profiles
 
 blp = Blueprint("matches", __name__, url_prefix="/api/v1",
                 description="Ranked matches with reasons (岗位推荐 / 人岗匹配)")

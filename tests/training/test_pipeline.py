@@ -19,7 +19,7 @@ from seed.world import generate_world, true_stability
 from training import registry
 from training.evaluate import DIRECTIONS
 from training.pipeline import train
-from training.profiles import posting_profile, worker_profiles
+from training.loading import posting_profile, worker_profiles
 
 AS_OF = date(2026, 3, 2)
 SEED = 5

@@ -1,4 +1,4 @@
-"""Build the engine's profiles (matching.profiles) from database rows.
+"""Load the engine's inputs from the database: ORM rows → matching profiles (matching.profiles).
 
 The only place where ORM rows become ``WorkerProfile``/``PostingProfile``: the API, the
 scheduler and training all go through here, so they rank exactly the same inputs.
