@@ -60,6 +60,18 @@ def _priority_reason(weight: float) -> dict[str, object]:
             "text_en": f"priority group: lifted out of poverty or monitored (policy +{weight:.3f})"}
 
 
+def _reasons(score_fn: ScoreFn, X: np.ndarray, order: np.ndarray, reference: np.ndarray | None,
+             top_k: int) -> list[list[dict[str, object]]]:
+    """The top reasons of the returned rows; none asked for, none computed (the nightly
+    refresh ranks every worker and shows no reasons: the perturbed rows would cost
+    ``n_features`` extra scorings per result)."""
+    if top_k <= 0:
+        return [[] for _ in order]
+    ref = reference_vector(X) if reference is None else np.asarray(reference)
+    _, deltas = contributions(score_fn, X[order], ref)
+    return top_reasons(deltas, X[order], top_k=top_k)
+
+
 def _results(workers: WorkerBatch, postings: PostingBatch, wi: np.ndarray, pi: np.ndarray,
              X: np.ndarray, scores: np.ndarray, bonus: np.ndarray, score_fn: ScoreFn, limit: int,
              reference: np.ndarray | None, top_k_reasons: int) -> list[MatchResult]:
@@ -68,9 +80,7 @@ def _results(workers: WorkerBatch, postings: PostingBatch, wi: np.ndarray, pi: n
     order = np.lexsort((workers.worker_ids[wi], postings.posting_ids[pi], -total))[:max(limit, 0)]
     if len(order) == 0:
         return []
-    ref = reference_vector(X) if reference is None else np.asarray(reference)
-    _, deltas = contributions(score_fn, X[order], ref)
-    reasons = top_reasons(deltas, X[order], top_k=top_k_reasons)
+    reasons = _reasons(score_fn, X, order, reference, top_k_reasons)
     out = []
     for rank, k in enumerate(order):
         worker, posting = workers.workers[wi[k]], postings.postings[pi[k]]
@@ -130,7 +140,8 @@ def rank_postings_for_worker(worker: WorkerProfile, batch: PostingBatch, score_f
         pi, wi, X = pi[keep], wi[keep], X[keep]
     if len(pi) == 0:
         return []
-    ref = reference_vector(X) if reference is None else reference
+    # The default reference is the median over every eligible posting, before the shortlist.
+    ref = reference_vector(X) if reference is None and top_k_reasons > 0 else reference
     if shortlist is not None and len(pi) > shortlist:
         keep = np.sort(np.argpartition(-heuristic_scores(X), shortlist - 1)[:shortlist])
         pi, wi, X = pi[keep], wi[keep], X[keep]

@@ -163,3 +163,18 @@ def test_shortlist_passes_only_the_best_heuristic_candidates_to_the_scorer(make_
     short = rank_postings_for_worker(make_worker(), batch, recording, TODAY, limit=3, shortlist=4)
     assert seen[0] == 4
     assert [r.posting_id for r in short] == [r.posting_id for r in full] == [10, 9, 8]
+
+
+def test_no_reasons_asked_for_means_the_scorer_is_called_once(make_worker, make_posting) -> None:  # noqa: ANN001
+    calls = []
+
+    def recording(X: np.ndarray) -> np.ndarray:
+        calls.append(len(X))
+        return heuristic_scores(X)
+
+    batch = PostingBatch.from_profiles([make_posting(posting_id=i, wage_max=4000 + 100 * i) for i in range(1, 6)])
+    explained = rank_postings_for_worker(make_worker(), batch, heuristic_scores, TODAY, limit=3)
+    bare = rank_postings_for_worker(make_worker(), batch, recording, TODAY, limit=3, top_k_reasons=0)
+    assert calls == [5] and all(r.reasons == () for r in bare)
+    assert [r.posting_id for r in bare] == [r.posting_id for r in explained]
+    assert [r.score for r in bare] == [r.score for r in explained]
