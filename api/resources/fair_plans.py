@@ -13,7 +13,6 @@ from flask_smorest import Blueprint, abort
 
 from api import auth, db, ranking
 from api.auth import roles
-from api.fair_matching import compute_plan, plan_congestion, rank_fair_attendees, rank_fair_postings
 from api.match_view import posting_brief, present_match, worker_brief
 from api.resources.fairs import load_fair
 from api.schemas.fairs import ExportQuery, FairMatchesOut, MatchesQuery, PlanIn, PlanOut, SummaryOut
@@ -24,6 +23,7 @@ from models.reference import gbt2260
 from models.fairs.tables import Fair, FairInterview, FairPlan
 from models.postings.tables import Posting
 from models.workers.tables import Worker
+from training.fairs import compute_plan, plan_congestion, rank_fair_attendees, rank_fair_postings
 from training.scoring import HEURISTIC
 
 blp = Blueprint("fair_plans", __name__, url_prefix="/api/v1/fairs",
