@@ -49,8 +49,6 @@ class Config:
     JOB_MISFIRE_GRACE_SECONDS = 3600
     JOB_CATCH_UP_LOOKBACK_DAYS = 8
     RECOMMENDATIONS_PER_WORKER = 10
-    RECOMMENDER = "default"
-    TRAINER = "default"
     OUTBOX_ADAPTER = "log"
     """Delivery adapter for the notification outbox (``log`` writes to the log)."""
 

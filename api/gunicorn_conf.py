@@ -21,6 +21,6 @@ def post_worker_init(worker) -> None:
             from api import ranking
 
             ranking.scorer()
-            ranking.open_posting_batch()
+            ranking.open_postings()
     except Exception:  # a cold cache only costs the first request some time
         worker.log.exception("ranking warm-up failed; the first request will build the caches")

@@ -6,16 +6,18 @@ Workers are always shown masked here: employers get the name and masked ID numbe
 """
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from marshmallow import Schema, fields
 
 from matching.rank import MatchResult
-from models.reference import gbt2260
-from models.workers import service as worker_service
 from models.access.pii import PiiVault, mask_id_number, mask_phone
 from models.postings.tables import Posting
+from models.reference import gbt2260
+from models.workers import service as worker_service
 from models.workers.tables import Worker
+from training.loading import PostingListing, posting_listing
 
 
 class ReasonOut(Schema):
@@ -104,13 +106,7 @@ def worker_brief(worker: Worker, vault: PiiVault, *, employer_view: bool) -> dic
     return out
 
 
-def posting_brief(posting: Posting) -> dict[str, Any]:
-    return {
-        "id": posting.id, "title": posting.title, "employer_id": posting.employer_id,
-        "employer_name": posting.employer.name, "occupation_code": posting.occupation_code,
-        "district_code": posting.district_code,
-        "district_name": gbt2260.region_name(posting.district_code),
-        "wage_min": posting.wage_min, "wage_max": posting.wage_max,
-        "openings_left": posting.openings_left, "provides_dormitory": posting.provides_dormitory,
-        "status": posting.status,
-    }
+def posting_brief(posting: Posting | PostingListing) -> dict[str, Any]:
+    """A posting as ``PostingBriefOut``; from the open-posting index's listing or a row."""
+    listing = posting if isinstance(posting, PostingListing) else posting_listing(posting)
+    return {**asdict(listing), "district_name": gbt2260.region_name(listing.district_code)}

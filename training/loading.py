@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -98,10 +99,36 @@ def employer_retention(session: Session, *, as_of: date) -> dict[int, EmployerRe
     return {e: EmployerRetention(e, n, kept[e]) for e, n in hires.items()}
 
 
-def open_postings(session: Session, *, today: date) -> list[PostingProfile]:
-    stmt = (select(Posting).where(Posting.status == "open", Posting.openings_left > 0,
-                                  Posting.expires_on >= today).order_by(Posting.id))
-    return [posting_profile(p) for p in session.scalars(stmt)]
+@dataclass(frozen=True, slots=True)
+class PostingListing:
+    """What a ranked list shows of a posting beside its match (title, employer, wages), taken
+    from the same row as its profile so an answer never needs the row fetched twice."""
+
+    id: int
+    title: str
+    employer_id: int
+    employer_name: str
+    occupation_code: str
+    district_code: str
+    wage_min: int
+    wage_max: int
+    openings_left: int
+    provides_dormitory: bool
+    status: str
+
+
+def posting_listing(posting: Posting) -> PostingListing:
+    return PostingListing(
+        id=posting.id, title=posting.title, employer_id=posting.employer_id, employer_name=posting.employer.name,
+        occupation_code=posting.occupation_code, district_code=posting.district_code,
+        wage_min=posting.wage_min, wage_max=posting.wage_max, openings_left=posting.openings_left,
+        provides_dormitory=posting.provides_dormitory, status=posting.status)
+
+
+def open_postings(session: Session, *, today: date) -> list[Posting]:
+    """Postings a worker can be sent to today (open, openings left, not expired), by id."""
+    return list(session.scalars(select(Posting).where(
+        Posting.status == "open", Posting.openings_left > 0, Posting.expires_on >= today).order_by(Posting.id)))
 
 
 def worker_profiles(session: Session, workers: Sequence[Worker], *, as_of: date) -> list[WorkerProfile]:

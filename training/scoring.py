@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,14 +18,17 @@ from sqlalchemy.orm import Session
 from matching.batches import PostingBatch
 from matching.explain import ScoreFn
 from matching.heuristic import TYPICAL_VECTOR, heuristic_scores
-from matching.profiles import PostingProfile
+from models.employers.tables import Employer
 from models.postings.tables import Posting
 from models.rankers.tables import ModelVersion
 from training import registry
-from training.loading import employer_retention, open_postings
+from training.loading import PostingListing, employer_retention, open_postings, posting_listing, posting_profile
 
 log = logging.getLogger("jingmeng.scoring")
 HEURISTIC = "heuristic"
+SHORTLIST = 500
+"""Candidates a tree model scores per list, chosen by the heuristic (keeps p99 low; see
+bench/bench_matching.py: the shortlist keeps nearly all of the full model's top 20)."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,12 @@ class Scorer:
     """Scores → P(still employed at 90 days); the job-fair planner needs probabilities."""
     reference: np.ndarray | None
     fallback_reason: str | None = None
+
+    @property
+    def shortlist(self) -> int | None:
+        """Candidate generation (召回) for ``matching.rank``: the heuristic is fast enough to
+        score every eligible posting; a model scores only the heuristic's best ``SHORTLIST``."""
+        return None if self.name == HEURISTIC else SHORTLIST
 
 
 def heuristic_scorer(reason: str | None = None) -> Scorer:
@@ -79,30 +88,45 @@ class ScorerCache:
         return Scorer(model.version, model.estimator.predict, probability, reference)
 
 
-class OpenPostingIndex:
-    """Open postings as a ``PostingBatch``, rebuilt only when postings change.
+@dataclass(frozen=True)
+class OpenPostings:
+    """One snapshot of the open postings: the engine's batch and what a list shows of each."""
 
-    The fingerprint (day, newest ``updated_at``, newest id) takes two index lookups, so a
-    request ranks 20,000 postings without reloading them from the database.
+    batch: PostingBatch
+    listings: Mapping[int, PostingListing]
+    """Posting id → its listing, for every posting of ``batch``."""
+
+
+def load_open_postings(session: Session, *, today: date) -> OpenPostings:
+    rows = open_postings(session, today=today)
+    batch = PostingBatch.from_profiles([posting_profile(p) for p in rows], employer_retention(session, as_of=today))
+    return OpenPostings(batch, {p.id: posting_listing(p) for p in rows})
+
+
+class OpenPostingIndex:
+    """Open postings (``OpenPostings``), reloaded only when postings or employers change.
+
+    The fingerprint (day, newest posting ``updated_at`` and id, newest employer
+    ``updated_at``) takes one round trip, so a request ranks 20,000 postings, and shows
+    their titles and employers, without reloading them from the database.
     """
 
     def __init__(self) -> None:
         self._fingerprint: tuple | None = None
-        self._batch: PostingBatch | None = None
-        self._profiles: dict[int, PostingProfile] = {}
+        self._snapshot: OpenPostings | None = None
         self._lock = threading.Lock()
 
-    def get(self, session: Session, *, today: date) -> PostingBatch:
-        # Every change to a posting sets updated_at (ORM and bulk updates alike); both maxima
-        # are index lookups, so checking freshness costs well under a millisecond.
-        fingerprint = (today, session.scalar(select(func.max(Posting.updated_at))),
-                       session.scalar(select(func.max(Posting.id))))
+    def get(self, session: Session, *, today: date) -> OpenPostings:
+        # Every change to a posting or an employer sets its updated_at (ORM and bulk updates
+        # alike); the posting maxima are index lookups, the employers table is small.
+        fingerprint = (today, *session.execute(select(
+            select(func.max(Posting.updated_at)).scalar_subquery(),
+            select(func.max(Posting.id)).scalar_subquery(),
+            select(func.max(Employer.updated_at)).scalar_subquery())).one())
         with self._lock:
-            if fingerprint == self._fingerprint and self._batch is not None:
-                return self._batch
-        profiles = open_postings(session, today=today)
-        batch = PostingBatch.from_profiles(profiles, employer_retention(session, as_of=today))
+            if fingerprint == self._fingerprint and self._snapshot is not None:
+                return self._snapshot
+        snapshot = load_open_postings(session, today=today)
         with self._lock:
-            self._fingerprint, self._batch = fingerprint, batch
-            self._profiles = {p.posting_id: p for p in profiles}
-        return batch
+            self._fingerprint, self._snapshot = fingerprint, snapshot
+        return snapshot

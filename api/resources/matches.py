@@ -25,14 +25,11 @@ from api.schemas.common import StrictSchema
 from matching.constraints import AVAILABILITY_HORIZON_DAYS
 from matching.rank import rank_postings_for_worker, rank_workers_for_posting
 from models import clock
-from models.postings.tables import Posting
 from models.workers.tables import Worker
 from training.loading import employer_retention, posting_profile, worker_profiles
 
 blp = Blueprint("matches", __name__, url_prefix="/api/v1",
                 description="Ranked matches with reasons (岗位推荐 / 人岗匹配)")
-SHORTLIST = 500
-"""Candidates a tree model scores per request, chosen by the heuristic (keeps p99 low)."""
 MAX_CANDIDATE_WORKERS = 50_000
 
 
@@ -63,15 +60,14 @@ class WorkerMatches(MethodView):
         worker = load_worker(worker_id)
         today = clock.today()
         profile = worker_profiles(db.session(), [worker], as_of=today)[0]
-        scorer = ranking.scorer()
+        scorer, open_postings = ranking.scorer(), ranking.open_postings()
         results = rank_postings_for_worker(
-            profile, ranking.open_posting_batch(), scorer.score, today, args["limit"],
+            profile, open_postings.batch, scorer.score, today, args["limit"],
             occupations=args.get("occupation"), districts=args.get("district"), min_wage=args.get("min_wage"),
-            reference=scorer.reference, shortlist=None if scorer.name == "heuristic" else SHORTLIST)
-        rows = {p.id: p for p in db.session().scalars(
-            select(Posting).where(Posting.id.in_([r.posting_id for r in results])))}
+            reference=scorer.reference, shortlist=scorer.shortlist)
         return {"ranker": scorer.name, "fallback_reason": scorer.fallback_reason,
-                "items": [present_match(r, posting=posting_brief(rows[r.posting_id])) for r in results]}
+                "items": [present_match(r, posting=posting_brief(open_postings.listings[r.posting_id]))
+                          for r in results]}
 
 
 @blp.route("/postings/<int:posting_id>/matches")

@@ -1,4 +1,4 @@
-"""Scheduled jobs: locks between two schedulers, recorded runs, injectable ranker/trainer,
+"""Scheduled jobs: locks between two schedulers, recorded runs, ranking jobs that need no wiring,
 idempotent re-runs after a crash, follow-up reminders, the scheduler's jobs and catch-up."""
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from sqlalchemy import select, update
 
 from api.commands.scheduler import build_scheduler, missed_jobs
 from models import clock
-from training import scheduled as scheduled_jobs
 from models.scheduling.runner import JOBS, job_lock, run_job
 from models.access.tables import User
 from models.scheduling.tables import JobRun
@@ -21,6 +20,8 @@ from models.postings.tables import Posting
 from models.subsidies.rules import add_months
 from tests.factories import posting_payload
 from tests.subsidies.conftest import add_placement, add_worker, county_policy
+from training import scheduled as scheduled_jobs
+from training.recommend import NightlyLists
 
 TODAY = clock.today()
 
@@ -53,9 +54,11 @@ def test_an_expired_sqlite_lease_can_be_taken_over(app):
             assert taken is not None
 
 
-def test_without_a_ranker_or_trainer_the_runs_are_recorded_as_skipped(app):
-    assert run(app, "recommendations", RECOMMENDER="nobody").status == "skipped: no ranker available"
-    assert run(app, "retraining", TRAINER="nobody").status == "skipped: no trainer"
+def test_the_ranking_jobs_build_their_own_ranker_and_run_on_an_empty_database(app):
+    nightly = run(app, "recommendations")
+    assert nightly.status == "ok" and nightly.counts == {"workers": 0, "recommendations": 0, "messages": 0}
+    weekly = run(app, "retraining")
+    assert weekly.status == "ok" and weekly.counts["trained"] is None and weekly.counts["promoted"] is False
 
 
 def test_recommendation_refresh_killed_midway_and_rerun_adds_nothing_twice(app, api, db_session, monkeypatch):
@@ -72,19 +75,17 @@ def test_recommendation_refresh_killed_midway_and_rerun_adds_nothing_twice(app, 
                 raise RuntimeError("ranker crashed")
             return super().get(key, default)
 
-    def flaky(session, worker_ids, today):
-        return CrashOnThirdWorker({w: [(p, 1.0 / (i + 1)) for i, p in enumerate(postings)] for w in worker_ids})
+    def flaky(inputs, *, k):
+        lists = CrashOnThirdWorker({w: [(p, 1.0 / (i + 1)) for i, p in enumerate(postings)] for w in inputs.worker_ids})
+        return NightlyLists(lists, "test-flaky", None)
 
     monkeypatch.setattr(scheduled_jobs, "WORKER_BATCH", 1)
-    scheduled_jobs.register_recommender("test-flaky", flaky)
-    try:
-        crashed = run(app, "recommendations", RECOMMENDER="test-flaky")
-        assert crashed.status == "error" and "ranker crashed" in crashed.error
-        assert db_session.query(Recommendation).count() == 2 * 3
-        again = run(app, "recommendations", RECOMMENDER="test-flaky")
-        assert again.status == "ok" and again.counts["recommendations"] == 2 * 3
-    finally:
-        scheduled_jobs.RECOMMENDERS.pop("test-flaky")
+    monkeypatch.setattr(scheduled_jobs, "recommend", flaky)
+    crashed = run(app, "recommendations")
+    assert crashed.status == "error" and "ranker crashed" in crashed.error
+    assert db_session.query(Recommendation).count() == 2 * 3
+    again = run(app, "recommendations")
+    assert again.status == "ok" and again.counts["recommendations"] == 2 * 3
     rows = db_session.scalars(select(Recommendation)).all()
     assert len(rows) == 4 * 3 and {r.worker_id for r in rows} == set(workers)
     assert {r.rank for r in rows if r.worker_id == workers[0]} == {1, 2, 3}
