@@ -28,8 +28,6 @@ from models.scheduling.tables import JobRun
 
 log = logging.getLogger("jingmeng.scheduler")
 TIMEZONE = "Asia/Shanghai"
-DEFAULT_MISFIRE_GRACE_SECONDS = 3600
-DEFAULT_CATCH_UP_LOOKBACK_DAYS = 8  # longer than the weekly job's period
 
 
 def run_now(app: Flask, job_id: str, trigger: str = "schedule") -> JobRun:
@@ -57,7 +55,7 @@ def last_fire_before(trigger: CronTrigger, now: datetime, lookback: timedelta) -
 
 def missed_jobs(app: Flask, now: datetime) -> list[str]:
     """Jobs whose latest scheduled time passed with no run recorded since (downtime)."""
-    lookback = timedelta(days=int(app.config.get("JOB_CATCH_UP_LOOKBACK_DAYS") or DEFAULT_CATCH_UP_LOOKBACK_DAYS))
+    lookback = timedelta(days=int(app.config["JOB_CATCH_UP_LOOKBACK_DAYS"]))
     missed = []
     with app.extensions["jm.sessions"]() as session:
         for spec in JOBS.values():
@@ -74,7 +72,7 @@ def build_scheduler(app: Flask, scheduler: BaseScheduler | None = None,
                     now: datetime | None = None) -> BaseScheduler:
     """Add every job with its fixed id and cron; missed runs are caught up once at start."""
     scheduler = scheduler or BlockingScheduler(timezone=TIMEZONE)
-    grace = int(app.config.get("JOB_MISFIRE_GRACE_SECONDS") or DEFAULT_MISFIRE_GRACE_SECONDS)
+    grace = int(app.config["JOB_MISFIRE_GRACE_SECONDS"])
     scheduler.configure(executors={"default": ThreadPoolExecutor(4)}, timezone=TIMEZONE)
     options = {"coalesce": True, "max_instances": 1, "misfire_grace_time": grace, "replace_existing": True}
     now = now or datetime.now(scheduler.timezone)

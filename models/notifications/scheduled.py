@@ -14,8 +14,7 @@ from models.workers.tables import Worker
 
 @job("outbox", cron="*/5 * * * *", description="Deliver pending notifications (发送通知)")
 def deliver_outbox(ctx: JobContext) -> dict[str, Any]:
-    name = str(ctx.config.get("OUTBOX_ADAPTER") or "log")
-    adapter = outbox_service.ADAPTERS[name]()
+    adapter = outbox_service.ADAPTERS[ctx.config["OUTBOX_ADAPTER"]]()
 
     def address_of(session: Session, message: OutboxMessage) -> str | None:
         if message.recipient_kind == "user":

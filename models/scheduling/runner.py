@@ -134,8 +134,7 @@ def run_job(job_id: str, *, sessions: sessionmaker[Session], engine: Engine, con
             today: date, vault: Any = None, holder: str = HOLDER, trigger: str = "manual") -> JobRun:
     """Run one job now (if its lock is free) and return its recorded ``JobRun``."""
     spec = JOBS[job_id]
-    lease = int(config.get("JOB_LEASE_SECONDS") or DEFAULT_LEASE_SECONDS)
-    with job_lock(engine, job_id, holder=holder, lease_seconds=lease) as heartbeat:
+    with job_lock(engine, job_id, holder=holder, lease_seconds=int(config["JOB_LEASE_SECONDS"])) as heartbeat:
         if heartbeat is None:
             log.info("job skipped: locked", extra={"job": job_id, "holder": holder})
             return _record(sessions, JobRun(job=job_id, holder=holder, trigger=trigger, status="skipped: locked",
