@@ -49,11 +49,21 @@ def build_sets(session: Session, *, as_of: date, eval_days: int, progress=None) 
     return time_split(pairs, eval_days=eval_days)
 
 
-def train(session: Session, *, as_of: date, key: str, eval_days: int = 180, truth: Truth | None = None,
-          export_dir: Path | None = None, ranker_params: dict[str, Any] | None = None,
-          progress=None) -> TrainingRun:
-    """Fit a ranker on the past and evaluate it on the most recent period; store a candidate."""
-    train_set, eval_set, cut = build_sets(session, as_of=as_of, eval_days=eval_days, progress=progress)
+@dataclass
+class Candidate:
+    """A fitted ranker not yet in the registry: fitting needs no database session."""
+
+    ranker: Ranker
+    calibrator: LastingCalibrator
+    report: dict[str, Any]
+    train: PairSet
+    evaluation: PairSet
+    split: date
+
+
+def fit_candidate(train_set: PairSet, eval_set: PairSet, cut: date, *, truth: Truth | None = None,
+                  export_dir: Path | None = None, ranker_params: dict[str, Any] | None = None) -> Candidate:
+    """Fit a ranker on the past, calibrate and evaluate it on the most recent period."""
     if len(train_set) < MIN_TRAIN_PAIRS or len(eval_set) == 0 or len(np.unique(train_set.y)) < 2:
         raise NotEnoughHistory(f"{len(train_set)} training and {len(eval_set)} evaluation pairs")
     if export_dir is not None:
@@ -64,13 +74,29 @@ def train(session: Session, *, as_of: date, key: str, eval_days: int = 180, trut
     report = evaluate({"ranker": ranker.predict, "heuristic": heuristic_scores}, eval_set, truth)
     report.update(train_pairs=len(train_set), train_labels=label_counts(train_set),
                   eval_labels=label_counts(eval_set), split=cut.isoformat())
+    return Candidate(ranker, calibrator, report, train_set, eval_set, cut)
+
+
+def register_candidate(session: Session, candidate: Candidate, *, key: str) -> TrainingRun:
+    """Store the candidate, signed, as a ``candidate`` version."""
+    train_set, eval_set = candidate.train, candidate.evaluation
     row = registry.register(
-        session, key=key, estimator=ranker, calibrator=calibrator, feature_names=FEATURE_NAMES,
-        reference=np.median(train_set.X, axis=0), metrics=report,
-        trained_from=date.fromordinal(int(train_set.day.min())), trained_to=cut,
+        session, key=key, estimator=candidate.ranker, calibrator=candidate.calibrator,
+        feature_names=FEATURE_NAMES, reference=np.median(train_set.X, axis=0), metrics=candidate.report,
+        trained_from=date.fromordinal(int(train_set.day.min())), trained_to=candidate.split,
         evaluated_to=date.fromordinal(int(eval_set.day.max())),
     )
-    return TrainingRun(row, report, train_set, eval_set)
+    return TrainingRun(row, candidate.report, train_set, eval_set)
+
+
+def train(session: Session, *, as_of: date, key: str, eval_days: int = 180, truth: Truth | None = None,
+          export_dir: Path | None = None, ranker_params: dict[str, Any] | None = None,
+          progress=None) -> TrainingRun:
+    """Fit a ranker on the past and evaluate it on the most recent period; store a candidate."""
+    train_set, eval_set, cut = build_sets(session, as_of=as_of, eval_days=eval_days, progress=progress)
+    candidate = fit_candidate(train_set, eval_set, cut, truth=truth, export_dir=export_dir,
+                              ranker_params=ranker_params)
+    return register_candidate(session, candidate, key=key)
 
 
 def beats(candidate: dict[str, Any], incumbent_ndcg: float) -> bool:
@@ -83,27 +109,69 @@ def score_with(model: registry.LoadedModel, pairs: PairSet) -> float:
     return evaluate({"m": model.estimator.predict}, pairs)["scorers"]["m"]["jobs_for_worker"]["ndcg@10"]
 
 
-def retrain_and_promote(session: Session, *, as_of: date, key: str, eval_days: int = 180) -> dict[str, Any]:
-    """Weekly retraining: a new candidate is activated only if it beats the active model on
-    the same held-out period (or if no model is active). An active model trained less than
-    ``MIN_RETRAIN_DAYS`` ago is kept as it is (e.g. the catch-up run right after a first start)."""
+@dataclass
+class RetrainingInputs:
+    """What the weekly retraining reads: the history split in two, and the incumbent model."""
+
+    sets: tuple[PairSet, PairSet, date]
+    incumbent: registry.LoadedModel | None
+    incumbent_refused: bool
+
+
+@dataclass
+class FittedRetraining:
+    candidate: Candidate | None
+    """None when the history is too short (``reason`` says why)."""
+    reason: str | None
+    old_ndcg: float | None
+
+
+def load_retraining(session: Session, *, as_of: date, key: str,
+                    eval_days: int = 180) -> RetrainingInputs | dict[str, Any]:
+    """Read the history and the incumbent; an active model trained less than
+    ``MIN_RETRAIN_DAYS`` ago is kept as it is (e.g. the catch-up run right after a first
+    start) and the result says so."""
     current = registry.active(session)
     if current is not None and (utcnow() - current.created_at).days < MIN_RETRAIN_DAYS:
         return {"trained": None, "promoted": False, "reason": f"active model {current.version} is recent"}
-    try:
-        run = train(session, as_of=as_of, key=key, eval_days=eval_days)
-    except NotEnoughHistory as exc:
-        return {"trained": None, "promoted": False, "reason": str(exc)}
-    new_ndcg = run.report["scorers"]["ranker"]["jobs_for_worker"]["ndcg@10"]
-    incumbent = registry.active(session)
-    old_ndcg = None
-    if incumbent is not None:
+    incumbent, refused = None, False
+    if current is not None:
         try:
-            old_ndcg = score_with(registry.load(incumbent, key=key), run.evaluation)
+            incumbent = registry.load(current, key=key)
         except registry.ArtifactRefused:
-            old_ndcg = float("-inf")
+            refused = True
+    return RetrainingInputs(build_sets(session, as_of=as_of, eval_days=eval_days), incumbent, refused)
+
+
+def fit_retraining(inputs: RetrainingInputs) -> FittedRetraining:
+    """Fit the candidate and score the incumbent on the same held-out period (no database)."""
+    try:
+        candidate = fit_candidate(*inputs.sets)
+    except NotEnoughHistory as exc:
+        return FittedRetraining(None, str(exc), None)
+    old_ndcg = (float("-inf") if inputs.incumbent_refused else
+                None if inputs.incumbent is None else score_with(inputs.incumbent, candidate.evaluation))
+    return FittedRetraining(candidate, None, old_ndcg)
+
+
+def promote_if_better(session: Session, fitted: FittedRetraining, *, key: str) -> dict[str, Any]:
+    """Store the candidate; activate it only if it beats the incumbent (or none is active)."""
+    if fitted.candidate is None:
+        return {"trained": None, "promoted": False, "reason": fitted.reason}
+    run = register_candidate(session, fitted.candidate, key=key)
+    new_ndcg = run.report["scorers"]["ranker"]["jobs_for_worker"]["ndcg@10"]
+    old_ndcg = fitted.old_ndcg
     promoted = old_ndcg is None or beats(run.report, old_ndcg)
     if promoted:
         registry.activate(session, run.model.version)
     return {"trained": run.model.version, "promoted": promoted, "ndcg@10_new": round(new_ndcg, 4),
             "ndcg@10_active": None if old_ndcg is None else round(old_ndcg, 4)}
+
+
+def retrain_and_promote(session: Session, *, as_of: date, key: str, eval_days: int = 180) -> dict[str, Any]:
+    """Weekly retraining in one session (tests, a shell); the scheduled job (training.scheduled)
+    runs the same three steps with a session for reading and another for writing."""
+    loaded = load_retraining(session, as_of=as_of, key=key, eval_days=eval_days)
+    if isinstance(loaded, dict):
+        return loaded
+    return promote_if_better(session, fit_retraining(loaded), key=key)

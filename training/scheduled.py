@@ -18,7 +18,7 @@ from models.db.upsert import insert_ignore
 from models.notifications import outbox as outbox_service
 from models.placements.tables import Recommendation
 from models.scheduling.runner import JobContext, job
-from training.pipeline import retrain_and_promote
+from training.pipeline import fit_retraining, load_retraining, promote_if_better
 from training.recommend import load_inputs, recommend
 from training.scoring import ScorerCache
 
@@ -66,7 +66,14 @@ def _store_recommendations(session: Session, worker_id: int, ranked: list[tuple[
 
 @job("retraining", cron="0 3 * * 0", description="Weekly ranker retraining (每周重新训练排序模型)")
 def retrain(ctx: JobContext) -> dict[str, Any]:
+    """Read the history, close the session, fit (minutes), then store and maybe promote."""
+    key = ctx.config["MODEL_SIGNING_KEY"]
     with ctx.sessions() as session:
-        result = retrain_and_promote(session, as_of=ctx.today, key=ctx.config["MODEL_SIGNING_KEY"])
+        inputs = load_retraining(session, as_of=ctx.today, key=key)
+    if isinstance(inputs, dict):  # the active model is recent: kept
+        return inputs
+    fitted = fit_retraining(inputs)
+    with ctx.sessions() as session:
+        result = promote_if_better(session, fitted, key=key)
         session.commit()
     return result
