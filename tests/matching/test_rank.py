@@ -151,13 +151,19 @@ def test_any_score_fn_is_accepted_and_called_in_batches(make_worker, make_postin
     assert all(r.reasons == () for r in results)  # a constant scorer has nothing to explain
 
 
-def test_shortlist_passes_only_the_best_heuristic_candidates_to_the_scorer(make_worker, make_posting) -> None:  # noqa: ANN001
-    seen = []
+def recording_heuristic(calls: list[int]):  # noqa: ANN201 - a ScoreFn
+    """The heuristic, noting how many rows each call scores."""
 
-    def recording(X: np.ndarray) -> np.ndarray:
-        seen.append(len(X))
+    def score(X: np.ndarray) -> np.ndarray:
+        calls.append(len(X))
         return heuristic_scores(X)
 
+    return score
+
+
+def test_shortlist_passes_only_the_best_heuristic_candidates_to_the_scorer(make_worker, make_posting) -> None:  # noqa: ANN001
+    seen: list[int] = []
+    recording = recording_heuristic(seen)
     batch = PostingBatch.from_profiles([make_posting(posting_id=i, wage_max=4000 + 100 * i) for i in range(1, 11)])
     full = rank_postings_for_worker(make_worker(), batch, heuristic_scores, TODAY, limit=3)
     short = rank_postings_for_worker(make_worker(), batch, recording, TODAY, limit=3, shortlist=4)
@@ -166,12 +172,8 @@ def test_shortlist_passes_only_the_best_heuristic_candidates_to_the_scorer(make_
 
 
 def test_no_reasons_asked_for_means_the_scorer_is_called_once(make_worker, make_posting) -> None:  # noqa: ANN001
-    calls = []
-
-    def recording(X: np.ndarray) -> np.ndarray:
-        calls.append(len(X))
-        return heuristic_scores(X)
-
+    calls: list[int] = []
+    recording = recording_heuristic(calls)
     batch = PostingBatch.from_profiles([make_posting(posting_id=i, wage_max=4000 + 100 * i) for i in range(1, 6)])
     explained = rank_postings_for_worker(make_worker(), batch, heuristic_scores, TODAY, limit=3)
     bare = rank_postings_for_worker(make_worker(), batch, recording, TODAY, limit=3, top_k_reasons=0)
