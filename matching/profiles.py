@@ -34,6 +34,14 @@ STATUTORY_MAX_AGE = 63
 for older workers (people past it work under service, not labour, contracts)."""
 
 
+def age_on(birth: date, day: date) -> int:
+    """Age in whole years on ``day`` (周岁): one more only once the birthday has come.
+
+    Someone born on 29 February turns a year older on 1 March in a common year.
+    """
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
 @dataclass(frozen=True, slots=True)
 class WorkerSkill:
     code: str

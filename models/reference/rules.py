@@ -11,11 +11,10 @@ from functools import lru_cache
 from stdnum import exceptions as stdnum_exc
 from stdnum.cn import ric, uscc
 
+from matching.profiles import MIN_WORKING_AGE, STATUTORY_MAX_AGE, age_on  # noqa: F401 (rules.age_on)
 from models.reference import gbt2260
 from models.reference.regions import BEIJING, INNER_MONGOLIA
 
-MIN_WORKING_AGE = 16
-STATUTORY_MAX_AGE = 63
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
 _GENDER_WORDS = re.compile(
     r"(限男|限女|仅限男|仅限女|只招男|只招女|男性优先|女性优先|男士优先|女士优先|男优先|女优先"
@@ -82,10 +81,6 @@ def check_id_number(value: str, *, today: date) -> tuple[str, date, str]:
     if birth > today:
         raise RuleError("身份证号的出生日期在未来 / The ID number's birth date is in the future")
     return number, birth, "M" if int(number[16]) % 2 else "F"
-
-
-def age_on(birth: date, day: date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 def check_working_age(birth: date, *, today: date) -> None:

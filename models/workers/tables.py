@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from matching.profiles import age_on
 from models.db.base import Base, UTCDateTime, utcnow
 
 POVERTY_STATUSES = ("alleviated", "monitored", "none")
@@ -53,7 +54,5 @@ class Worker(Base):
     __mapper_args__ = {"version_id_col": version}
 
     def age_on(self, day: date) -> int | None:
-        if self.birth_date is None:
-            return None
-        b = self.birth_date
-        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+        """Age on ``day``; None once erased or never known (the birth date comes from the ID)."""
+        return None if self.birth_date is None else age_on(self.birth_date, day)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from statistics import NormalDist
 
-from matching.profiles import PostingProfile, WorkerProfile
+from matching.profiles import PostingProfile, WorkerProfile, age_on
 from seed import taxonomy
 
 INTERCEPT = 0.3
@@ -92,8 +92,7 @@ def stability_factors(worker: WorkerProfile, posting: PostingProfile, *,
     gap = (mid - worker.expected_monthly_wage) / max(worker.expected_monthly_wage, 1)
     dest = "beijing" if place.endswith("beijing") else place
     occ = taxonomy.occupations().get(posting.occupation_code)
-    age = posting.start_date.year - worker.birth_date.year - (
-        (posting.start_date.month, posting.start_date.day) < (worker.birth_date.month, worker.birth_date.day))
+    age = age_on(worker.birth_date, posting.start_date)
     language = sum(-1.0 for lang in posting.languages if lang not in worker.languages)
     if "zh" not in worker.languages and not (place in ("home_county", "in_region")):
         language -= 0.9
