@@ -8,7 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from api.schemas.applications import EndReasonSchema, TermsSchema, WorkerBrief
 from api.schemas.common import StrictSchema, rule
 from models.reference import rules
-from models.placements.tables import DESTINATION_GROUPS
+from matching.profiles import DESTINATION_GROUPS
 
 
 class PlacementCreateSchema(TermsSchema):

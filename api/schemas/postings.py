@@ -8,8 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 from api.schemas.common import StrictSchema, code_list, enum_list, one_of, refused, rule, text
 from models import clock
 from models.reference import rules
-from models.postings.tables import POSTING_STATUSES
-from models.workers.tables import EDUCATION_LEVELS, LANGUAGES
+from matching.profiles import EDUCATION_LEVELS, LANGUAGES, POSTING_STATUSES
 
 
 

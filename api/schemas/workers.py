@@ -9,7 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 from api.schemas.common import DERIVED_FROM_ID, StrictSchema, code_list, enum_list, one_of, refused, rule, text
 from models import clock
 from models.reference import rules
-from models.workers.tables import DESTINATIONS, EDUCATION_LEVELS, LANGUAGES, POVERTY_STATUSES, WORKER_STATUSES
+from matching.profiles import DESTINATIONS, EDUCATION_LEVELS, LANGUAGES, POVERTY_STATUSES, WORKER_STATUSES
 
 
 class WorkerSkillSchema(StrictSchema):

@@ -13,10 +13,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from matching.profiles import POVERTY_STATUSES
 from models.placements.tracking import add_months  # noqa: F401  (re-exported: one month arithmetic)
 
-GROUPS = ("alleviated", "monitored", "none")
-"""脱贫人口, 防返贫监测对象, others (Worker.poverty_status)."""
+GROUPS = POVERTY_STATUSES
+"""The groups a policy may name are the workers' poverty statuses (Worker.poverty_status)."""
 TIERS = ("cross_province", "other_prefecture", "same_prefecture", "home_county")
 """Destination tiers, farthest first: another province (Beijing included), another 盟市 of
 the region, another county of the same 盟市, the worker's own county."""

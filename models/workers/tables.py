@@ -10,15 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 from matching.profiles import age_on
 from models.db.base import Base, UTCDateTime, utcnow
 
-POVERTY_STATUSES = ("alleviated", "monitored", "none")
-EDUCATION_LEVELS = ("none", "primary", "junior", "senior", "vocational", "college", "bachelor")
-DESTINATIONS = ("home_county", "in_region", "beijing", "other")
-WORKER_STATUSES = ("seeking", "employed", "inactive")
-LANGUAGES = ("zh", "mn", "en", "other")
 
 
 class Worker(Base):
-    """A worker; ID number and phone exist only encrypted plus a keyed lookup index."""
+    """A worker; ID number and phone exist only encrypted plus a keyed lookup index.
+
+    Vocabularies of the columns (POVERTY_STATUSES, EDUCATION_LEVELS, DESTINATIONS, LANGUAGES,
+    WORKER_STATUSES) are in ``matching.profiles``.
+    """
 
     __tablename__ = "workers"
 

@@ -12,12 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from matching.profiles import PostingProfile, SkillRequirement
+from matching.profiles import EDUCATION_LEVELS, PostingProfile, SkillRequirement
 from models.reference import gbt2260
 from models.access.pii import PiiVault
 from seed import taxonomy
 from seed.world import geo, names
-from seed.world.people import EDUCATION, occupation_codes, skill_codes
+from seed.world.people import occupation_codes, skill_codes
 
 EMPLOYER_PHONE_CTX = "employer.contact_phone"
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -123,7 +123,7 @@ class PostingTable:
             wage_min=int(self.wage_min[j]), wage_max=int(self.wage_max[j]),
             provides_dormitory=bool(self.dorm[j]), provides_meals=bool(self.meals[j]),
             social_insurance=bool(self.insurance[j]), age_min=int(self.age_min[j]), age_max=int(self.age_max[j]),
-            education_min=EDUCATION[self.education[j]], required_skills=reqs,
+            education_min=EDUCATION_LEVELS[self.education[j]], required_skills=reqs,
             preferred_skills=(skill_codes()[self.preferred[j]],) if self.preferred[j] >= 0 else (),
             languages=("zh",) if self.mandarin[j] else (), contract_months=int(self.contract[j]),
             start_date=created + timedelta(days=14), expires_on=date.fromordinal(int(self.expires[j])),

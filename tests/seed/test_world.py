@@ -10,12 +10,12 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from stdnum.cn import uscc
 
-from matching.profiles import PostingProfile, SkillRequirement, WorkerProfile, WorkerSkill
+from matching.profiles import DESTINATION_GROUPS, PostingProfile, SkillRequirement, WorkerProfile, WorkerSkill
 from models.reference import rules
 from models.db.base import make_engine, session_scope
 from models.employers.tables import Employer
 from models.access.pii import PiiKeys, PiiVault
-from models.placements.tables import DESTINATION_GROUPS, DECLINE_REASONS, END_REASONS
+from models.placements.tables import DECLINE_REASONS, END_REASONS
 from models.postings.tables import Posting
 from models.workers.tables import Worker
 from models.workers.service import ID_CTX, PHONE_CTX
