@@ -40,23 +40,6 @@ def months_employed(start: date, until: date) -> int:
     return max(months, 0)
 
 
-def destination_of(workplace_code: str | None) -> str:
-    """劳务输出 destination group: Beijing (11…), within the region (15…, incl. home county), other."""
-    if workplace_code and workplace_code.startswith("11"):
-        return "beijing"
-    if workplace_code and workplace_code.startswith("15"):
-        return "in_region"
-    return "other"
-
-
-def worker_accepts(destinations: Sequence[str], workplace_code: str, home_county: str) -> bool:
-    """Does a worker's destination preference (home_county/in_region/beijing/other) allow this workplace?"""
-    group = destination_of(workplace_code)
-    if group == "in_region" and workplace_code == home_county:
-        return "home_county" in destinations or "in_region" in destinations
-    return group in destinations
-
-
 @dataclass(frozen=True)
 class Contact:
     """What a follow-up visit found (the fields the rules look at)."""

@@ -11,9 +11,9 @@ from functools import lru_cache
 from stdnum import exceptions as stdnum_exc
 from stdnum.cn import ric, uscc
 
+from matching.destinations import BEIJING, INNER_MONGOLIA
 from matching.profiles import MIN_WORKING_AGE, STATUTORY_MAX_AGE, age_on  # noqa: F401 (rules.age_on)
 from models.reference import gbt2260
-from models.reference.regions import BEIJING, INNER_MONGOLIA
 
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
 _GENDER_WORDS = re.compile(

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from matching.destinations import BEIJING
 from matching.profiles import EDUCATION_LEVELS, PostingProfile, SkillRequirement
 from models.reference import gbt2260
 from models.access.pii import PiiVault
@@ -143,7 +144,7 @@ def generate_postings(m: int, employer_place: np.ndarray, employer_cat: np.ndarr
     place = employer_place[employer]
     occ = np.array([by_cat[cats[employer_cat[e]]][int(rng.integers(len(by_cat[cats[employer_cat[e]]])))]
                     if rng.random() < 0.8 else int(rng.integers(len(occs))) for e in employer], np.int16)
-    beijing = np.array([places[p].startswith("11") for p in place])
+    beijing = np.array([places[p].startswith(BEIJING) for p in place])
     band_lo = np.array([taxonomy.occupations()[occs[o]].wage_min for o in occ])
     band_hi = np.array([taxonomy.occupations()[occs[o]].wage_max for o in occ])
     factor = np.where(beijing, rng.uniform(0.9, 1.1, m), rng.uniform(0.62, 0.85, m))
