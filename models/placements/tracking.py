@@ -31,7 +31,11 @@ def add_months(day: date, months: int) -> date:
 
 
 def months_employed(start: date, until: date) -> int:
-    """Whole calendar months from ``start`` to ``until`` (0 if ``until`` is not later)."""
+    """Whole calendar months from ``start`` to ``until`` (0 if ``until`` is not later).
+
+    The one count of months employed: tracking shows it and the subsidy engine
+    (``models.subsidies.rules``) compares it with a policy's required months.
+    """
     if until <= start:
         return 0
     months = (until.year - start.year) * 12 + until.month - start.month
