@@ -10,6 +10,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from stdnum.cn import uscc
 
+from api.config import Config
 from matching.profiles import DESTINATION_GROUPS, PostingProfile, SkillRequirement, WorkerProfile, WorkerSkill, age_on
 from models.postings import rules as posting_rules
 from models.workers import rules as worker_rules
@@ -46,7 +47,8 @@ def build(path, seed: int = SEED, workers: int = 1500, postings: int = 250):
     engine = make_engine(f"sqlite:///{path}")
     factory = prepare_database(engine)
     with session_scope(factory) as session:
-        generate_world(session, VAULT, workers=workers, postings=postings, seed=seed, as_of=AS_OF)
+        generate_world(session, VAULT, workers=workers, postings=postings, seed=seed, as_of=AS_OF,
+                       min_wage=Config.BEIJING_MIN_WAGE, list_size=Config.RECOMMENDATIONS_PER_WORKER)
     return factory
 
 
