@@ -119,7 +119,11 @@ def chain_start(spans: Iterable[Span], current: Span, *, same_employer: bool,
 
 
 def destination_tier(county_code: str, destination: str, workplace_code: str | None) -> str:
-    """Tier of a job's place relative to the worker's county (GB/T 2260 prefixes)."""
+    """Tier of a job's place relative to the worker's county (GB/T 2260 prefixes).
+
+    Not the matching engine's tiers (``matching.destinations``): subsidy policies grade by
+    province and 盟市 (prefecture), not by Beijing pairing, so this is a rule of its own.
+    """
     if workplace_code:
         if workplace_code[:2] != county_code[:2]:
             return "cross_province"
