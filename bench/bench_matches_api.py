@@ -45,7 +45,8 @@ def build(app, open_postings: int, workers: int) -> list[int]:
         load_reference(s)
     with session_scope(sessions) as s:
         generate_world(s, app.extensions["jm.vault"], workers=workers, postings=800, seed=0,
-                       as_of=clock.today(), checkpoint=s.commit)
+                       as_of=clock.today(), min_wage=app.config["BEIJING_MIN_WAGE"],
+                       list_size=app.config["RECOMMENDATIONS_PER_WORKER"], checkpoint=s.commit)
     with session_scope(sessions) as s:
         templates = [{c.key: getattr(p, c.key) for c in Posting.__table__.columns if c.key != "id"}
                      for p in s.scalars(select(Posting).where(Posting.status == "open"))]

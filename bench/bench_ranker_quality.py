@@ -34,6 +34,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from api.config import Config  # noqa: E402
 from matching.heuristic import heuristic_scores  # noqa: E402
 from models.db.base import make_engine, make_session_factory, session_scope  # noqa: E402
 from models.access.pii import PiiKeys, PiiVault  # noqa: E402
@@ -64,7 +65,8 @@ def build(path: Path, *, seed: int, workers: int, postings: int) -> object:
     prepare_database(engine)
     with session_scope(factory) as session:
         summary = generate_world(session, PiiVault(PiiKeys.generate()), workers=workers, postings=postings,
-                                 seed=seed, as_of=AS_OF, checkpoint=session.commit)
+                                 seed=seed, as_of=AS_OF, min_wage=Config.BEIJING_MIN_WAGE,
+                                 list_size=Config.RECOMMENDATIONS_PER_WORKER, checkpoint=session.commit)
     print(f"world: {summary}")
     return factory
 

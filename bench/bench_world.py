@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from api.config import Config  # noqa: E402
 from models.db.base import make_engine, session_scope  # noqa: E402
 from models.access.pii import PiiKeys, PiiVault  # noqa: E402
 from seed.reference import prepare_database  # noqa: E402
@@ -77,6 +78,7 @@ def main() -> None:
         with session_scope(factory) as session:
             summary = generate_world(session, PiiVault(PiiKeys.generate()), workers=args.workers,
                                      postings=args.postings, seed=args.seed, as_of=date(2026, 3, 2),
+                                     min_wage=Config.BEIJING_MIN_WAGE, list_size=Config.RECOMMENDATIONS_PER_WORKER,
                                      progress=progress, checkpoint=session.commit)
         total = time.perf_counter() - started
         print(f"world: {args.workers:,} workers, {args.postings:,} postings (seed {args.seed})")

@@ -14,7 +14,7 @@ import numpy as np
 
 from matching.batches import PostingBatch, WorkerBatch, expand_rows, gather, lookup
 from matching.destinations import destination_tier, is_destination_acceptable, pair_tiers
-from matching.profiles import MIN_WORKING_AGE, STATUTORY_MAX_AGE, PostingProfile, WorkerProfile
+from matching.profiles import MIN_WORKING_AGE, STATUTORY_MAX_AGE, PostingProfile, WorkerProfile, age_on
 
 AVAILABILITY_HORIZON_DAYS = 30
 """A seeking worker counts as available when ``available_from <= today + 30 days``: jobs
@@ -118,7 +118,7 @@ def violated_constraints(worker: WorkerProfile, posting: PostingProfile, today: 
     """Names of the hard constraints one pair fails — a plain reference implementation
     written without arrays, used to cross-check the vectorised one."""
     t = today
-    age = t.year - worker.birth_date.year - ((t.month, t.day) < (worker.birth_date.month, worker.birth_date.day))
+    age = age_on(worker.birth_date, t)
     certified = {s.code for s in worker.skills if s.certified}
     tier = destination_tier(posting.district_code, worker.county_code, worker.paired_districts)
     failed = {

@@ -12,10 +12,14 @@ Tiers, checked in this order (first match wins):
 A worker who accepts ``home_county`` accepts only jobs in the home county; ``in_region``
 accepts the home county and the rest of the region; ``beijing`` accepts paired and other
 Beijing districts; ``other`` accepts the ``other`` tier.
+
+This module is the one place these rules are written: the hard constraints, placements
+(the destination group a hire is counted in, whether an invited worker accepts the
+workplace) and the synthetic world all call it.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 
 import numpy as np
 
@@ -31,9 +35,18 @@ ACCEPTED_TIERS: dict[str, frozenset[str]] = {
     "other": frozenset({"other"}),
 }
 """Destination a worker accepts → posting tiers it covers."""
+TIER_DESTINATION: dict[str, str] = {
+    "home_county": "home_county", "in_region": "in_region",
+    "paired_beijing": "beijing", "other_beijing": "beijing", "other": "other",
+}
+"""Tier → the destination that names it (the narrowest one in ``ACCEPTED_TIERS`` covering it)."""
 
-_REGION_PREFIX = 15
-_BEIJING_PREFIX = 11
+BEIJING = "11"
+"""GB/T 2260 province code of Beijing: the first two digits of its district codes."""
+INNER_MONGOLIA = "15"
+"""GB/T 2260 province code of the Inner Mongolia Autonomous Region (内蒙古自治区)."""
+_REGION_PREFIX = int(INNER_MONGOLIA)
+_BEIJING_PREFIX = int(BEIJING)
 PAIR_KEY_BASE = 1_000_000
 """District codes are 6 digits; ``worker_index * PAIR_KEY_BASE + district`` is unique."""
 
@@ -43,16 +56,26 @@ def district_number(code: str) -> int:
     return int(code) if len(code) == 6 and code.isdigit() else -1
 
 
+def destination_group(workplace_code: str | None) -> str:
+    """The 劳务输出 group a job is counted in (DESTINATION_GROUPS): Beijing (11…), within the
+    region (15…, the home county included), other — or other when the place is unknown."""
+    if workplace_code and workplace_code.startswith(BEIJING):
+        return "beijing"
+    if workplace_code and workplace_code.startswith(INNER_MONGOLIA):
+        return "in_region"
+    return "other"
+
+
 def destination_tier(district_code: str, county_code: str,
-                     paired_districts: Iterable[str] = ()) -> str:
+                     paired_districts: Collection[str] = ()) -> str:
     """Return the tier of a job in ``district_code`` for a worker from ``county_code``."""
     if district_code == county_code:
         return "home_county"
-    if district_code.startswith("15"):
+    if district_code.startswith(INNER_MONGOLIA):
         return "in_region"
-    if district_code in set(paired_districts):
+    if district_code in paired_districts:
         return "paired_beijing"
-    if district_code.startswith("11"):
+    if district_code.startswith(BEIJING):
         return "other_beijing"
     return "other"
 
@@ -70,6 +93,14 @@ def accepted_tiers(destinations: Iterable[str]) -> frozenset[str]:
 def is_destination_acceptable(tier: str, destinations: Iterable[str]) -> bool:
     """Return whether a worker with these destinations accepts a posting of this tier."""
     return tier in accepted_tiers(destinations)
+
+
+def worker_accepts(destinations: Sequence[str], workplace_code: str, home_county: str) -> bool:
+    """Does a worker from ``home_county`` with these destinations accept a job at ``workplace_code``?
+
+    Pairings do not matter here: both Beijing tiers are covered by ``beijing`` alike.
+    """
+    return is_destination_acceptable(destination_tier(workplace_code, home_county), destinations)
 
 
 def accepted_tier_bits(destinations: Iterable[str]) -> int:

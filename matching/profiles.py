@@ -1,8 +1,13 @@
-"""Plain, immutable views of workers and postings that the engine works on.
+"""Plain, immutable views of workers and postings that the engine works on, and the
+domain's vocabularies and age rule.
 
 The API, the scheduler, training and the synthetic world all build these from their own
 records; the engine never sees a database row. Personal identifiers (name, ID number,
 phone) and sex are deliberately absent: matching must not depend on them (就业促进法).
+
+The vocabularies (education levels, destinations, poverty statuses, languages, statuses)
+are defined here, once: the engine needs them and may import nothing of ours, so the
+tables, schemas, importers and the synthetic world import them from here.
 """
 from __future__ import annotations
 
@@ -22,7 +27,14 @@ DESTINATION_TIERS: tuple[str, ...] = (
 )
 """Where a posting lies as seen from one worker's home county."""
 
+DESTINATION_GROUPS: tuple[str, ...] = ("beijing", "in_region", "other")
+"""How 劳务输出 is counted for a placement: Beijing, nearby within the region (incl. the home
+county), other."""
+
 POVERTY_STATUSES: tuple[str, ...] = ("alleviated", "monitored", "none")
+"""脱贫人口, 防返贫监测对象, others."""
+LANGUAGES: tuple[str, ...] = ("zh", "mn", "en", "other")
+"""Languages a worker speaks or a job requires: Mandarin, Mongolian, English, other."""
 
 WORKER_STATUSES: tuple[str, ...] = ("seeking", "employed", "inactive")
 POSTING_STATUSES: tuple[str, ...] = ("open", "filled", "closed", "expired")
@@ -32,6 +44,14 @@ MIN_WORKING_AGE = 16
 STATUTORY_MAX_AGE = 63
 """Upper statutory retirement age once the 2025 reform is complete; postings may not ask
 for older workers (people past it work under service, not labour, contracts)."""
+
+
+def age_on(birth: date, day: date) -> int:
+    """Age in whole years on ``day`` (周岁): one more only once the birthday has come.
+
+    Someone born on 29 February turns a year older on 1 March in a common year.
+    """
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,7 +51,8 @@ def seed_demo(n_workers: int, n_postings: int, seed: int, as_of, if_empty: bool)
             return
         summary = generate_world(
             session, current_app.extensions["jm.vault"], workers=n_workers, postings=n_postings, seed=seed,
-            as_of=day, min_wage=int(current_app.config["BEIJING_MIN_WAGE"]), progress=_Progress(),
+            as_of=day, min_wage=int(current_app.config["BEIJING_MIN_WAGE"]),
+            list_size=int(current_app.config["RECOMMENDATIONS_PER_WORKER"]), progress=_Progress(),
             checkpoint=session.commit)
     click.echo(str(summary))
 

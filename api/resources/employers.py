@@ -12,7 +12,7 @@ from api.auth import roles
 from api.http import created, idempotent, paginate, page_schema, require_if_match, with_etag
 from api.schemas.employers import EmployerCreateSchema, EmployerOut, EmployerPatchSchema, EmployerQuery
 from models.reference import gbt2260
-from models.reference import rules
+from models.workers import rules as worker_rules
 from models.employers.tables import Employer
 from models.access.pii import mask_phone
 
@@ -47,7 +47,7 @@ def _apply(employer: Employer, data: dict[str, Any]) -> None:
         if key in data:
             setattr(employer, key, data[key])
     if "contact_phone" in data:
-        employer.contact_phone_enc = db.vault().encrypt(rules.check_phone(data["contact_phone"]), context=PHONE_CTX)
+        employer.contact_phone_enc = db.vault().encrypt(worker_rules.check_phone(data["contact_phone"]), context=PHONE_CTX)
 
 
 @blp.route("")

@@ -21,7 +21,8 @@ from api.schemas.fairs import (AttendeeOut, CheckInSchema, FairCreateSchema, Fai
 from models import clock
 from models.fairs import service as fair_service
 from models.reference import gbt2260
-from models.reference import rules
+from models.errors import RuleViolation
+from models.workers import rules as worker_rules
 from models.workers import service as worker_service
 from models.fairs.tables import Fair, FairAttendee, FairPosting
 from models.postings.tables import Posting
@@ -183,8 +184,8 @@ def find_attendee_worker(fair: Fair, data: dict[str, Any]) -> tuple[Worker, bool
         return worker, False
     if "id_number" in data:
         try:
-            rules.check_id_number(data["id_number"], today=clock.today())
-        except rules.RuleError as exc:
+            worker_rules.check_id_number(data["id_number"], today=clock.today())
+        except RuleViolation as exc:
             abort(422, errors={"json": {"id_number": [str(exc)]}})
         worker = worker_service.find_by_id_number(session, vault, data["id_number"])
         if worker is None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from models.reference.rules import RuleError
+from models.errors import RuleViolation
 
 
 class StrictSchema(Schema):
@@ -29,12 +29,12 @@ DERIVED_FROM_ID = "由身份证号自动得出，不可另行填写 / Derived fr
 
 
 def rule(check: Callable[..., Any]) -> Callable[[Any], None]:
-    """Adapt a ``models.reference.rules`` check to a marshmallow validator."""
+    """Adapt a domain rule check (``models.*.rules``, ``region_codes``) to a marshmallow validator."""
 
     def validator(value: Any) -> None:
         try:
             check(value)
-        except RuleError as exc:
+        except RuleViolation as exc:
             raise ValidationError(str(exc)) from None
 
     return validator

@@ -6,19 +6,21 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from api.schemas.common import StrictSchema, rule, text
-from models.reference import rules
+from models.employers import rules as employer_rules
+from models.reference import region_codes
+from models.workers import rules as worker_rules
 
 
 class EmployerBase(StrictSchema):
     name = text(128)
-    district_code = fields.String(required=True, validate=rule(rules.check_beijing_district))
+    district_code = fields.String(required=True, validate=rule(region_codes.check_beijing_district))
     industry = text(64)
     contact_name = text(64)
-    contact_phone = fields.String(required=True, validate=rule(rules.check_phone))
+    contact_phone = fields.String(required=True, validate=rule(worker_rules.check_phone))
 
 
 class EmployerCreateSchema(EmployerBase):
-    uscc = fields.String(required=True, validate=rule(rules.check_uscc))
+    uscc = fields.String(required=True, validate=rule(employer_rules.check_uscc))
     verified = fields.Boolean(load_default=False, metadata={"description": "Administrators only"})
 
 

@@ -9,13 +9,13 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from api.match_view import MatchOut, PostingBriefOut, WorkerBriefOut
 from api.schemas.common import StrictSchema, one_of, rule, text
 from api.schemas.workers import WorkerCreateSchema
-from models.reference import rules
+from models.reference import region_codes
 from models.fairs.tables import FAIR_MODES, FAIR_STATUSES
 
 MAX_FAIR_DAYS = 31
 
 
-def _codes(check, **kw: Any) -> fields.List:  # noqa: ANN001 - a models.reference.rules check
+def _codes(check, **kw: Any) -> fields.List:  # noqa: ANN001 - a region_codes check
     return fields.List(fields.String(validate=rule(check)), validate=validate.Length(max=20), **kw)
 
 
@@ -25,7 +25,7 @@ class FairBase(StrictSchema):
     ends_on = fields.Date()
     mode = fields.String(load_default="onsite", validate=one_of(FAIR_MODES))
     venue = text(256, required=False, allow_none=True)
-    districts = _codes(rules.check_beijing_district, load_default=list,
+    districts = _codes(region_codes.check_beijing_district, load_default=list,
                        metadata={"description": "Co-organising Beijing districts"})
 
     @validates_schema
@@ -43,7 +43,7 @@ class FairBase(StrictSchema):
 
 
 class FairCreateSchema(FairBase):
-    counties = _codes(rules.check_county, required=True,
+    counties = _codes(region_codes.check_county, required=True,
                       metadata={"description": "Organising Inner Mongolia counties (at least one)"})
 
     @validates_schema

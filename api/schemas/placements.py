@@ -7,8 +7,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from api.schemas.applications import EndReasonSchema, TermsSchema, WorkerBrief
 from api.schemas.common import StrictSchema, rule
-from models.reference import rules
-from models.placements.tables import DESTINATION_GROUPS
+from models.reference import region_codes
+from matching.profiles import DESTINATION_GROUPS
 
 
 class PlacementCreateSchema(TermsSchema):
@@ -16,7 +16,7 @@ class PlacementCreateSchema(TermsSchema):
 
     worker_id = fields.Integer(required=True)
     posting_id = fields.Integer()
-    workplace_code = fields.String(validate=rule(rules.check_workplace))
+    workplace_code = fields.String(validate=rule(region_codes.check_workplace))
 
     @validates_schema
     def _one_place(self, data: dict[str, Any], **_: Any) -> None:

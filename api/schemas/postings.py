@@ -7,9 +7,10 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 
 from api.schemas.common import StrictSchema, code_list, enum_list, one_of, refused, rule, text
 from models import clock
-from models.reference import rules
-from models.postings.tables import POSTING_STATUSES
-from models.workers.tables import EDUCATION_LEVELS, LANGUAGES
+from matching.profiles import EDUCATION_LEVELS, LANGUAGES, MIN_WORKING_AGE, POSTING_STATUSES, STATUTORY_MAX_AGE
+from models.errors import RuleViolation
+from models.postings import rules as posting_rules
+from models.reference import region_codes
 
 
 
@@ -40,17 +41,17 @@ class PostingBase(StrictSchema):
     start_date = fields.Date(load_default=clock.today)
     expires_on = fields.Date(required=True)
 
-    gender = refused(rules.GENDER_LAW_MESSAGE)
-    sex = refused(rules.GENDER_LAW_MESSAGE)
-    gender_preference = refused(rules.GENDER_LAW_MESSAGE)
+    gender = refused(posting_rules.GENDER_LAW_MESSAGE)
+    sex = refused(posting_rules.GENDER_LAW_MESSAGE)
+    gender_preference = refused(posting_rules.GENDER_LAW_MESSAGE)
 
     @validates("title")
     def _title_neutral(self, value: str, **_: Any) -> None:
-        rule(rules.check_gender_neutral)(value)
+        rule(posting_rules.check_gender_neutral)(value)
 
     @validates("description")
     def _description_neutral(self, value: str | None, **_: Any) -> None:
-        rule(rules.check_gender_neutral)(value)
+        rule(posting_rules.check_gender_neutral)(value)
 
     @validates("expires_on")
     def _expires_later(self, value: Any, **_: Any) -> None:
@@ -61,17 +62,17 @@ class PostingBase(StrictSchema):
     def _ranges(self, data: dict[str, Any], partial: Any = None, **_: Any) -> None:
         if "wage_min" in data and "wage_max" in data:
             try:
-                rules.check_wage_range(data["wage_min"], data["wage_max"])
-            except rules.RuleError as exc:
+                posting_rules.check_wage_range(data["wage_min"], data["wage_max"])
+            except RuleViolation as exc:
                 raise ValidationError(str(exc), field_name="wage_min") from None
         if "age_min" in data or "age_max" in data:
             lo, hi = data.get("age_min", 18), data.get("age_max", 55)
             errors: dict[str, str] = {}
-            if lo < rules.MIN_WORKING_AGE:
-                errors["age_min"] = f"最低年龄不得小于{rules.MIN_WORKING_AGE} / age_min must be at least {rules.MIN_WORKING_AGE}"
-            if hi > rules.STATUTORY_MAX_AGE:
-                errors["age_max"] = (f"最高年龄不得超过法定退休年龄{rules.STATUTORY_MAX_AGE} / "
-                                     f"age_max must not exceed the statutory limit {rules.STATUTORY_MAX_AGE}")
+            if lo < MIN_WORKING_AGE:
+                errors["age_min"] = f"最低年龄不得小于{MIN_WORKING_AGE} / age_min must be at least {MIN_WORKING_AGE}"
+            if hi > STATUTORY_MAX_AGE:
+                errors["age_max"] = (f"最高年龄不得超过法定退休年龄{STATUTORY_MAX_AGE} / "
+                                     f"age_max must not exceed the statutory limit {STATUTORY_MAX_AGE}")
             if lo > hi:
                 errors.setdefault("age_min", "最低年龄不得大于最高年龄 / age_min must not exceed age_max")
             if errors:
@@ -84,7 +85,7 @@ class PostingBase(StrictSchema):
 class PostingCreateSchema(PostingBase):
     employer_id = fields.Integer(metadata={"description": "Required for administrators; an employer posts for itself"})
     occupation_code = fields.String(required=True, validate=validate.Length(min=1, max=16))
-    district_code = fields.String(required=True, validate=rule(rules.check_workplace))
+    district_code = fields.String(required=True, validate=rule(region_codes.check_workplace))
 
 
 class PostingPatchSchema(PostingBase):

@@ -6,7 +6,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.schemas.common import StrictSchema, enum_list, one_of, rule, text
-from models.reference import rules as domain_rules
+from models.reference import region_codes
 from models.subsidies import rules as sr
 from models.subsidies.tables import CLAIM_STATES
 
@@ -75,7 +75,7 @@ class PolicyCreateSchema(_PolicyFields):
     """A county policy: either full ``rules`` or a ``template`` key to copy them from."""
 
     key = fields.String(validate=KEY)
-    county_code = fields.String(required=True, validate=rule(domain_rules.check_county))
+    county_code = fields.String(required=True, validate=rule(region_codes.check_county))
     template = fields.String(validate=KEY)
     rules = fields.Nested(PolicyRulesSchema)
     name = text(128, required=False)

@@ -8,8 +8,10 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 
 from api.schemas.common import DERIVED_FROM_ID, StrictSchema, code_list, enum_list, one_of, refused, rule, text
 from models import clock
-from models.reference import rules
-from models.workers.tables import DESTINATIONS, EDUCATION_LEVELS, LANGUAGES, POVERTY_STATUSES, WORKER_STATUSES
+from models.errors import RuleViolation
+from models.reference import region_codes
+from models.workers import rules as worker_rules
+from matching.profiles import DESTINATIONS, EDUCATION_LEVELS, LANGUAGES, POVERTY_STATUSES, WORKER_STATUSES
 
 
 class WorkerSkillSchema(StrictSchema):
@@ -30,8 +32,8 @@ class WorkerBase(StrictSchema):
     gender = refused(DERIVED_FROM_ID)
     age = refused(DERIVED_FROM_ID)
     name = text(64)
-    phone = fields.String(required=True, validate=rule(rules.check_phone))
-    county_code = fields.String(required=True, validate=rule(rules.check_county))
+    phone = fields.String(required=True, validate=rule(worker_rules.check_phone))
+    county_code = fields.String(required=True, validate=rule(region_codes.check_county))
     township = text(64, required=False, allow_none=True)
     village = text(64, required=False, allow_none=True)
     poverty_status = fields.String(required=True, validate=one_of(POVERTY_STATUSES))
@@ -65,9 +67,9 @@ class WorkerCreateSchema(WorkerBase):
             return
         today = clock.today()
         try:
-            _number, birth, _sex = rules.check_id_number(data["id_number"], today=today)
-            rules.check_working_age(birth, today=today)
-        except rules.RuleError as exc:
+            _number, birth, _sex = worker_rules.check_id_number(data["id_number"], today=today)
+            worker_rules.check_working_age(birth, today=today)
+        except RuleViolation as exc:
             raise ValidationError(str(exc), field_name="id_number") from None
 
 

@@ -19,7 +19,7 @@ from api.tabular.columns import WORKER_SPEC
 from api.tabular.reader import Table
 from api.tabular.report import Duplicate, ImportReport
 from api.tabular.rows import Layout, Row, layout, reject, validate_rows
-from models.reference import rules
+from models.workers import rules as worker_rules
 from models.workers import service as worker_service
 from models.db.base import utcnow
 from models.access.pii import PiiVault, mask_id_number
@@ -84,7 +84,7 @@ def _plan(report: ImportReport, lay: Layout, *, session: Session, vault: PiiVaul
                                           "by another county and cannot be updated here")
             continue
         action = "updated" if report.on_duplicate == "update" else "skipped"
-        masked = mask_id_number(rules.normalize_id_number(row.data["id_number"]))
+        masked = mask_id_number(worker_rules.normalize_id_number(row.data["id_number"]))
         report.duplicates.append(Duplicate(row.number, lay.header_for("id_number"), masked, action, worker_id))
         if action == "updated":
             updates[worker_id] = row

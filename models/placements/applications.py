@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.placements import service as placement_service
-from models.placements import tracking
+from matching.destinations import worker_accepts
 from models.placements.tables import (ACTIVE_APPLICATION_STATES, DECLINE_REASONS, Application, ApplicationEvent,
                               Placement)
 from models.placements.service import PlacementConflict, PlacementRuleError
@@ -32,7 +32,7 @@ def refer(*, session: Session, worker: Worker, posting: Posting, source: str,
         raise PlacementConflict(f"岗位状态为 {posting.status}，不能推荐 / A {posting.status} posting takes no referrals")
     if source == "employer" and not (
             worker.status == "seeking"
-            and tracking.worker_accepts(worker.destinations or (), posting.district_code, worker.county_code)):
+            and worker_accepts(worker.destinations or (), posting.district_code, worker.county_code)):
         # One message for both causes: an employer learns no more than "cannot invite".
         raise PlacementRuleError("worker_id", "该劳动力目前不可邀请（未求职或不接受该工作地）/ This worker cannot "
                                  "be invited (not seeking work or not accepting this workplace)")

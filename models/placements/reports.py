@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from models.reference import gbt2260
 from models.placements import tracking
-from models.placements.tables import DESTINATION_GROUPS, Placement
+from matching.profiles import DESTINATION_GROUPS
+from models.placements.tables import Placement
 
 ALLEVIATED = "alleviated"
 """脱贫人口; 防返贫监测对象 ('monitored') is a separate group and not counted as 脱贫."""

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.postings import service as posting_service
+from matching.destinations import destination_group
 from models.placements import tracking
 from models.placements.tables import END_REASONS, FollowUp, Placement
 from models.postings.tables import Posting
@@ -62,7 +63,7 @@ def _place(session: Session, *, worker: Worker, terms: dict[str, Any], posting: 
         application_id=application_id, worker_id=worker.id,
         posting_id=posting.id if posting else None, employer_id=posting.employer_id if posting else None,
         county_code=worker.county_code, poverty_status=worker.poverty_status,
-        destination=tracking.destination_of(workplace_code), workplace_code=workplace_code,
+        destination=destination_group(workplace_code), workplace_code=workplace_code,
         **{k: terms[k] for k in TERMS if k in terms},
     )
     session.add(placement)

@@ -25,8 +25,6 @@ DECLINE_REASONS = (
     "lacking_skills", "wage_too_low", "too_far", "hired_elsewhere", "did_not_attend",
     "dormitory_unavailable", "family", "health", "other",
 )
-DESTINATION_GROUPS = ("beijing", "in_region", "other")
-"""How 劳务输出 is counted: Beijing, nearby within the region (incl. home county), other."""
 END_REASONS = (
     "contract_ended", "quit_wage", "quit_homesick", "quit_conditions", "quit_family",
     "quit_other", "dismissed", "employer_closed", "other",
@@ -88,7 +86,7 @@ class Placement(Base):
     poverty_status: Mapped[str] = mapped_column(String(12))
     """Snapshot at hiring, for the new-employment table."""
     destination: Mapped[str] = mapped_column(String(12))
-    """beijing / in_region / other (DESTINATION_GROUPS)."""
+    """beijing / in_region / other (``matching.profiles.DESTINATION_GROUPS``)."""
     workplace_code: Mapped[str | None] = mapped_column(String(6))
     start_date: Mapped[date] = mapped_column(Date, index=True)
     monthly_wage: Mapped[int] = mapped_column(Integer)

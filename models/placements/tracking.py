@@ -31,30 +31,17 @@ def add_months(day: date, months: int) -> date:
 
 
 def months_employed(start: date, until: date) -> int:
-    """Whole calendar months from ``start`` to ``until`` (0 if ``until`` is not later)."""
+    """Whole calendar months from ``start`` to ``until`` (0 if ``until`` is not later).
+
+    The one count of months employed: tracking shows it and the subsidy engine
+    (``models.subsidies.rules``) compares it with a policy's required months.
+    """
     if until <= start:
         return 0
     months = (until.year - start.year) * 12 + until.month - start.month
     if add_months(start, months) > until:
         months -= 1
     return max(months, 0)
-
-
-def destination_of(workplace_code: str | None) -> str:
-    """劳务输出 destination group: Beijing (11…), within the region (15…, incl. home county), other."""
-    if workplace_code and workplace_code.startswith("11"):
-        return "beijing"
-    if workplace_code and workplace_code.startswith("15"):
-        return "in_region"
-    return "other"
-
-
-def worker_accepts(destinations: Sequence[str], workplace_code: str, home_county: str) -> bool:
-    """Does a worker's destination preference (home_county/in_region/beijing/other) allow this workplace?"""
-    group = destination_of(workplace_code)
-    if group == "in_region" and workplace_code == home_county:
-        return "home_county" in destinations or "in_region" in destinations
-    return group in destinations
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.db.base import Base, UTCDateTime, utcnow
 from models.employers.tables import Employer
 
-POSTING_STATUSES = ("open", "filled", "closed", "expired")
 
 
 class Posting(Base):
+    """A job posting; ``status`` is one of ``matching.profiles.POSTING_STATUSES``."""
+
     __tablename__ = "postings"
     __table_args__ = (
         CheckConstraint("openings > 0", name="openings_positive"),

@@ -8,8 +8,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.db.base import Base
 
-BEIJING = "11"
-INNER_MONGOLIA = "15"
 LEVELS = ("province", "prefecture", "county")
 
 

@@ -7,16 +7,16 @@ to the reviewing bureau (PIPL Art. 24: the decision itself stays with a person).
 """
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from models.placements.tracking import add_months  # noqa: F401  (re-exported: one month arithmetic)
+from matching.profiles import POVERTY_STATUSES
+from models.placements.tracking import add_months, months_employed
 
-GROUPS = ("alleviated", "monitored", "none")
-"""脱贫人口, 防返贫监测对象, others (Worker.poverty_status)."""
+GROUPS = POVERTY_STATUSES
+"""The groups a policy may name are the workers' poverty statuses (Worker.poverty_status)."""
 TIERS = ("cross_province", "other_prefecture", "same_prefecture", "home_county")
 """Destination tiers, farthest first: another province (Beijing included), another 盟市 of
 the region, another county of the same 盟市, the worker's own county."""
@@ -102,18 +102,6 @@ class Evaluation:
                 for c in self.conditions]
 
 
-def full_months(start: date, end: date) -> int:
-    """Whole months from ``start`` to ``end`` (0 if end < start); consistent with add_months:
-    ``full_months(s, add_months(s, n)) == n`` and one day earlier gives ``n - 1``."""
-    if end < start:
-        return 0
-    months = (end.year - start.year) * 12 + end.month - start.month
-    last_day = calendar.monthrange(end.year, end.month)[1]
-    if end.day < start.day and end.day != last_day:
-        months -= 1
-    return max(months, 0)
-
-
 def chain_start(spans: Iterable[Span], current: Span, *, same_employer: bool,
                 max_gap_days: int = MAX_CHAIN_GAP_DAYS) -> date:
     """Walk back from ``current`` over earlier jobs that end at most ``max_gap_days`` before
@@ -131,7 +119,11 @@ def chain_start(spans: Iterable[Span], current: Span, *, same_employer: bool,
 
 
 def destination_tier(county_code: str, destination: str, workplace_code: str | None) -> str:
-    """Tier of a job's place relative to the worker's county (GB/T 2260 prefixes)."""
+    """Tier of a job's place relative to the worker's county (GB/T 2260 prefixes).
+
+    Not the matching engine's tiers (``matching.destinations``): subsidy policies grade by
+    province and 盟市 (prefecture), not by Beijing pairing, so this is a rule of its own.
+    """
     if workplace_code:
         if workplace_code[:2] != county_code[:2]:
             return "cross_province"
@@ -146,8 +138,9 @@ def evaluate(facts: PlacementFacts, rules: dict[str, Any], *, valid_from: date,
              valid_to: date | None, as_of: date) -> Evaluation:
     """Evaluate one placement against one policy version's rules on ``as_of``."""
     employed_to = min(facts.end_date or as_of, as_of)
-    months = full_months(facts.employed_since, employed_to)
-    with_employer = full_months(facts.with_employer_since, employed_to)
+    # Months are counted as for follow-ups (稳定就业): one calendar-month arithmetic for both.
+    months = months_employed(facts.employed_since, employed_to)
+    with_employer = months_employed(facts.with_employer_since, employed_to)
     tier = destination_tier(facts.county_code, facts.destination, facts.workplace_code)
     checks: list[Condition] = []
     reached: list[date] = [facts.start_date]

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.reference import rules
+from models.workers import rules
 from models.db.base import utcnow
 from models.access.pii import PiiVault
 from models.reference.taxonomy import Occupation, Skill

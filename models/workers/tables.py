@@ -7,17 +7,17 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from matching.profiles import age_on
 from models.db.base import Base, UTCDateTime, utcnow
 
-POVERTY_STATUSES = ("alleviated", "monitored", "none")
-EDUCATION_LEVELS = ("none", "primary", "junior", "senior", "vocational", "college", "bachelor")
-DESTINATIONS = ("home_county", "in_region", "beijing", "other")
-WORKER_STATUSES = ("seeking", "employed", "inactive")
-LANGUAGES = ("zh", "mn", "en", "other")
 
 
 class Worker(Base):
-    """A worker; ID number and phone exist only encrypted plus a keyed lookup index."""
+    """A worker; ID number and phone exist only encrypted plus a keyed lookup index.
+
+    Vocabularies of the columns (POVERTY_STATUSES, EDUCATION_LEVELS, DESTINATIONS, LANGUAGES,
+    WORKER_STATUSES) are in ``matching.profiles``.
+    """
 
     __tablename__ = "workers"
 
@@ -53,7 +53,5 @@ class Worker(Base):
     __mapper_args__ = {"version_id_col": version}
 
     def age_on(self, day: date) -> int | None:
-        if self.birth_date is None:
-            return None
-        b = self.birth_date
-        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+        """Age on ``day``; None once erased or never known (the birth date comes from the ID)."""
+        return None if self.birth_date is None else age_on(self.birth_date, day)

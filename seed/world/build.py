@@ -67,12 +67,16 @@ def _max_id(session: Session, model: Any) -> int:
 
 
 def generate_world(session: Session, vault: PiiVault, *, workers: int = 5_000, postings: int = 800,
-                   seed: int = 0, as_of: date, min_wage: int = 2540, progress: Progress | None = None,
+                   seed: int = 0, as_of: date, min_wage: int, list_size: int,
+                   progress: Progress | None = None,
                    checkpoint: Callable[[], None] | None = None) -> WorldSummary:
     """Generate and insert a deterministic world; ids continue after existing rows.
 
     Reference data (regions, pairings, taxonomy) must be loaded. ``checkpoint`` (e.g.
     ``session.commit``) is called after each chunk to keep transactions small.
+    ``min_wage`` (Beijing's monthly minimum, yuan) and ``list_size`` (postings in a nightly
+    list) are the service's settings, ``BEIJING_MIN_WAGE`` and ``RECOMMENDATIONS_PER_WORKER``
+    in ``api.config``: the caller passes them, so their defaults exist once.
     """
     started = time.perf_counter()
     report = progress or (lambda stage, done, total: None)
@@ -97,7 +101,7 @@ def generate_world(session: Session, vault: PiiVault, *, workers: int = 5_000, p
                                                 min_wage=min_wage, offset=offsets["postings"],
                                                 employer_offset=e_off)
     hist = history.History(table, posting_table, seed, as_of, {k: v + 1 for k, v in offsets.items()})
-    lists = Exposure(hist)
+    lists = Exposure(hist, list_size=list_size)
     counts = dict.fromkeys(MODELS, 0)
     settle = (update(Posting.__table__).where(Posting.__table__.c.id == bindparam("pid"))
               .values(openings_left=bindparam("openings_left"), status=bindparam("status"),

@@ -12,12 +12,13 @@ from typing import Any
 
 import numpy as np
 
-from matching.profiles import PostingProfile, SkillRequirement
+from matching.destinations import BEIJING
+from matching.profiles import EDUCATION_LEVELS, PostingProfile, SkillRequirement
 from models.reference import gbt2260
 from models.access.pii import PiiVault
 from seed import taxonomy
 from seed.world import geo, names
-from seed.world.people import EDUCATION, occupation_codes, skill_codes
+from seed.world.people import occupation_codes, skill_codes
 
 EMPLOYER_PHONE_CTX = "employer.contact_phone"
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -123,7 +124,7 @@ class PostingTable:
             wage_min=int(self.wage_min[j]), wage_max=int(self.wage_max[j]),
             provides_dormitory=bool(self.dorm[j]), provides_meals=bool(self.meals[j]),
             social_insurance=bool(self.insurance[j]), age_min=int(self.age_min[j]), age_max=int(self.age_max[j]),
-            education_min=EDUCATION[self.education[j]], required_skills=reqs,
+            education_min=EDUCATION_LEVELS[self.education[j]], required_skills=reqs,
             preferred_skills=(skill_codes()[self.preferred[j]],) if self.preferred[j] >= 0 else (),
             languages=("zh",) if self.mandarin[j] else (), contract_months=int(self.contract[j]),
             start_date=created + timedelta(days=14), expires_on=date.fromordinal(int(self.expires[j])),
@@ -143,7 +144,7 @@ def generate_postings(m: int, employer_place: np.ndarray, employer_cat: np.ndarr
     place = employer_place[employer]
     occ = np.array([by_cat[cats[employer_cat[e]]][int(rng.integers(len(by_cat[cats[employer_cat[e]]])))]
                     if rng.random() < 0.8 else int(rng.integers(len(occs))) for e in employer], np.int16)
-    beijing = np.array([places[p].startswith("11") for p in place])
+    beijing = np.array([places[p].startswith(BEIJING) for p in place])
     band_lo = np.array([taxonomy.occupations()[occs[o]].wage_min for o in occ])
     band_hi = np.array([taxonomy.occupations()[occs[o]].wage_max for o in occ])
     factor = np.where(beijing, rng.uniform(0.9, 1.1, m), rng.uniform(0.62, 0.85, m))

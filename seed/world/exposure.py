@@ -1,7 +1,7 @@
 """The nightly lists (每日岗位推荐) that seeking workers were shown before the ranker existed.
 
-The service refreshes, every night, a list of about ten open postings for each seeking
-worker (Recommendation rows sharing a daily ``batch``). The history replays those lists:
+The service refreshes, every night, a list of ``list_size`` open postings (its
+``RECOMMENDATIONS_PER_WORKER``, ten by default) for each seeking worker (Recommendation rows sharing a daily ``batch``). The history replays those lists:
 on every ``REFRESH_EVERY``-th day a share of the seeking workers (registered, not in or
 about to start a job) looks at theirs (``available_from`` is today's availability, not
 the past's, so it does not gate the history). The list was made by the
@@ -37,7 +37,6 @@ REFRESH_EVERY = 7
 """Days between the replayed refreshes (the real refresh is nightly; a worker looks now and then)."""
 VISIT_RATE = 0.04
 """Share of seeking workers who look at their list on a replayed refresh day (≈2 lists a year)."""
-LIST_SIZE = 10
 OLD_RULE_NOISE = 0.6
 """Noise of the old rule on its own scale: caseworkers reordered lists by hand."""
 APPLY_RATE = 0.6
@@ -75,8 +74,9 @@ def _main_skill() -> np.ndarray:
 class Exposure:
     """Replays the nightly lists in time order, interleaved with ``History.simulate``."""
 
-    def __init__(self, history: History) -> None:
+    def __init__(self, history: History, *, list_size: int) -> None:
         self.history = history
+        self.list_size = list_size
         created = history.postings.created
         first = int(created.min()) if len(created) else history.as_of.toordinal()
         self._days = iter(range(first, history.as_of.toordinal(), REFRESH_EVERY))
@@ -136,7 +136,7 @@ class Exposure:
         if not len(ok):
             return
         rule = self._old_rule(w, ok)
-        shown = np.argsort(-(rule + rng.normal(0, OLD_RULE_NOISE, len(ok))), kind="stable")[:LIST_SIZE]
+        shown = np.argsort(-(rule + rng.normal(0, OLD_RULE_NOISE, len(ok))), kind="stable")[:self.list_size]
         worker = wt.profile(w)
         batch = f"daily-{date.fromordinal(day).isoformat()}"
         read = rng.random(len(shown)) < 1.0 / (1.0 + ATTENTION_DECAY * np.arange(len(shown)))

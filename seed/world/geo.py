@@ -11,6 +11,7 @@ from functools import lru_cache
 import numpy as np
 from stdnum import numdb
 
+from matching.destinations import INNER_MONGOLIA, TIER_DESTINATION, destination_tier
 from seed.regions import PAIRINGS
 
 BASE_SKILLS: dict[str, float] = {
@@ -72,28 +73,10 @@ OTHER_PROVINCES: tuple[str, ...] = ("131082", "120116")
 PREFECTURE_OF = {c.code: c.code[:4] for c in COUNTIES}
 
 
-def tier(county: str, workplace: str) -> str:
-    """Destination tier of a workplace seen from a home county (DESTINATION_TIERS)."""
-    if workplace == county:
-        return "home_county"
-    if workplace.startswith("15"):
-        return "in_region"
-    if workplace.startswith("11"):
-        return "paired_beijing" if workplace in PAIRED_DISTRICTS.get(county, ()) else "other_beijing"
-    return "other"
-
-
-def destination_group(tier_name: str) -> str:
-    """Placement.destination for a tier: beijing / in_region / other."""
-    if tier_name.endswith("beijing"):
-        return "beijing"
-    return "other" if tier_name == "other" else "in_region"
-
-
 def destination_key(county: str, workplace: str) -> str:
-    """What a worker must have listed to accept the workplace (worker DESTINATIONS)."""
-    t = tier(county, workplace)
-    return "beijing" if t.endswith("beijing") else t
+    """What a worker of the synthetic world must have listed to take the workplace: the
+    destination naming its tier (its history and truth count only that one as accepted)."""
+    return TIER_DESTINATION[destination_tier(workplace, county, PAIRED_DISTRICTS.get(county, ()))]
 
 
 @lru_cache(maxsize=None)
@@ -101,7 +84,7 @@ def _codes_by_name() -> dict[str, list[tuple[str, int, int]]]:
     """Inner Mongolia county names → [(code, first year, last year)] from python-stdnum."""
     out: dict[str, list[tuple[str, int, int]]] = {}
     for _len, low, high, _props, children in numdb.get("cn/loc").prefixes:
-        if low != high or low != "15":
+        if low != high or low != INNER_MONGOLIA:
             continue
         for _l, lo, hi, cprops, _c in children:
             if lo != hi:
@@ -112,7 +95,7 @@ def _codes_by_name() -> dict[str, list[tuple[str, int, int]]]:
                     span, part = part[1:].split("]")
                     s, e = span.split("-")
                     start, end = int(s or 0), int(e or 9999)
-                out.setdefault(part, []).append(("15" + lo, start, end))
+                out.setdefault(part, []).append((INNER_MONGOLIA + lo, start, end))
     return out
 
 

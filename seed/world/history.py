@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from matching.destinations import TIER_DESTINATION, destination_group
 from matching.profiles import PostingProfile, WorkerProfile
 from seed.world import geo
 from seed.world.employers import PostingTable, posting_row, workplaces
@@ -170,9 +171,7 @@ class History:
                 "worker_id": worker.worker_id, "posting_id": posting.posting_id, "rank": rank,
                 "score": round(float(p + rng.normal(0, 0.15)), 4), "ranker": "history", "batch": batch,
                 "created_at": at(created, 30)})
-            dest = "beijing" if place_of(worker, posting.district_code).endswith("beijing") else \
-                place_of(worker, posting.district_code)
-            accepts = dest in worker.destinations
+            accepts = TIER_DESTINATION[place_of(worker, posting.district_code)] in worker.destinations
             if rng.random() > (0.55 if accepts else 0.08) * (0.5 + p):
                 continue
             self.pursue(j, int(w), worker, created + int(rng.integers(1, 21)), factors, p, rng)
@@ -258,11 +257,10 @@ class History:
         end = start + length
         active = end > as_of
         self.busy_until[w] = NEVER if active else end
-        place = place_of(worker, posting.district_code)
         pid = self.add_row("placements", {
             "application_id": hire[1], "worker_id": worker.worker_id, "posting_id": posting.posting_id,
             "employer_id": posting.employer_id, "county_code": worker.county_code,
-            "poverty_status": worker.poverty_status, "destination": geo.destination_group(place),
+            "poverty_status": worker.poverty_status, "destination": destination_group(posting.district_code),
             "workplace_code": posting.district_code, "start_date": date.fromordinal(start),
             "monthly_wage": int(round(rng.uniform(posting.wage_min, posting.wage_max), -2)),
             "contract_type": "fixed_term", "contract_months": posting.contract_months,

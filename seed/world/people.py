@@ -12,17 +12,17 @@ from typing import Any
 
 import numpy as np
 
-from matching.profiles import WorkerProfile, WorkerSkill
+from matching.profiles import DESTINATIONS, EDUCATION_LEVELS, POVERTY_STATUSES, WorkerProfile, WorkerSkill
 from models.reference import gbt2260
 from models.access.pii import PiiVault
 from models.workers.service import ID_CTX, PHONE_CTX
 from seed import taxonomy
 from seed.world import geo, names
 
-EDUCATION = ("none", "primary", "junior", "senior", "vocational", "college", "bachelor")
 EDU_P = np.array([0.03, 0.25, 0.47, 0.13, 0.08, 0.03, 0.01])
-POVERTY = ("alleviated", "monitored", "none")
-DEST_BITS = {"home_county": 1, "in_region": 2, "beijing": 4, "other": 8}
+"""Shares of EDUCATION_LEVELS, lowest first."""
+DEST_BITS = {destination: 1 << i for i, destination in enumerate(DESTINATIONS)}
+"""A worker's accepted destinations as a bit set: home county 1, region 2, Beijing 4, other 8."""
 SLOTS = 4
 _ID_W = np.array([pow(2, 17 - i, 11) for i in range(17)], dtype=np.int64)
 
@@ -68,8 +68,8 @@ class WorkerTable:
         langs = (("zh",), ("zh", "mn"), ("mn",))[self.mongolian[i]]
         return WorkerProfile(
             worker_id=self.offset + i + 1, county_code=county,
-            birth_date=date.fromordinal(int(self.birth[i])), poverty_status=POVERTY[self.poverty[i]],
-            languages=langs, education=EDUCATION[self.education[i]],
+            birth_date=date.fromordinal(int(self.birth[i])), poverty_status=POVERTY_STATUSES[self.poverty[i]],
+            languages=langs, education=EDUCATION_LEVELS[self.education[i]],
             skills=tuple(WorkerSkill(skills[s], int(lv), bool(c)) for s, lv, c
                          in zip(self.skill[i], self.level[i], self.cert[i]) if s >= 0),
             preferred_occupations=tuple(occs[o] for o in self.pref[i] if o >= 0),

@@ -24,7 +24,8 @@ from __future__ import annotations
 import math
 from statistics import NormalDist
 
-from matching.profiles import PostingProfile, WorkerProfile
+from matching.destinations import TIER_DESTINATION, destination_tier
+from matching.profiles import PostingProfile, WorkerProfile, age_on
 from seed import taxonomy
 
 INTERCEPT = 0.3
@@ -59,13 +60,7 @@ def employer_quality(employer_id: int, *, world_seed: int) -> float:
 
 def place_of(worker: WorkerProfile, workplace: str) -> str:
     """Destination tier of a workplace as seen from the worker's home county."""
-    if workplace == worker.county_code:
-        return "home_county"
-    if workplace.startswith("15"):
-        return "in_region"
-    if workplace.startswith("11"):
-        return "paired_beijing" if workplace in worker.paired_districts else "other_beijing"
-    return "other"
+    return destination_tier(workplace, worker.county_code, worker.paired_districts)
 
 
 def _skill_fit(worker: WorkerProfile, posting: PostingProfile) -> float:
@@ -90,10 +85,9 @@ def stability_factors(worker: WorkerProfile, posting: PostingProfile, *,
     have = {s.code for s in worker.skills}
     mid = (posting.wage_min + posting.wage_max) / 2
     gap = (mid - worker.expected_monthly_wage) / max(worker.expected_monthly_wage, 1)
-    dest = "beijing" if place.endswith("beijing") else place
+    dest = TIER_DESTINATION[place]
     occ = taxonomy.occupations().get(posting.occupation_code)
-    age = posting.start_date.year - worker.birth_date.year - (
-        (posting.start_date.month, posting.start_date.day) < (worker.birth_date.month, worker.birth_date.day))
+    age = age_on(worker.birth_date, posting.start_date)
     language = sum(-1.0 for lang in posting.languages if lang not in worker.languages)
     if "zh" not in worker.languages and not (place in ("home_county", "in_region")):
         language -= 0.9

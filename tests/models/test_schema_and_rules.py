@@ -12,10 +12,12 @@ from stdnum.cn import ric
 import models.db.all_tables  # noqa: F401
 from models.reference import gbt2260
 from models.db import make_engine
-from models.reference import rules
 from models.db.base import Base
 from models.db.migrate import upgrade
 from models.access.pii import PiiKeys, PiiVault, mask_id_number, mask_phone
+from models.errors import RuleViolation
+from models.postings import rules as posting_rules
+from models.workers import rules as worker_rules
 
 
 def test_migrations_match_the_models(database):
@@ -34,7 +36,7 @@ def _id(region: str, birth: date, seq: int) -> str:
 
 @given(birth=st.dates(date(2003, 1, 1), date(2009, 12, 31)), seq=st.integers(0, 999))
 def test_valid_ids_are_accepted_and_sex_follows_the_sequence(birth, seq):
-    number, got_birth, sex = rules.check_id_number(_id("150921", birth, seq), today=date(2026, 11, 24))
+    number, got_birth, sex = worker_rules.check_id_number(_id("150921", birth, seq), today=date(2026, 11, 24))
     assert got_birth == birth and sex == ("M" if (seq % 10) % 2 else "F") and len(number) == 18
 
 
@@ -45,29 +47,29 @@ def test_any_single_character_change_is_rejected_or_still_valid(birth, seq, pos,
     bad = good[:pos] + digit + good[pos + 1:]
     if bad == good:
         return
-    with pytest.raises(rules.RuleError):
-        rules.check_id_number(bad, today=date(2026, 11, 24))
+    with pytest.raises(RuleViolation):
+        worker_rules.check_id_number(bad, today=date(2026, 11, 24))
 
 
 def test_region_must_have_existed_at_birth():
     # 卓资县 was 152624 until 2003 and 150921 after.
-    rules.check_id_number(_id("152624", date(1990, 1, 1), 11), today=date(2026, 1, 1))
-    with pytest.raises(rules.RuleError):
-        rules.check_id_number(_id("150921", date(1990, 1, 1), 11), today=date(2026, 1, 1))
+    worker_rules.check_id_number(_id("152624", date(1990, 1, 1), 11), today=date(2026, 1, 1))
+    with pytest.raises(RuleViolation):
+        worker_rules.check_id_number(_id("150921", date(1990, 1, 1), 11), today=date(2026, 1, 1))
 
 
 def test_working_age_boundary():
     today = date(2026, 11, 24)
-    rules.check_working_age(date(2010, 11, 24), today=today)  # 16 today
-    with pytest.raises(rules.RuleError):
-        rules.check_working_age(date(2010, 11, 25), today=today)
+    worker_rules.check_working_age(date(2010, 11, 24), today=today)  # 16 today
+    with pytest.raises(RuleViolation):
+        worker_rules.check_working_age(date(2010, 11, 25), today=today)
 
 
 @given(st.text(max_size=14))
 def test_phone_rule_accepts_only_mainland_mobiles(text):
     try:
-        phone = rules.check_phone(text)
-    except rules.RuleError:
+        phone = worker_rules.check_phone(text)
+    except RuleViolation:
         return
     assert len(phone) == 11 and phone[0] == "1" and phone[1] in "3456789" and phone.isdigit()
 
@@ -102,10 +104,10 @@ def test_masks():
 @given(st.integers(1, 200_000), st.integers(1, 200_000))
 def test_wage_range_rule(lo, hi):
     if lo <= hi:
-        rules.check_wage_range(lo, hi)
+        posting_rules.check_wage_range(lo, hi)
     else:
-        with pytest.raises(rules.RuleError):
-            rules.check_wage_range(lo, hi)
+        with pytest.raises(RuleViolation):
+            posting_rules.check_wage_range(lo, hi)
 
 
 def test_renamed_divisions_take_their_latest_name():

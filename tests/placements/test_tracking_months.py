@@ -7,8 +7,9 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models.placements.tracking import (Contact, add_months, destination_of, months_employed, next_follow_up,
-                             overdue_follow_ups, retained_at, tracking_status, worker_accepts)
+from matching.destinations import destination_group, worker_accepts
+from models.placements.tracking import (Contact, add_months, months_employed, next_follow_up, overdue_follow_ups,
+                                        retained_at, tracking_status)
 
 days = st.dates(min_value=date(2000, 1, 1), max_value=date(2060, 12, 31))
 month_ends = st.builds(lambda y, m: date(y, m, calendar.monthrange(y, m)[1]),
@@ -79,9 +80,9 @@ def test_retention_needs_the_placement_old_enough_and_employed_at_the_milestone(
 
 
 def test_destination_groups():
-    assert destination_of("110105") == "beijing"
-    assert destination_of("150921") == destination_of("150102") == "in_region"
-    assert destination_of("130102") == destination_of(None) == "other"
+    assert destination_group("110105") == "beijing"
+    assert destination_group("150921") == destination_group("150102") == "in_region"
+    assert destination_group("130102") == destination_group(None) == "other"
     assert worker_accepts(["home_county"], "150921", "150921")
     assert not worker_accepts(["home_county"], "150102", "150921")
     assert not worker_accepts(["in_region", "other"], "110105", "150921")

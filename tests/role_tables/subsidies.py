@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from models import clock
 from models.subsidies import claims as claim_service
-from models.subsidies.rules import add_months
+from models.placements.tracking import add_months
 from tests.subsidies.conftest import add_placement, add_worker, county_policy
 
 READERS = {"admin", "bureau"}

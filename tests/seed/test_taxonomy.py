@@ -4,13 +4,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from api.config import Config
 from models.db import migrate
 from models.db.base import make_engine, make_session_factory, session_scope
 from models.reference.taxonomy import LaborBrand, Occupation, Skill
 from seed import taxonomy
 from seed.regions import load_pairings, load_regions
-
-BEIJING_MIN_WAGE = 2540
 
 
 def test_security_guard_has_the_national_code_and_security_skill() -> None:
@@ -26,7 +25,7 @@ def test_about_forty_occupations_with_well_formed_codes_and_known_skills() -> No
     for occ in occs.values():
         assert taxonomy.OCCUPATION_CODE.match(occ.code), occ.code
         assert occ.skills and set(occ.skills) <= set(taxonomy.skills()), occ.code
-        assert BEIJING_MIN_WAGE <= occ.wage_min < occ.wage_max <= 20000, occ.code
+        assert Config.BEIJING_MIN_WAGE <= occ.wage_min < occ.wage_max <= 20000, occ.code
 
 
 def test_skill_codes_are_lowercase_snake_case() -> None:

@@ -10,12 +10,14 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from stdnum.cn import uscc
 
-from matching.profiles import PostingProfile, SkillRequirement, WorkerProfile, WorkerSkill
-from models.reference import rules
+from api.config import Config
+from matching.profiles import DESTINATION_GROUPS, PostingProfile, SkillRequirement, WorkerProfile, WorkerSkill, age_on
+from models.postings import rules as posting_rules
+from models.workers import rules as worker_rules
 from models.db.base import make_engine, session_scope
 from models.employers.tables import Employer
 from models.access.pii import PiiKeys, PiiVault
-from models.placements.tables import DESTINATION_GROUPS, DECLINE_REASONS, END_REASONS
+from models.placements.tables import DECLINE_REASONS, END_REASONS
 from models.postings.tables import Posting
 from models.workers.tables import Worker
 from models.workers.service import ID_CTX, PHONE_CTX
@@ -45,7 +47,8 @@ def build(path, seed: int = SEED, workers: int = 1500, postings: int = 250):
     engine = make_engine(f"sqlite:///{path}")
     factory = prepare_database(engine)
     with session_scope(factory) as session:
-        generate_world(session, VAULT, workers=workers, postings=postings, seed=seed, as_of=AS_OF)
+        generate_world(session, VAULT, workers=workers, postings=postings, seed=seed, as_of=AS_OF,
+                       min_wage=Config.BEIJING_MIN_WAGE, list_size=Config.RECOMMENDATIONS_PER_WORKER)
     return factory
 
 
@@ -108,7 +111,7 @@ def test_worker_marginals_are_plausible(session) -> None:
     assert 0.03 <= share(session, "ethnicity = '蒙古族'") <= 0.2
     assert share(session, "languages LIKE '%mn%'") > 0.02
     assert share(session, "education IN ('primary', 'junior', 'senior')") > 0.7
-    ages = [rules.age_on(b, AS_OF) for b in session.scalars(select(Worker.birth_date))]
+    ages = [age_on(b, AS_OF) for b in session.scalars(select(Worker.birth_date))]
     assert min(ages) >= 18 and max(ages) <= 60 and 30 <= sum(ages) / len(ages) <= 45
 
 
@@ -123,10 +126,10 @@ def test_aohan_workers_are_power_line_workers_more_often(session) -> None:
 def test_every_id_number_and_phone_is_valid_and_unique(session) -> None:
     ids, phones = set(), set()
     for w in session.scalars(select(Worker)):
-        number, birth, sex = rules.check_id_number(VAULT.decrypt(w.id_number_enc, context=ID_CTX), today=AS_OF)
+        number, birth, sex = worker_rules.check_id_number(VAULT.decrypt(w.id_number_enc, context=ID_CTX), today=AS_OF)
         assert (birth, sex) == (w.birth_date, w.sex)
         ids.add(number)
-        phones.add(rules.check_phone(VAULT.decrypt(w.phone_enc, context=PHONE_CTX)))
+        phones.add(worker_rules.check_phone(VAULT.decrypt(w.phone_enc, context=PHONE_CTX)))
     assert len(ids) == len(phones) == session.execute(text("SELECT count(*) FROM workers")).scalar_one()
 
 
@@ -134,7 +137,7 @@ def test_employers_have_valid_usccs_and_encrypted_phones(session) -> None:
     employers = list(session.scalars(select(Employer)))
     for e in employers:
         uscc.validate(e.uscc)
-        rules.check_phone(VAULT.decrypt(e.contact_phone_enc, context="employer.contact_phone"))
+        worker_rules.check_phone(VAULT.decrypt(e.contact_phone_enc, context="employer.contact_phone"))
     assert len({e.uscc for e in employers}) == len(employers)
     assert sum(e.verified for e in employers) > 0.7 * len(employers)
     assert sum(e.district_code.startswith("11") for e in employers) > 0.6 * len(employers)
@@ -144,10 +147,10 @@ def test_postings_respect_wage_floor_age_limits_and_gender_law(session) -> None:
     postings = list(session.scalars(select(Posting)))
     for p in postings:
         if p.district_code.startswith("11"):
-            assert p.wage_min >= 2540
+            assert p.wage_min >= Config.BEIJING_MIN_WAGE
         assert 16 <= p.age_min <= p.age_max <= 63 and 1 <= p.openings <= 20
-        rules.check_gender_neutral(p.title)
-        rules.check_gender_neutral(p.description)
+        posting_rules.check_gender_neutral(p.title)
+        posting_rules.check_gender_neutral(p.description)
         assert p.occupation_code in taxonomy.occupations()
     statuses = {p.status for p in postings}
     assert {"open", "expired"} <= statuses

@@ -17,7 +17,7 @@ from models.scheduling.tables import JobRun
 from models.notifications.tables import OutboxMessage
 from models.placements.tables import FollowUp, Recommendation
 from models.postings.tables import Posting
-from models.subsidies.rules import add_months
+from models.placements.tracking import add_months
 from tests.factories import posting_payload
 from tests.subsidies.conftest import add_placement, add_worker, county_policy
 from training import scheduled as scheduled_jobs

@@ -14,7 +14,7 @@ from models import clock
 from models.subsidies import claims as claim_service
 from models.subsidies import policies as subsidy_service
 from models.subsidies.tables import SubsidyClaim
-from models.subsidies.rules import add_months
+from models.placements.tracking import add_months
 from tests.factories import AOHAN
 from tests.subsidies.conftest import OLD, add_placement, add_worker, county_policy
 

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given, strategies as st
 
+from models.placements.tracking import add_months, months_employed
 from models.subsidies import rules as sr
 
 DAYS = st.dates(date(2023, 1, 1), date(2029, 12, 31))
-MONTH_ENDS = st.builds(lambda y, m: sr.add_months(date(y, m, 1), 1) - timedelta(days=1),
+MONTH_ENDS = st.builds(lambda y, m: add_months(date(y, m, 1), 1) - timedelta(days=1),
                        st.integers(2023, 2029), st.integers(1, 12))
 STARTS = st.one_of(DAYS, MONTH_ENDS, st.sampled_from([date(2024, 2, 29), date(2024, 1, 31), date(2023, 1, 29)]))
 BASE = dict(eligible_groups=["alleviated", "monitored"], limit="once_per_year", payee="worker",
@@ -36,31 +37,31 @@ def cond(ev: sr.Evaluation, name: str) -> sr.Condition:
 
 
 @given(start=STARTS, n=st.integers(0, 40))
-def test_full_months_agrees_with_add_months_at_every_boundary(start, n):
-    reached = sr.add_months(start, n)
-    assert sr.full_months(start, reached) == n
+def test_months_employed_agrees_with_add_months_at_every_boundary(start, n):
+    reached = add_months(start, n)
+    assert months_employed(start, reached) == n
     if n:
-        assert sr.full_months(start, reached - timedelta(days=1)) == n - 1
+        assert months_employed(start, reached - timedelta(days=1)) == n - 1
 
 
 @given(start=STARTS, a=st.integers(0, 800), b=st.integers(0, 800))
-def test_full_months_never_decreases_as_time_passes(start, a, b):
+def test_months_employed_never_decreases_as_time_passes(start, a, b):
     a, b = sorted((a, b))
-    assert sr.full_months(start, start + timedelta(days=a)) <= sr.full_months(start, start + timedelta(days=b))
+    assert months_employed(start, start + timedelta(days=a)) <= months_employed(start, start + timedelta(days=b))
 
 
 def test_month_end_and_leap_year_examples():
-    assert sr.add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
-    assert sr.add_months(date(2023, 1, 31), 1) == date(2023, 2, 28)
-    assert sr.add_months(date(2024, 2, 29), 12) == date(2025, 2, 28)
-    assert sr.full_months(date(2024, 1, 30), date(2024, 2, 28)) == 0
-    assert sr.full_months(date(2024, 1, 30), date(2024, 2, 29)) == 1
-    assert sr.full_months(date(2023, 11, 30), date(2024, 2, 29)) == 3
+    assert add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
+    assert add_months(date(2023, 1, 31), 1) == date(2023, 2, 28)
+    assert add_months(date(2024, 2, 29), 12) == date(2025, 2, 28)
+    assert months_employed(date(2024, 1, 30), date(2024, 2, 28)) == 0
+    assert months_employed(date(2024, 1, 30), date(2024, 2, 29)) == 1
+    assert months_employed(date(2023, 11, 30), date(2024, 2, 29)) == 3
 
 
 @given(start=STARTS, need=st.integers(1, 12), extra=st.integers(-60, 60))
 def test_continuous_months_condition_is_met_exactly_from_the_qualifying_day(start, need, extra):
-    qualifying = sr.add_months(start, need)
+    qualifying = add_months(start, need)
     as_of = qualifying + timedelta(days=extra)
     if as_of < start:
         return
@@ -74,7 +75,7 @@ def test_continuous_months_condition_is_met_exactly_from_the_qualifying_day(star
 
 @given(start=STARTS, months=st.integers(0, 14), need=st.integers(1, 12))
 def test_an_ended_job_counts_only_up_to_its_end(start, months, need):
-    end = sr.add_months(start, months)
+    end = add_months(start, months)
     ev = run(facts(start, end_date=end), end + timedelta(days=400), min_continuous_months=need)
     assert cond(ev, "continuous_months").actual == months
     assert cond(ev, "continuous_months").met == (months >= need)
@@ -112,7 +113,7 @@ def test_destination_tiers_and_tier_amounts(workplace, destination, tier):
 def test_employer_subsidy_needs_contract_and_continuous_social_insurance(insured, months, contract):
     start = date(2024, 3, 31)
     ev = run(facts(start, social_insurance=insured, contract_months=contract),
-             sr.add_months(start, months), payee="employer", min_contract_months=12,
+             add_months(start, months), payee="employer", min_contract_months=12,
              social_insurance_required=True, min_social_insurance_months=6, limit="once_ever")
     si, ct = cond(ev, "social_insurance_months"), cond(ev, "contract_months")
     assert si.met == (insured and months >= 6) and si.actual == (months if insured else 0)
@@ -124,7 +125,7 @@ def test_employer_subsidy_needs_contract_and_continuous_social_insurance(insured
 @given(months=st.integers(0, 30))
 def test_per_month_amount_is_capped(months):
     start = date(2024, 1, 31)
-    ev = run(facts(start), sr.add_months(start, months), min_months_with_employer=6,
+    ev = run(facts(start), add_months(start, months), min_months_with_employer=6,
              amount={"kind": "per_month", "fen_per_month": 20000, "max_months": 6})
     assert ev.amount_fen == (20000 * min(months, 6) if months >= 6 else 0)
 
@@ -132,7 +133,7 @@ def test_per_month_amount_is_capped(months):
 @given(gap=st.integers(0, 90), first=st.integers(1, 6))
 def test_jobs_separated_by_a_short_gap_are_continuous(gap, first):
     a_start = date(2024, 1, 15)
-    a_end = sr.add_months(a_start, first)
+    a_end = add_months(a_start, first)
     b_start = a_end + timedelta(days=gap)
     spans = [sr.Span(a_start, a_end, 1), sr.Span(b_start, None, 2)]
     since = sr.chain_start(spans, spans[1], same_employer=False)
@@ -142,7 +143,7 @@ def test_jobs_separated_by_a_short_gap_are_continuous(gap, first):
 
 @given(valid_to=DAYS, start=st.dates(date(2023, 1, 1), date(2028, 12, 31)))
 def test_in_force_is_judged_on_the_qualifying_day(valid_to, start):
-    qualifying = sr.add_months(start, 3)
+    qualifying = add_months(start, 3)
     ev = sr.evaluate(facts(start), {**BASE, "min_continuous_months": 3}, valid_from=date(2023, 1, 1),
                      valid_to=valid_to, as_of=qualifying + timedelta(days=200))
     assert cond(ev, "in_force").met == (qualifying <= valid_to)

@@ -13,7 +13,7 @@ from stdnum.cn import ric
 from api.tabular import cells
 from api.tabular.columns import WORKER_SPEC, header_key
 from api.tabular.writers import neutralise
-from models.reference import rules
+from models.workers import rules
 
 
 def test_skills_keep_level_and_certificate_and_split_outside_brackets():

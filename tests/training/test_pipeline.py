@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 
+from api.config import Config
 from matching.features import FEATURE_NAMES
 from models.db.base import make_engine, session_scope
 from models.access.pii import PiiKeys, PiiVault
@@ -31,7 +32,8 @@ def world(tmp_path_factory):
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('training') / 'w.db'}")
     factory = prepare_database(engine)
     with session_scope(factory) as session:
-        generate_world(session, PiiVault(PiiKeys.generate()), workers=1500, postings=250, seed=SEED, as_of=AS_OF)
+        generate_world(session, PiiVault(PiiKeys.generate()), workers=1500, postings=250, seed=SEED, as_of=AS_OF,
+                       min_wage=Config.BEIJING_MIN_WAGE, list_size=Config.RECOMMENDATIONS_PER_WORKER)
     return factory
 
 
