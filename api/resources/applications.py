@@ -1,7 +1,7 @@
 """/api/v1/applications — referrals by bureaus, invitations by employers, and their states."""
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
@@ -19,7 +19,6 @@ from models.reference import gbt2260
 from models.workers import service as worker_service
 from models.access.pii import mask_id_number, mask_phone
 from models.placements.tables import Application, TRANSITIONS
-from models.placements.service import PlacementConflict, PlacementRuleError
 from models.postings.tables import Posting
 from models.workers.tables import Worker
 
@@ -92,13 +91,6 @@ def present_many(rows: list[tuple[Application, Worker, Posting]]) -> list[dict[s
     return out
 
 
-def fail(exc: Exception) -> NoReturn:
-    if isinstance(exc, PlacementConflict):
-        abort(409, message=str(exc))
-    field = exc.field if isinstance(exc, PlacementRuleError) else "json"
-    abort(422, errors={"json": {field: [str(exc)]}})
-
-
 def check_beijing_wage(workplace_code: str, terms: dict[str, Any], field: str) -> None:
     floor = current_app.config["BEIJING_MIN_WAGE"]
     if workplace_code.startswith("11") and terms["monthly_wage"] < floor:
@@ -143,12 +135,9 @@ class Applications(MethodView):
             abort(422, errors={"json": {"worker_id": ["劳动力不存在 / No such worker"]}})
         if posting is None or (principal.role == "employer" and posting.employer_id != principal.employer_id):
             abort(422, errors={"json": {"posting_id": ["岗位不存在 / No such posting"]}})
-        try:
-            application = application_service.refer(
-                session=session, worker=worker, posting=posting,
-                source="employer" if principal.role == "employer" else "bureau", actor_user_id=principal.user_id)
-        except (PlacementConflict, PlacementRuleError) as exc:
-            fail(exc)
+        application = application_service.refer(
+            session=session, worker=worker, posting=posting,
+            source="employer" if principal.role == "employer" else "bureau", actor_user_id=principal.user_id)
         auth.audit("application.create", "application", application.id, source=application.source)
         return created(present_many([(application, worker, posting)])[0], application,
                        f"/api/v1/applications/{application.id}")
@@ -178,13 +167,10 @@ class ApplicationTransition(MethodView):
         if "placement" in data:
             check_beijing_wage(posting.district_code, data["placement"], "placement")
         before = application.state
-        try:
-            placement = application_service.transition(
-                session=db.session(), application=application, to=data["to"],
-                actor_user_id=auth.current().user_id, actor_role=auth.current().role,
-                reason=data.get("reason"), terms=data.get("placement"), today=clock.today())
-        except (PlacementConflict, PlacementRuleError) as exc:
-            fail(exc)
+        placement = application_service.transition(
+            session=db.session(), application=application, to=data["to"],
+            actor_user_id=auth.current().user_id, actor_role=auth.current().role,
+            reason=data.get("reason"), terms=data.get("placement"), today=clock.today())
         auth.audit("application.transition", "application", application.id, from_state=before,
                    to_state=application.state, placement_id=placement.id if placement else None)
         return with_etag(present_many([(application, worker, posting)])[0], application)

@@ -67,12 +67,6 @@ def require_county_reviewer(claim: SubsidyClaim) -> None:
         abort(403, message="须由申领人所在旗县就业局审核 / Only a bureau user of the claim's county may decide")
 
 
-def claim_error(exc: claim_service.ClaimError) -> None:
-    if exc.status == 422:
-        abort(422, errors={"json": {exc.field: [str(exc)]}})
-    abort(exc.status, message=str(exc))
-
-
 @blp.route("/workers/<int:worker_id>/eligibility")
 class WorkerEligibility(MethodView):
     @roles("admin", "bureau")
@@ -160,11 +154,8 @@ class ClaimItem(MethodView):
 def _decide(claim_id: int, data: dict[str, Any], approve: bool):
     claim = load_claim(claim_id)
     require_county_reviewer(claim)
-    try:
-        claim_service.decide(session=db.session(), claim=claim, approve=approve, user_id=auth.current().user_id,
-                             reason=data["reason"], evidence_seen=data.get("evidence_seen"))
-    except claim_service.ClaimError as exc:
-        claim_error(exc)
+    claim_service.decide(session=db.session(), claim=claim, approve=approve, user_id=auth.current().user_id,
+                         reason=data["reason"], evidence_seen=data.get("evidence_seen"))
     auth.audit(f"claim.{claim.state}", "subsidy_claim", claim.id, reason=data["reason"], amount_fen=claim.amount_fen)
     return with_etag(present(claim), claim)
 
@@ -198,9 +189,6 @@ class ClaimPay(MethodView):
         """Record the payment of an approved claim (bureau of its county; note/reason required)."""
         claim = load_claim(claim_id)
         require_county_reviewer(claim)
-        try:
-            claim_service.pay(session=db.session(), claim=claim, user_id=auth.current().user_id, reason=data["reason"])
-        except claim_service.ClaimError as exc:
-            claim_error(exc)
+        claim_service.pay(session=db.session(), claim=claim, user_id=auth.current().user_id, reason=data["reason"])
         auth.audit("claim.paid", "subsidy_claim", claim.id, reason=data["reason"], amount_fen=claim.amount_fen)
         return with_etag(present(claim), claim)

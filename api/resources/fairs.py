@@ -48,11 +48,6 @@ def load_fair(fair_id: int) -> Fair:
     return fair
 
 
-def rule_error(exc: fair_service.FairRuleError) -> None:
-    status = 409 if exc.field == "status" else 422
-    abort(status, message=str(exc) if status == 409 else None, errors={"json": {exc.field: [str(exc)]}})
-
-
 def present(fair: Fair) -> dict[str, Any]:
     session = db.session()
     out = {c.key: getattr(fair, c.key) for c in Fair.__table__.columns if c.key not in ("version", "created_by")}
@@ -119,10 +114,7 @@ class FairItem(MethodView):
         """Edit a fair or move its status (planned → open → closed); send the ETag in `If-Match`."""
         fair = load_fair(fair_id)
         require_if_match(fair)
-        try:
-            fair_service.update_fair(fair, data)
-        except fair_service.FairRuleError as exc:
-            rule_error(exc)
+        fair_service.update_fair(fair, data)
         db.session().flush()
         auth.audit("fair.update", "fair", fair.id, fields=sorted(data))
         return with_etag(present(fair), fair)
@@ -159,11 +151,8 @@ class FairPostings(MethodView):
         posting = db.session().get(Posting, data["posting_id"])
         if posting is None or (principal.role == "employer" and posting.employer_id != principal.employer_id):
             abort(422, errors={"json": {"posting_id": ["岗位不存在 / No such posting"]}})
-        try:
-            row, created = fair_service.add_posting(session=db.session(), fair=fair, posting=posting,
-                                                    slots=data.get("slots"), added_by=principal.user_id)
-        except fair_service.FairRuleError as exc:
-            rule_error(exc)
+        row, created = fair_service.add_posting(session=db.session(), fair=fair, posting=posting,
+                                                slots=data.get("slots"), added_by=principal.user_id)
         auth.audit("fair.posting.add", "fair", fair.id, posting_id=posting.id, slots=row.slots)
         return present_fair_posting(row, posting), 201 if created else 200
 

@@ -11,14 +11,14 @@ from sqlalchemy import select
 from api import auth, db
 from api.auth import roles
 from api.http import created, idempotent, paginate, page_schema, with_etag
-from api.resources.applications import check_beijing_wage, fail, worker_brief
+from api.resources.applications import check_beijing_wage, worker_brief
 from api.schemas.placements import (FollowUpCreateSchema, FollowUpList, FollowUpOut, OverdueOut,
                                     OverdueQuery, PlacementCreateSchema, PlacementEndSchema, PlacementOut,
                                     PlacementQuery)
 from models import clock
 from models.placements import service as placement_service
 from models.placements.tables import FollowUp, Placement
-from models.placements.service import TERMS, PlacementConflict, PlacementRuleError
+from models.placements.service import TERMS
 from models.postings.tables import Posting
 from models.workers.tables import Worker
 
@@ -108,12 +108,9 @@ class Placements(MethodView):
             if posting is None:
                 abort(422, errors={"json": {"posting_id": ["岗位不存在 / No such posting"]}})
         check_beijing_wage(posting.district_code if posting else data["workplace_code"], data, "json")
-        try:
-            placement = placement_service.record_placement(
-                session=session, worker=worker, posting=posting, workplace_code=data.get("workplace_code"),
-                terms={k: data[k] for k in TERMS}, today=clock.today())
-        except (PlacementConflict, PlacementRuleError) as exc:
-            fail(exc)
+        placement = placement_service.record_placement(
+            session=session, worker=worker, posting=posting, workplace_code=data.get("workplace_code"),
+            terms={k: data[k] for k in TERMS}, today=clock.today())
         auth.audit("placement.create", "placement", placement.id, worker_id=worker.id)
         return created(present_many([placement])[0], placement, f"/api/v1/placements/{placement.id}")
 
@@ -138,12 +135,9 @@ class PlacementEnd(MethodView):
     def post(self, data: dict[str, Any], placement_id: int):
         """End a job (离职): frees the posting's opening; the worker is seeking again."""
         placement = load_placement(placement_id)
-        try:
-            placement_service.end_placement(
-                session=db.session(), placement=placement, end_date=data["end_date"],
-                reason_code=data["reason"]["code"], reason_text=data["reason"].get("text"), today=clock.today())
-        except (PlacementConflict, PlacementRuleError) as exc:
-            fail(exc)
+        placement_service.end_placement(
+            session=db.session(), placement=placement, end_date=data["end_date"],
+            reason_code=data["reason"]["code"], reason_text=data["reason"].get("text"), today=clock.today())
         auth.audit("placement.end", "placement", placement.id, reason=placement.end_reason)
         return with_etag(present_many([placement])[0], placement)
 
@@ -165,12 +159,9 @@ class PlacementFollowUps(MethodView):
     def post(self, data: dict[str, Any], placement_id: int):
         """Record a follow-up visit or call (跟踪回访)."""
         placement = load_placement(placement_id)
-        try:
-            follow_up = placement_service.add_follow_up(
-                session=db.session(), placement=placement, data=data,
-                recorded_by=auth.current().user_id, today=clock.today())
-        except PlacementRuleError as exc:
-            fail(exc)
+        follow_up = placement_service.add_follow_up(
+            session=db.session(), placement=placement, data=data,
+            recorded_by=auth.current().user_id, today=clock.today())
         auth.audit("follow_up.create", "placement", placement.id, follow_up_id=follow_up.id)
         return follow_up
 

@@ -136,10 +136,7 @@ class PostingItem(MethodView):
         require_owner(posting)
         require_if_match(posting)
         check_content({**data, "district_code": posting.district_code})
-        try:
-            posting_service.update_posting(posting, data)
-        except posting_service.PostingRuleError as exc:
-            abort(422, errors={"json": {exc.field: [str(exc)]}})
+        posting_service.update_posting(posting, data)
         db.session().flush()
         auth.audit("posting.update", "posting", posting.id, fields=sorted(data))
         return with_etag(present(posting), posting)

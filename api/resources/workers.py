@@ -102,13 +102,9 @@ class Workers(MethodView):
         if not auth.current().covers_county(data["county_code"]):
             abort(403, message="只能登记本县（旗）劳动力 / You may register workers of your own counties only")
         check_codes(data)
-        try:
-            worker = worker_service.register_worker(
-                session=db.session(), vault=db.vault(), data=data, today=clock.today(),
-                created_by=auth.current().user_id)
-        except worker_service.DuplicateWorker as dup:
-            abort(409, message="该身份证号已登记 / This ID number is already registered",
-                  errors={"existing_worker_id": dup.existing_id})
+        worker = worker_service.register_worker(
+            session=db.session(), vault=db.vault(), data=data, today=clock.today(),
+            created_by=auth.current().user_id)
         auth.audit("worker.create", "worker", worker.id)
         return created(present(worker), worker, f"/api/v1/workers/{worker.id}")
 

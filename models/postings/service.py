@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models.db.base import utcnow
+from models.errors import RuleViolation
 from models.postings.tables import Posting
 
 EDITABLE = (
@@ -16,12 +17,6 @@ EDITABLE = (
     "required_skills", "preferred_skills", "languages", "contract_months", "start_date",
     "expires_on",
 )
-
-
-class PostingRuleError(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def create_posting(*, session: Session, employer_id: int, data: dict[str, Any]) -> Posting:
@@ -38,16 +33,17 @@ def update_posting(posting: Posting, data: dict[str, Any]) -> None:
     """Apply edits; the combined wage and age ranges must still hold."""
     merged = {k: data.get(k, getattr(posting, k)) for k in ("wage_min", "wage_max", "age_min", "age_max")}
     if merged["wage_min"] > merged["wage_max"]:
-        raise PostingRuleError("wage_min", "最低工资不得高于最高工资 / wage_min must not exceed wage_max")
+        raise RuleViolation("最低工资不得高于最高工资 / wage_min must not exceed wage_max", field="wage_min")
     if merged["age_min"] > merged["age_max"]:
-        raise PostingRuleError("age_min", "最低年龄不得大于最高年龄 / age_min must not exceed age_max")
+        raise RuleViolation("最低年龄不得大于最高年龄 / age_min must not exceed age_max", field="age_min")
     for key in EDITABLE:
         if key in data:
             setattr(posting, key, data[key])
     if "openings" in data:
         taken = posting.openings - posting.openings_left
         if data["openings"] < taken:
-            raise PostingRuleError("openings", f"已录用{taken}人，招聘人数不能更少 / {taken} already hired; openings cannot be fewer")
+            raise RuleViolation(f"已录用{taken}人，招聘人数不能更少 / {taken} already hired; openings cannot be fewer",
+                                field="openings")
         posting.openings = data["openings"]
         posting.openings_left = data["openings"] - taken
         if posting.status in ("open", "filled"):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.subsidies import rules as sr
 from models.db.base import utcnow
+from models.errors import Conflict, RuleViolation
 from models.placements.tables import Placement
 from models.subsidies.tables import SubsidyClaim, SubsidyPolicy
 from models.subsidies.policies import counties_with_policies, policies_in_force
@@ -18,12 +19,6 @@ from models.db.upsert import insert_ignore
 
 RECENT_DAYS = 800
 """Placements that ended longer ago cannot qualify for any policy still being evaluated."""
-
-
-class ClaimError(ValueError):
-    def __init__(self, field: str, message: str, status: int = 422) -> None:
-        super().__init__(message)
-        self.field, self.status = field, status
 
 
 @dataclass(frozen=True)
@@ -128,15 +123,16 @@ def decide(*, session: Session, claim: SubsidyClaim, approve: bool, user_id: int
     """Approve or reject an eligible claim; approval freezes its amount and conditions."""
     target = "approved" if approve else "rejected"
     if not claim.can_move_to(target):
-        raise ClaimError("state", f"申领状态为 {claim.state}，不能{'批准' if approve else '驳回'} / "
-                         f"A {claim.state} claim cannot be {target}", 409)
+        raise Conflict(f"申领状态为 {claim.state}，不能{'批准' if approve else '驳回'} / "
+                       f"A {claim.state} claim cannot be {target}")
     seen = sorted(set(evidence_seen or ()))
     if approve and claim.evidence_accepted:
         if not seen:
-            raise ClaimError("evidence_seen", "批准须注明已核验的证明材料（任一）/ Name the evidence you "
-                             f"checked (any one of: {', '.join(claim.evidence_accepted)})")
+            raise RuleViolation("批准须注明已核验的证明材料（任一）/ Name the evidence you checked (any one "
+                                f"of: {', '.join(claim.evidence_accepted)})", field="evidence_seen")
         if extra := sorted(set(seen) - set(claim.evidence_accepted)):
-            raise ClaimError("evidence_seen", f"该政策不接受此类材料 / Not accepted by this policy: {', '.join(extra)}")
+            raise RuleViolation(f"该政策不接受此类材料 / Not accepted by this policy: {', '.join(extra)}",
+                                field="evidence_seen")
     # Conditions and amount were written by the engine while eligible; from here they are frozen.
     claim.state, claim.decided_by, claim.decided_at = target, user_id, utcnow()
     claim.decision_reason, claim.evidence_seen = reason, seen
@@ -146,7 +142,7 @@ def decide(*, session: Session, claim: SubsidyClaim, approve: bool, user_id: int
 
 def pay(*, session: Session, claim: SubsidyClaim, user_id: int, reason: str) -> SubsidyClaim:
     if not claim.can_move_to("paid"):
-        raise ClaimError("state", f"申领状态为 {claim.state}，不能发放 / A {claim.state} claim cannot be paid", 409)
+        raise Conflict(f"申领状态为 {claim.state}，不能发放 / A {claim.state} claim cannot be paid")
     claim.state, claim.paid_by, claim.paid_at, claim.payment_note = "paid", user_id, utcnow(), reason
     session.flush()
     return claim

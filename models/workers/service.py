@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from models.reference import rules
 from models.db.base import utcnow
+from models.errors import Conflict
 from models.access.pii import PiiVault
 from models.reference.taxonomy import Occupation, Skill
 from models.workers.tables import Worker
@@ -21,12 +22,6 @@ PROFILE_FIELDS = (
     "education", "skills", "preferred_occupations", "destinations", "expected_monthly_wage",
     "needs_dormitory", "available_from", "status",
 )
-
-
-class DuplicateWorker(Exception):
-    def __init__(self, existing_id: int) -> None:
-        super().__init__(f"worker {existing_id} has this ID number")
-        self.existing_id = existing_id
 
 
 def id_index(vault: PiiVault, id_number: str) -> str:
@@ -81,10 +76,11 @@ def build_worker(vault: PiiVault, data: dict[str, Any], *, today: date,
 
 def register_worker(*, session: Session, vault: PiiVault, data: dict[str, Any], today: date,
                     created_by: int | None = None) -> Worker:
-    """Register a worker; raises ``DuplicateWorker`` if the ID number is known."""
+    """Register a worker; ``Conflict`` naming the existing worker if the ID number is known."""
     existing = find_by_id_number(session, vault, data["id_number"])
     if existing is not None:
-        raise DuplicateWorker(existing.id)
+        raise Conflict("该身份证号已登记 / This ID number is already registered",
+                       detail={"existing_worker_id": existing.id})
     worker = build_worker(vault, data, today=today, created_by=created_by)
     session.add(worker)
     session.flush()
