@@ -34,7 +34,12 @@ class Principal:
         return self.is_admin or (self.role == "bureau" and county_code in self.counties)
 
     def owns_employer(self, employer_id: int) -> bool:
+        """May this principal act for that employer (post, edit)? Admins act for any."""
         return self.is_admin or (self.role == "employer" and self.employer_id == employer_id)
+
+    def acting_employer(self, requested: int | None) -> int | None:
+        """The employer a request acts for: the one it names, else the caller's own."""
+        return requested or self.employer_id
 
     def in_fair(self, fair_id: int) -> bool:
         return self.is_admin or (self.role == "fair" and fair_id in self.fair_ids)

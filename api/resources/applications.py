@@ -25,9 +25,6 @@ from models.workers.tables import Worker
 blp = Blueprint("applications", __name__, url_prefix="/api/v1/applications",
                 description="Referrals and invitations (推荐/邀约): referred → interviewing → hired | rejected | withdrawn")
 
-CONTACT_STATES = ("referred", "interviewing", "hired")
-
-
 def worker_brief(worker: Worker, *, full_phone: bool, reason: str, ref: int) -> dict[str, Any]:
     """The worker as another party sees it: ID masked; phone in full only if ``full_phone``
     (each such disclosure is audited with ``reason`` and the application/placement ``ref``)."""
@@ -43,13 +40,6 @@ def worker_brief(worker: Worker, *, full_phone: bool, reason: str, ref: int) -> 
         "phone_full": full_phone, "county_code": worker.county_code,
         "county_name": gbt2260.region_name(worker.county_code),
     }
-
-
-def employer_may_contact(application: Application) -> bool:
-    """After referral the employer may call the worker (DOMAIN.md). The employer's own
-    invitation counts as a referral only once the bureau confirmed the worker accepted it."""
-    return application.state in CONTACT_STATES and (
-        application.source == "bureau" or application.state != "referred")
 
 
 def in_scope(application: Application, worker: Worker, posting: Posting) -> bool:
@@ -77,7 +67,7 @@ def present_many(rows: list[tuple[Application, Worker, Posting]]) -> list[dict[s
     placements = application_service.placements_of(session, ids)
     out = []
     for application, worker, posting in rows:
-        full = principal.role == "employer" and employer_may_contact(application)
+        full = principal.role == "employer" and application_service.employer_may_contact(application)
         out.append({
             **{k: getattr(application, k) for k in (
                 "id", "worker_id", "posting_id", "state", "source", "reason_code", "reason_text",
@@ -89,13 +79,6 @@ def present_many(rows: list[tuple[Application, Worker, Posting]]) -> list[dict[s
             "events": events[application.id],
         })
     return out
-
-
-def check_beijing_wage(workplace_code: str, terms: dict[str, Any], field: str) -> None:
-    floor = current_app.config["BEIJING_MIN_WAGE"]
-    if workplace_code.startswith("11") and terms["monthly_wage"] < floor:
-        abort(422, errors={"json": {field: {"monthly_wage": [
-            f"北京月工资不得低于最低工资标准{floor}元 / Beijing wages must be at least the minimum wage of {floor} yuan"]}}})
 
 
 @blp.route("")
@@ -164,13 +147,12 @@ class ApplicationTransition(MethodView):
         """Move an application; `hired` carries `placement` fields and takes one opening,
         `rejected`/`withdrawn` carry a structured `reason`."""
         application, worker, posting = load_application(application_id)
-        if "placement" in data:
-            check_beijing_wage(posting.district_code, data["placement"], "placement")
         before = application.state
         placement = application_service.transition(
             session=db.session(), application=application, to=data["to"],
             actor_user_id=auth.current().user_id, actor_role=auth.current().role,
-            reason=data.get("reason"), terms=data.get("placement"), today=clock.today())
+            reason=data.get("reason"), terms=data.get("placement"), today=clock.today(),
+            minimum_wage=current_app.config["BEIJING_MIN_WAGE"])
         auth.audit("application.transition", "application", application.id, from_state=before,
                    to_state=application.state, placement_id=placement.id if placement else None)
         return with_etag(present_many([(application, worker, posting)])[0], application)

@@ -21,7 +21,6 @@ from api.schemas.fairs import (AttendeeOut, CheckInSchema, FairCreateSchema, Fai
 from models import clock
 from models.fairs import service as fair_service
 from models.reference import gbt2260
-from models.reference import rules
 from models.workers import service as worker_service
 from models.fairs.tables import Fair, FairAttendee, FairPosting
 from models.postings.tables import Posting
@@ -114,8 +113,7 @@ class FairItem(MethodView):
         """Edit a fair or move its status (planned → open → closed); send the ETag in `If-Match`."""
         fair = load_fair(fair_id)
         require_if_match(fair)
-        fair_service.update_fair(fair, data)
-        db.session().flush()
+        fair_service.update_fair(session=db.session(), fair=fair, data=data)
         auth.audit("fair.update", "fair", fair.id, fields=sorted(data))
         return with_etag(present(fair), fair)
 
@@ -171,16 +169,8 @@ def find_attendee_worker(fair: Fair, data: dict[str, Any]) -> tuple[Worker, bool
             abort(422, errors={"json": {"worker_id": ["劳动力不存在 / No such worker"]}})
         return worker, False
     if "id_number" in data:
-        try:
-            rules.check_id_number(data["id_number"], today=clock.today())
-        except rules.RuleError as exc:
-            abort(422, errors={"json": {"id_number": [str(exc)]}})
-        worker = worker_service.find_by_id_number(session, vault, data["id_number"])
-        if worker is None:
-            abort(422, errors={"json": {"id_number": [
-                "该身份证号未登记，请在 worker 中提交完整登记信息 / Not registered: send the full "
-                "registration in `worker`"]}})
-        return worker, False
+        return worker_service.find_registered(session=session, vault=vault, id_number=data["id_number"],
+                                              today=clock.today()), False
     registration = data["worker"]
     existing = worker_service.find_by_id_number(session, vault, registration["id_number"])
     if existing is not None:  # already registered: check that worker in, leave the record as it is
@@ -188,19 +178,8 @@ def find_attendee_worker(fair: Fair, data: dict[str, Any]) -> tuple[Worker, bool
     if registration["county_code"] not in fair.counties:
         abort(403, message="现场登记仅限本招聘会主办旗县的劳动力 / Walk-ins may be registered only "
                            "for the fair's organising counties")
-    unknown = worker_service.unknown_codes(
-        session, skills=[s["code"] for s in registration.get("skills", [])],
-        occupations=registration.get("preferred_occupations", []))
-    errors: dict[str, list[str]] = {}
-    if "skills" in unknown:
-        errors["skills"] = [f"未知技能代码 / Unknown skill code: {', '.join(unknown['skills'])}"]
-    if "occupations" in unknown:
-        errors["preferred_occupations"] = [
-            f"未知职业代码 / Unknown occupation code: {', '.join(unknown['occupations'])}"]
-    if errors:
-        abort(422, errors={"json": {"worker": errors}})
-    worker = worker_service.register_worker(session=session, vault=vault, data=registration,
-                                            today=clock.today(), created_by=auth.current().user_id)
+    worker = worker_service.register_worker(session=session, vault=vault, data=registration, today=clock.today(),
+                                            created_by=auth.current().user_id, under="worker")
     auth.audit("worker.create", "worker", worker.id, via="fair", fair_id=fair.id)
     return worker, True
 
@@ -231,9 +210,7 @@ class FairAttendees(MethodView):
         if the ID number is already registered, that worker is checked in instead. Checking
         the same worker in again returns the first check-in (200)."""
         fair = load_fair(fair_id)
-        if fair.status != "open":
-            abort(409, message=f"招聘会状态为 {fair.status}，不能签到 / Cannot check attendees in "
-                               f"while the fair is {fair.status}")
+        fair_service.require_status(fair, "open", action=fair_service.CHECK_IN)
         worker, registered = find_attendee_worker(fair, data)
         row, created = fair_service.check_in(session=db.session(), fair=fair, worker=worker,
                                              walk_in=registered, by=auth.current().user_id)

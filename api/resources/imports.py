@@ -245,7 +245,7 @@ class PostingsImport(MethodView):
         principal = auth.current()
         return run_import(lambda: import_postings.run(
             table, session=db.session(), principal=principal, mode=query["mode"],
-            on_duplicate=query["on_duplicate"], content_errors=postings.content_errors), "posting")
+            on_duplicate=query["on_duplicate"], minimum_wage=current_app.config["BEIJING_MIN_WAGE"]), "posting")
 
 
 @blp.route("/postings/import/template")

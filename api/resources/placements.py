@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy import select
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from api import auth, db
 from api.auth import roles
 from api.http import created, idempotent, paginate, page_schema, with_etag
-from api.resources.applications import check_beijing_wage, worker_brief
+from api.resources.applications import worker_brief
 from api.schemas.placements import (FollowUpCreateSchema, FollowUpList, FollowUpOut, OverdueOut,
                                     OverdueQuery, PlacementCreateSchema, PlacementEndSchema, PlacementOut,
                                     PlacementQuery)
@@ -107,10 +108,10 @@ class Placements(MethodView):
             posting = session.get(Posting, data["posting_id"])
             if posting is None:
                 abort(422, errors={"json": {"posting_id": ["岗位不存在 / No such posting"]}})
-        check_beijing_wage(posting.district_code if posting else data["workplace_code"], data, "json")
         placement = placement_service.record_placement(
             session=session, worker=worker, posting=posting, workplace_code=data.get("workplace_code"),
-            terms={k: data[k] for k in TERMS}, today=clock.today())
+            terms={k: data[k] for k in TERMS}, today=clock.today(),
+            minimum_wage=current_app.config["BEIJING_MIN_WAGE"])
         auth.audit("placement.create", "placement", placement.id, worker_id=worker.id)
         return created(present_many([placement])[0], placement, f"/api/v1/placements/{placement.id}")
 

@@ -22,6 +22,8 @@ HIRE_START_DAYS = 90
 """A placement of an attendee into a fair posting counts as a fair hire when the job starts
 within this many days after the fair (offers made at a fair often start weeks later)."""
 RETENTION_DAYS = 90
+CHECK_IN = ("签到", "check attendees in")
+"""The action named in the message when a fair that is not open refuses a check-in."""
 
 
 def default_slots(posting: Posting) -> int:
@@ -39,7 +41,7 @@ def create_fair(*, session: Session, data: dict[str, Any], created_by: int | Non
     return fair
 
 
-def update_fair(fair: Fair, data: dict[str, Any]) -> None:
+def update_fair(*, session: Session, fair: Fair, data: dict[str, Any]) -> None:
     """Apply edits and a status transition (planned → open → closed)."""
     if "status" in data and data["status"] != fair.status:
         if not fair.can_move_to(data["status"]):
@@ -57,9 +59,11 @@ def update_fair(fair: Fair, data: dict[str, Any]) -> None:
         fair.venue = None
     if "status" in data:
         fair.status = data["status"]
+    session.flush()
 
 
-def require_status(fair: Fair, *allowed: str, action: str) -> None:
+def require_status(fair: Fair, *allowed: str, action: tuple[str, str]) -> None:
+    """``Conflict`` unless the fair is in one of the ``allowed`` states; ``action`` is (中文, English)."""
     if fair.status not in allowed:
         raise Conflict(f"招聘会状态为 {fair.status}，不能{action[0]} / "
                        f"Cannot {action[1]} while the fair is {fair.status}", field="status")
@@ -87,7 +91,7 @@ def add_posting(*, session: Session, fair: Fair, posting: Posting, slots: int | 
 def check_in(*, session: Session, fair: Fair, worker: Worker, walk_in: bool,
              by: int | None) -> tuple[FairAttendee, bool]:
     """Check a worker in (签到); a second check-in returns the first. Returns (row, created)."""
-    require_status(fair, "open", action=("签到", "check attendees in"))
+    require_status(fair, "open", action=CHECK_IN)
     row = session.scalar(select(FairAttendee).where(FairAttendee.fair_id == fair.id,
                                                     FairAttendee.worker_id == worker.id))
     if row is not None:

@@ -21,6 +21,14 @@ from models.workers.tables import Worker
 
 SOURCES = ("bureau", "employer")
 NEEDS_REASON = ("rejected", "withdrawn")
+CONTACT_STATES = ("referred", "interviewing", "hired")
+
+
+def employer_may_contact(application: Application) -> bool:
+    """After referral the employer may call the worker (DOMAIN.md). The employer's own
+    invitation counts as a referral only once the bureau confirmed the worker accepted it."""
+    return application.state in CONTACT_STATES and (
+        application.source == "bureau" or application.state != "referred")
 
 
 def refer(*, session: Session, worker: Worker, posting: Posting, source: str,
@@ -64,13 +72,18 @@ def check_reason(reason: dict[str, Any] | None) -> tuple[str, str | None]:
 
 def transition(*, session: Session, application: Application, to: str, actor_user_id: int | None,
                actor_role: str, reason: dict[str, Any] | None = None,
-               terms: dict[str, Any] | None = None, today: date) -> Placement | None:
+               terms: dict[str, Any] | None = None, today: date, minimum_wage: int) -> Placement | None:
     """Move an application; hiring creates the placement (and may raise ``Conflict``).
 
     An employer's own invitation moves to interviewing only when the bureau records that the
     worker accepted it — until then the employer has no contact details (DOMAIN: no full phone
-    before referral).
+    before referral). Placement terms, whenever sent, must respect the Beijing minimum wage.
     """
+    posting = session.get(Posting, application.posting_id)
+    assert posting is not None
+    if terms:
+        placement_service.check_wage(posting.district_code, terms, minimum_wage=minimum_wage,
+                                     field="placement.monthly_wage")
     if not application.can_move_to(to):
         raise Conflict(f"不能从 {application.state} 变为 {to} / Cannot move from {application.state} to {to}")
     if (actor_role == "employer" and application.source == "employer"
@@ -83,8 +96,7 @@ def transition(*, session: Session, application: Application, to: str, actor_use
         if not terms:
             raise RuleViolation("录用须填写就业信息 / Hiring needs the placement fields", field="placement")
         worker = session.get(Worker, application.worker_id)
-        posting = session.get(Posting, application.posting_id)
-        assert worker is not None and posting is not None
+        assert worker is not None
         placement = placement_service.hire(session=session, worker=worker, posting=posting, terms=terms,
                                            application_id=application.id, today=today)
     event = ApplicationEvent(application_id=application.id, from_state=application.state, to_state=to,

@@ -24,6 +24,13 @@ CONTRACT_TYPES = ("fixed_term", "open_ended", "task_based", "dispatch", "none")
 TERMS = ("start_date", "monthly_wage", "contract_type", "contract_months", "social_insurance", "dormitory")
 
 
+def check_wage(workplace_code: str, terms: dict[str, Any], *, minimum_wage: int, field: str) -> None:
+    """Agreed terms respect the Beijing minimum wage (``RuleViolation`` on ``field``)."""
+    if "monthly_wage" in terms and (message := posting_service.minimum_wage_error(
+            workplace_code, terms["monthly_wage"], minimum_wage=minimum_wage)):
+        raise RuleViolation(message, field=field)
+
+
 def _take_opening(session: Session, posting_id: int) -> None:
     if session.get_bind().dialect.name == "postgresql":
         posting_service.lock_posting(session=session, posting_id=posting_id)
@@ -69,11 +76,13 @@ def hire(*, session: Session, worker: Worker, posting: Posting, terms: dict[str,
 
 def record_placement(*, session: Session, worker: Worker, terms: dict[str, Any],
                      posting: Posting | None = None, workplace_code: str | None = None,
-                     today: date) -> Placement:
+                     today: date, minimum_wage: int) -> Placement:
     """A bureau records a job directly: on a posting (takes an opening) or found outside the service."""
     if (posting is None) == (workplace_code is None):
         raise RuleViolation("须提供 posting_id 或 workplace_code 之一 / "
                             "Give exactly one of posting_id and workplace_code", field="posting_id")
+    check_wage(posting.district_code if posting else workplace_code, terms,  # type: ignore[arg-type]
+               minimum_wage=minimum_wage, field="monthly_wage")
     return _place(session, worker=worker, terms=terms, posting=posting, workplace_code=workplace_code,
                   application_id=None, today=today)
 
