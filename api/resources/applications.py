@@ -6,11 +6,11 @@ from typing import Any
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from api import auth, db
 from api.auth import roles
-from api.http import created, idempotent, page_schema, with_etag
+from api.http import created, idempotent, page_schema, paginate, with_etag
 from api.schemas.applications import (ApplicationCreateSchema, ApplicationOut, ApplicationQuery,
                                       TransitionSchema)
 from models import clock
@@ -98,12 +98,9 @@ class Applications(MethodView):
         for key in ("worker_id", "posting_id", "state"):
             if key in args:
                 stmt = stmt.where(getattr(Application, key) == args[key])
-        session = db.session()
-        total = session.scalar(select(func.count()).select_from(
-            stmt.with_only_columns(Application.id).order_by(None).subquery()))
-        rows = session.execute(stmt.limit(args["page_size"]).offset((args["page"] - 1) * args["page_size"]))
-        return {"items": present_many([tuple(r) for r in rows]), "total": total,
-                "page": args["page"], "page_size": args["page_size"]}
+        page = paginate(stmt, args["page"], args["page_size"], rows=True)
+        page["items"] = present_many(page["items"])
+        return page
 
     @roles("admin", "bureau", "employer")
     @idempotent

@@ -14,8 +14,9 @@ from sqlalchemy import Select, String, cast, func, or_, select
 
 from api import auth, db
 from api.auth import roles
-from api.http import PageArgs, created, idempotent, paginate, page_schema, require_if_match, with_etag
+from api.http import created, idempotent, paginate, page_schema, require_if_match, with_etag
 from api.match_view import posting_brief, worker_brief
+from api.schemas.common import PageQuery
 from api.schemas.fairs import (AttendeeOut, CheckInSchema, FairCreateSchema, FairOut, FairPatchSchema,
                                FairPostingIn, FairPostingOut, FairQuery)
 from models import clock
@@ -187,7 +188,7 @@ def find_attendee_worker(fair: Fair, data: dict[str, Any]) -> tuple[Worker, bool
 @blp.route("/<int:fair_id>/attendees")
 class FairAttendees(MethodView):
     @roles("admin", "bureau", "fair")
-    @blp.arguments(PageArgs, location="query")
+    @blp.arguments(PageQuery, location="query")
     @blp.response(200, page_schema(AttendeeOut, "AttendeePage"))
     def get(self, args: dict[str, Any], fair_id: int):
         """Checked-in attendees (masked)."""

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from api import auth, db
 from api.auth import roles
-from api.http import created, idempotent, paginate, page_schema, with_etag
+from api.http import created, idempotent, page_schema, paginate, paginate_list, with_etag
 from api.resources.applications import worker_brief
 from api.schemas.placements import (FollowUpCreateSchema, FollowUpList, FollowUpOut, OverdueOut,
                                     OverdueQuery, PlacementCreateSchema, PlacementEndSchema, PlacementOut,
@@ -180,12 +180,12 @@ class OverdueFollowUps(MethodView):
         counties = {args["county"]} if "county" in args else (None if principal.is_admin else principal.counties)
         rows = placement_service.overdue_follow_ups(session=db.session(), counties=counties,
                                                     as_of=args.get("as_of") or clock.today())
-        start = (args["page"] - 1) * args["page_size"]
-        window = rows[start:start + args["page_size"]]
+        page = paginate_list(rows, args["page"], args["page_size"])
         workers = {w.id: w for w in db.session().scalars(
-            select(Worker).where(Worker.id.in_({p.worker_id for p, _, _ in window})))}
-        items = [{"placement_id": p.id, "county_code": p.county_code, "start_date": p.start_date,
-                  "months": due.months, "due": due.due, "days_overdue": due.days_overdue, "last_contact": last,
-                  "worker": worker_brief(workers[p.worker_id], full_phone=False, reason="overdue", ref=p.id)}
-                 for p, due, last in window]
-        return {"items": items, "total": len(rows), "page": args["page"], "page_size": args["page_size"]}
+            select(Worker).where(Worker.id.in_({p.worker_id for p, _, _ in page["items"]})))}
+        page["items"] = [
+            {"placement_id": p.id, "county_code": p.county_code, "start_date": p.start_date,
+             "months": due.months, "due": due.due, "days_overdue": due.days_overdue, "last_contact": last,
+             "worker": worker_brief(workers[p.worker_id], full_phone=False, reason="overdue", ref=p.id)}
+            for p, due, last in page["items"]]
+        return page

@@ -16,6 +16,14 @@ class StrictSchema(Schema):
         unknown = RAISE
 
 
+class PageQuery(StrictSchema):
+    """The one paging query, ``?page=&page_size=``, that every list's query schema extends;
+    ``api.http.paginate`` answers it with the ``{items, total, page, page_size}`` envelope."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
 def refused(message: str) -> fields.Raw:
     """A field that is always refused with a specific reason (instead of "Unknown field")."""
 
