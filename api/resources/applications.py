@@ -42,20 +42,13 @@ def worker_brief(worker: Worker, *, full_phone: bool, reason: str, ref: int) -> 
     }
 
 
-def in_scope(application: Application, worker: Worker, posting: Posting) -> bool:
-    principal = auth.current()
-    if principal.role == "employer":
-        return posting.employer_id == principal.employer_id
-    return principal.covers_county(worker.county_code)
-
-
 def load_application(application_id: int) -> tuple[Application, Worker, Posting]:
     session = db.session()
     application = session.get(Application, application_id)
     if application is None:
         abort(404)
     worker, posting = session.get(Worker, application.worker_id), session.get(Posting, application.posting_id)
-    if worker is None or posting is None or not in_scope(application, worker, posting):
+    if worker is None or posting is None or not auth.current().covers_party(worker.county_code, posting.employer_id):
         abort(404)
     return application, worker, posting
 
@@ -88,13 +81,9 @@ class Applications(MethodView):
     @blp.response(200, page_schema(ApplicationOut, "ApplicationPage"))
     def get(self, args: dict[str, Any]):
         """List applications: a bureau sees its counties' workers, an employer its postings."""
-        principal = auth.current()
         stmt = (select(Application, Worker, Posting).join(Worker, Worker.id == Application.worker_id)
                 .join(Posting, Posting.id == Application.posting_id).order_by(Application.id))
-        if principal.role == "employer":
-            stmt = stmt.where(Posting.employer_id == principal.employer_id)
-        elif not principal.is_admin:
-            stmt = stmt.where(Worker.county_code.in_(sorted(principal.counties)))
+        stmt = auth.scope_by_party(stmt, county=Worker.county_code, employer=Posting.employer_id)
         for key in ("worker_id", "posting_id", "state"):
             if key in args:
                 stmt = stmt.where(getattr(Application, key) == args[key])
@@ -113,7 +102,7 @@ class Applications(MethodView):
         worker, posting = session.get(Worker, data["worker_id"]), session.get(Posting, data["posting_id"])
         if worker is None or (principal.role == "bureau" and not principal.covers_county(worker.county_code)):
             abort(422, errors={"json": {"worker_id": ["劳动力不存在 / No such worker"]}})
-        if posting is None or (principal.role == "employer" and posting.employer_id != principal.employer_id):
+        if posting is None or not principal.sees_employer(posting.employer_id):
             abort(422, errors={"json": {"posting_id": ["岗位不存在 / No such posting"]}})
         application = application_service.refer(
             session=session, worker=worker, posting=posting,

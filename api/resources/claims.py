@@ -49,10 +49,7 @@ def load_claim(claim_id: int) -> SubsidyClaim:
 
 
 def filtered(args: dict[str, Any]) -> Select:
-    principal = auth.current()
-    stmt = select(SubsidyClaim).order_by(SubsidyClaim.id)
-    if not principal.is_admin:
-        stmt = stmt.where(SubsidyClaim.county_code.in_(sorted(principal.counties)))
+    stmt = auth.scope_by_county(select(SubsidyClaim).order_by(SubsidyClaim.id), SubsidyClaim.county_code)
     for arg, column in (("county", SubsidyClaim.county_code), ("state", SubsidyClaim.state),
                         ("policy", SubsidyClaim.policy_key), ("period", SubsidyClaim.period_key),
                         ("worker_id", SubsidyClaim.worker_id)):

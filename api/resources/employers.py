@@ -23,7 +23,7 @@ blp = Blueprint("employers", __name__, url_prefix="/api/v1/employers",
 def load_employer(employer_id: int) -> Employer:
     employer = db.session().get(Employer, employer_id)
     principal = auth.current()
-    if employer is None or (principal.role == "employer" and principal.employer_id != employer_id):
+    if employer is None or not principal.sees_employer(employer_id):
         abort(404)
     return employer
 
@@ -48,10 +48,7 @@ class Employers(MethodView):
     @blp.response(200, page_schema(EmployerOut, "EmployerPage"))
     def get(self, args: dict[str, Any]):
         """List employers (an employer sees only itself)."""
-        principal = auth.current()
-        stmt = select(Employer).order_by(Employer.id)
-        if principal.role == "employer":
-            stmt = stmt.where(Employer.id == principal.employer_id)
+        stmt = auth.scope_by_employer(select(Employer).order_by(Employer.id), Employer.id)
         if "district" in args:
             stmt = stmt.where(Employer.district_code == args["district"])
         if "verified" in args:

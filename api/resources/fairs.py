@@ -131,10 +131,8 @@ class FairPostings(MethodView):
     def get(self, fair_id: int):
         """The fair's postings with their interview slots; employers see their own only."""
         fair = load_fair(fair_id)
-        principal = auth.current()
-        employer_id = principal.employer_id if principal.role == "employer" else None
-        return [present_fair_posting(r, p)
-                for r, p in fair_service.postings_of(db.session(), fair.id, employer_id=employer_id)]
+        return [present_fair_posting(r, p) for r, p in fair_service.postings_of(
+            db.session(), fair.id, employer_id=auth.current().employer_scope)]
 
     @roles("admin", "employer", "fair")
     @idempotent
@@ -148,7 +146,7 @@ class FairPostings(MethodView):
         fair = load_fair(fair_id)
         principal = auth.current()
         posting = db.session().get(Posting, data["posting_id"])
-        if posting is None or (principal.role == "employer" and posting.employer_id != principal.employer_id):
+        if posting is None or not principal.sees_employer(posting.employer_id):
             abort(422, errors={"json": {"posting_id": ["岗位不存在 / No such posting"]}})
         row, created = fair_service.add_posting(session=db.session(), fair=fair, posting=posting,
                                                 slots=data.get("slots"), added_by=principal.user_id)

@@ -27,17 +27,10 @@ blp = Blueprint("placements", __name__, url_prefix="/api/v1",
                 description="Placements, follow-up visits and stable-employment tracking (稳定就业)")
 
 
-def in_scope(placement: Placement) -> bool:
-    principal = auth.current()
-    if principal.role == "employer":
-        return placement.employer_id is not None and placement.employer_id == principal.employer_id
-    return principal.covers_county(placement.county_code)
-
-
 def load_placement(placement_id: int) -> Placement:
     """The placement if the caller's scope covers it (by the county snapshot); 404 otherwise."""
     placement = db.session().get(Placement, placement_id)
-    if placement is None or not in_scope(placement):
+    if placement is None or not auth.current().covers_party(placement.county_code, placement.employer_id):
         abort(404)
     return placement
 
@@ -74,12 +67,8 @@ class Placements(MethodView):
     @blp.response(200, page_schema(PlacementOut, "PlacementPage"))
     def get(self, args: dict[str, Any]):
         """List placements: a bureau sees its counties' (by county at hiring), an employer its own."""
-        principal = auth.current()
-        stmt = select(Placement).order_by(Placement.id)
-        if principal.role == "employer":
-            stmt = stmt.where(Placement.employer_id == principal.employer_id)
-        elif not principal.is_admin:
-            stmt = stmt.where(Placement.county_code.in_(sorted(principal.counties)))
+        stmt = auth.scope_by_party(select(Placement).order_by(Placement.id),
+                                   county=Placement.county_code, employer=Placement.employer_id)
         for key in ("worker_id", "posting_id", "destination"):
             if key in args:
                 stmt = stmt.where(getattr(Placement, key) == args[key])
@@ -177,7 +166,7 @@ class OverdueFollowUps(MethodView):
         principal = auth.current()
         if "county" in args and not principal.covers_county(args["county"]):
             abort(403, message="只能查看本辖区 / You may see your own counties only")
-        counties = {args["county"]} if "county" in args else (None if principal.is_admin else principal.counties)
+        counties = {args["county"]} if "county" in args else principal.county_scope
         rows = placement_service.overdue_follow_ups(session=db.session(), counties=counties,
                                                     as_of=args.get("as_of") or clock.today())
         page = paginate_list(rows, args["page"], args["page_size"])

@@ -25,7 +25,7 @@ blp = Blueprint("postings", __name__, url_prefix="/api/v1/postings",
 def load_posting(posting_id: int) -> Posting:
     posting = db.session().get(Posting, posting_id)
     principal = auth.current()
-    if posting is None or (principal.role == "employer" and posting.employer_id != principal.employer_id):
+    if posting is None or not principal.sees_employer(posting.employer_id):
         abort(404)
     return posting
 
@@ -44,10 +44,7 @@ def present(posting: Posting) -> dict[str, Any]:
 
 def list_query(args: dict[str, Any]) -> Select:
     """The postings the caller may list, filtered; shared by the list and the export."""
-    principal = auth.current()
-    stmt = select(Posting).order_by(Posting.id)
-    if principal.role == "employer":
-        stmt = stmt.where(Posting.employer_id == principal.employer_id)
+    stmt = auth.scope_by_employer(select(Posting).order_by(Posting.id), Posting.employer_id)
     if "employer_id" in args:
         stmt = stmt.where(Posting.employer_id == args["employer_id"])
     if "status" in args:

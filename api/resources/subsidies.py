@@ -5,7 +5,7 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from api import auth, db
 from api.auth import roles
@@ -40,11 +40,8 @@ class Policies(MethodView):
     @blp.response(200, page_schema(PolicyOut, "SubsidyPolicyPage"))
     def get(self, args: dict[str, Any]):
         """List current policy versions (`all_versions=true` for history); filters county, key, enabled."""
-        principal = auth.current()
-        stmt = select(SubsidyPolicy).order_by(SubsidyPolicy.key, SubsidyPolicy.version)
-        if not principal.is_admin:
-            stmt = stmt.where(or_(SubsidyPolicy.county_code.is_(None),
-                                  SubsidyPolicy.county_code.in_(sorted(principal.counties))))
+        stmt = auth.scope_by_county(select(SubsidyPolicy).order_by(SubsidyPolicy.key, SubsidyPolicy.version),
+                                    SubsidyPolicy.county_code, also=SubsidyPolicy.county_code.is_(None))
         if not args["all_versions"]:
             stmt = stmt.where(SubsidyPolicy.is_current)
         if "county" in args:

@@ -46,10 +46,7 @@ def present(worker: Worker, *, reveal: bool = False) -> dict[str, Any]:
 
 def list_query(args: dict[str, Any]) -> Select:
     """The workers the caller may list, filtered; shared by the list and the export."""
-    principal = auth.current()
-    stmt = select(Worker).order_by(Worker.id)
-    if not principal.is_admin:
-        stmt = stmt.where(Worker.county_code.in_(sorted(principal.counties)))
+    stmt = auth.scope_by_county(select(Worker).order_by(Worker.id), Worker.county_code)
     if "county" in args:
         stmt = stmt.where(Worker.county_code == args["county"])
     for key in ("status", "poverty_status"):
