@@ -48,7 +48,8 @@ def load_application(application_id: int) -> tuple[Application, Worker, Posting]
     if application is None:
         abort(404)
     worker, posting = session.get(Worker, application.worker_id), session.get(Posting, application.posting_id)
-    if worker is None or posting is None or not auth.current().covers_party(worker.county_code, posting.employer_id):
+    if worker is None or posting is None or not auth.current().covers_party(worker.county_code,
+                                                                             posting.employer_id):
         abort(404)
     return application, worker, posting
 
@@ -56,8 +57,8 @@ def load_application(application_id: int) -> tuple[Application, Worker, Posting]
 def present_many(rows: list[tuple[Application, Worker, Posting]]) -> list[dict[str, Any]]:
     session, principal = db.session(), auth.current()
     ids = [a.id for a, _, _ in rows]
-    events = application_service.events_of(session, ids)
-    placements = application_service.placements_of(session, ids)
+    events = application_service.events_of(session=session, application_ids=ids)
+    placements = application_service.placements_of(session=session, application_ids=ids)
     out = []
     for application, worker, posting in rows:
         full = principal.role == "employer" and application_service.employer_may_contact(application)

@@ -73,9 +73,9 @@ class WorkerEligibility(MethodView):
         worker = load_worker(worker_id)
         today = clock.today()
         session = db.session()
-        claims = claim_service.claims_by_key(session, worker.id)
+        claims = claim_service.claims_by_key(session=session, worker_id=worker.id)
         items = []
-        for f in claim_service.evaluate_worker(session, worker.id, today):
+        for f in claim_service.evaluate_worker(session=session, worker_id=worker.id, as_of=today):
             claim = claims.get((f.policy.key, f.evaluation.period_key))
             items.append({
                 "placement_id": f.placement.id, "policy_id": f.policy.id, "policy_key": f.policy.key,

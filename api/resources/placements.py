@@ -43,7 +43,7 @@ def tracking_fields(placement: Placement, follow_ups: list[FollowUp], as_of: dat
 
 def present_many(placements: list[Placement]) -> list[dict[str, Any]]:
     session, principal, today = db.session(), auth.current(), clock.today()
-    follow_ups = placement_service.follow_ups_of(session, (p.id for p in placements))
+    follow_ups = placement_service.follow_ups_of(session=session, placement_ids=(p.id for p in placements))
     workers = {w.id: w for w in session.scalars(
         select(Worker).where(Worker.id.in_({p.worker_id for p in placements})))}
     employer = principal.role == "employer"
@@ -139,7 +139,7 @@ class PlacementFollowUps(MethodView):
     def get(self, placement_id: int):
         """Follow-up visits of a placement, oldest first, with its tracking status."""
         placement = load_placement(placement_id)
-        items = placement_service.follow_ups_of(db.session(), [placement.id])[placement.id]
+        items = placement_service.follow_ups_of(session=db.session(), placement_ids=[placement.id])[placement.id]
         return {"items": items, **tracking_fields(placement, items, clock.today())}
 
     @roles("admin", "bureau")

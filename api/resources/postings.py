@@ -83,7 +83,8 @@ class Postings(MethodView):
         if not principal.owns_employer(employer_id):
             abort(403, message="只能为本单位发布岗位 / You may post for your own employer only")
         employer_service.require_employer(session=session, employer_id=employer_id)
-        posting_service.check_content(session=session, data=data, minimum_wage=current_app.config["BEIJING_MIN_WAGE"])
+        posting_service.check_content(session=session, data=data,
+                                      minimum_wage=current_app.config["BEIJING_MIN_WAGE"])
         posting = posting_service.create_posting(session=session, employer_id=employer_id, data=data)
         auth.audit("posting.create", "posting", posting.id)
         return created(present(posting), posting, f"/api/v1/postings/{posting.id}")

@@ -6,7 +6,8 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from api.schemas.common import DERIVED_FROM_ID, PageQuery, StrictSchema, code_list, enum_list, one_of, refused, rule, text
+from api.schemas.common import (DERIVED_FROM_ID, PageQuery, StrictSchema, code_list, enum_list, one_of, refused,
+                                rule, text)
 from models import clock
 from models.reference import rules
 from models.workers.tables import DESTINATIONS, EDUCATION_LEVELS, LANGUAGES, POVERTY_STATUSES, WORKER_STATUSES

@@ -107,7 +107,7 @@ def _check_codes(report: ImportReport, lay: Layout, session: Session) -> None:
     """Resolved skills and occupations must exist in the reference tables (one query each)."""
     valid = [r for r in report.rows if r.data is not None]
     unknown = worker_service.unknown_codes(
-        session, skills={s["code"] for r in valid for s in r.data["skills"]},  # type: ignore[index]
+        session=session, skills={s["code"] for r in valid for s in r.data["skills"]},  # type: ignore[index]
         occupations={o for r in valid for o in r.data["preferred_occupations"]})  # type: ignore[index]
     if not unknown:
         return

@@ -159,7 +159,7 @@ def fair_window(fair: Fair) -> tuple[datetime, datetime]:
             datetime.combine(fair.ends_on + timedelta(days=1), time(), CST))
 
 
-def fair_hires(session: Session, fair: Fair, attendee_ids: Iterable[int]) -> list[Placement]:
+def fair_hires(*, session: Session, fair: Fair, attendee_ids: Iterable[int]) -> list[Placement]:
     """Placements that count as hires at the fair.
 
     Either the placement came from an application made at the fair (source ``fair``, for a
@@ -208,7 +208,7 @@ def summary(*, session: Session, fair: Fair, today: date) -> dict[str, Any]:
     _, interviews = plan_of(session, fair.id)
     for row in interviews:
         groups.setdefault(worker_group[row.worker_id], _group())["interviews"] += 1
-    for placement in fair_hires(session, fair, worker_group):
+    for placement in fair_hires(session=session, fair=fair, attendee_ids=worker_group):
         g = groups.setdefault((placement.county_code, placement.poverty_status), _group())
         g["hires"] += 1
         if (today - placement.start_date).days >= RETENTION_DAYS:

@@ -107,7 +107,7 @@ def transition(*, session: Session, application: Application, to: str, actor_use
     return placement
 
 
-def events_of(session: Session, application_ids: list[int]) -> dict[int, list[ApplicationEvent]]:
+def events_of(*, session: Session, application_ids: list[int]) -> dict[int, list[ApplicationEvent]]:
     out: dict[int, list[ApplicationEvent]] = {i: [] for i in application_ids}
     if application_ids:
         for e in session.scalars(select(ApplicationEvent).where(
@@ -116,7 +116,7 @@ def events_of(session: Session, application_ids: list[int]) -> dict[int, list[Ap
     return out
 
 
-def placements_of(session: Session, application_ids: list[int]) -> dict[int, int]:
+def placements_of(*, session: Session, application_ids: list[int]) -> dict[int, int]:
     """Placement id by application id (hired ones)."""
     if not application_ids:
         return {}

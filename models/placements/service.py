@@ -38,7 +38,7 @@ def _take_opening(session: Session, posting_id: int) -> None:
         raise Conflict("该岗位已无空缺或已关闭 / No opening is left on this posting, or it is not open")
 
 
-def active_placement(session: Session, worker_id: int, *, today: date) -> Placement | None:
+def active_placement(*, session: Session, worker_id: int, today: date) -> Placement | None:
     return session.scalar(select(Placement).where(
         Placement.worker_id == worker_id,
         (Placement.end_date.is_(None)) | (Placement.end_date > today)).limit(1))
@@ -48,7 +48,7 @@ def _place(session: Session, *, worker: Worker, terms: dict[str, Any], posting: 
            workplace_code: str | None, application_id: int | None, today: date) -> Placement:
     if worker.erased_at is not None:
         raise Conflict("该劳动力已删除个人信息 / This worker's personal data was erased")
-    if active_placement(session, worker.id, today=today) is not None:
+    if active_placement(session=session, worker_id=worker.id, today=today) is not None:
         raise Conflict("该劳动力已在岗，请先结束现有就业 / The worker is already placed; end that placement first")
     if posting is not None:
         _take_opening(session, posting.id)
@@ -102,7 +102,7 @@ def end_placement(*, session: Session, placement: Placement, end_date: date, rea
     session.flush()
     worker = session.get(Worker, placement.worker_id)
     if (worker is not None and worker.status == "employed"
-            and active_placement(session, worker.id, today=max(today, end_date)) is None):
+            and active_placement(session=session, worker_id=worker.id, today=max(today, end_date)) is None):
         worker.status = "seeking"
     session.flush()
 
@@ -121,7 +121,7 @@ def add_follow_up(*, session: Session, placement: Placement, data: dict[str, Any
     return follow_up
 
 
-def follow_ups_of(session: Session, placement_ids: Iterable[int]) -> dict[int, list[FollowUp]]:
+def follow_ups_of(*, session: Session, placement_ids: Iterable[int]) -> dict[int, list[FollowUp]]:
     """Follow-ups by placement, oldest first (one query for a page of placements)."""
     ids = sorted(set(placement_ids))
     out: dict[int, list[FollowUp]] = {i: [] for i in ids}
@@ -166,7 +166,7 @@ def overdue_follow_ups(*, session: Session, counties: Iterable[str] | None, as_o
     if counties is not None:
         stmt = stmt.where(Placement.county_code.in_(sorted(counties)))
     placements = list(session.scalars(stmt.order_by(Placement.id)))
-    by_placement = follow_ups_of(session, (p.id for p in placements))
+    by_placement = follow_ups_of(session=session, placement_ids=(p.id for p in placements))
     out = []
     for p in placements:
         seen = by_placement[p.id]

@@ -46,7 +46,7 @@ def content_errors(*, session: Session, data: dict[str, Any], minimum_wage: int)
     """
     skills = [s["code"] for s in data.get("required_skills", [])] + list(data.get("preferred_skills", []))
     occupations = [data["occupation_code"]] if "occupation_code" in data else []
-    unknown = unknown_codes(session, skills=skills, occupations=occupations)
+    unknown = unknown_codes(session=session, skills=skills, occupations=occupations)
     errors: dict[str, list[str]] = {}
     if "skills" in unknown:
         errors["required_skills"] = [f"未知技能代码 / Unknown skill code: {', '.join(unknown['skills'])}"]

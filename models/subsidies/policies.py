@@ -87,7 +87,7 @@ def new_version(*, session: Session, policy: SubsidyPolicy, changes: dict[str, A
     return successor
 
 
-def policies_in_force(session: Session, county_code: str, as_of: date) -> list[SubsidyPolicy]:
+def policies_in_force(*, session: Session, county_code: str, as_of: date) -> list[SubsidyPolicy]:
     """Enabled current policies of a county that have started and not long ended."""
     return list(session.scalars(
         select(SubsidyPolicy).where(
@@ -98,7 +98,7 @@ def policies_in_force(session: Session, county_code: str, as_of: date) -> list[S
         .order_by(SubsidyPolicy.key)))
 
 
-def counties_with_policies(session: Session, as_of: date) -> list[str]:
+def counties_with_policies(*, session: Session, as_of: date) -> list[str]:
     return sorted(set(session.scalars(
         select(SubsidyPolicy.county_code).where(
             SubsidyPolicy.is_current, SubsidyPolicy.enabled, SubsidyPolicy.county_code.is_not(None),

@@ -32,7 +32,7 @@ def phone_index(vault: PiiVault, phone: str) -> str:
     return vault.index(rules.check_phone(phone), context=PHONE_CTX)
 
 
-def find_by_id_number(session: Session, vault: PiiVault, id_number: str) -> Worker | None:
+def find_by_id_number(*, session: Session, vault: PiiVault, id_number: str) -> Worker | None:
     return session.scalar(select(Worker).where(Worker.id_number_index == id_index(vault, id_number)))
 
 
@@ -44,14 +44,14 @@ def find_registered(*, session: Session, vault: PiiVault, id_number: str, today:
         rules.check_id_number(id_number, today=today)
     except rules.RuleError as exc:
         raise RuleViolation(str(exc), field=field) from None
-    worker = find_by_id_number(session, vault, id_number)
+    worker = find_by_id_number(session=session, vault=vault, id_number=id_number)
     if worker is None:
         raise RuleViolation("该身份证号未登记，请在 worker 中提交完整登记信息 / Not registered: send the full "
                             "registration in `worker`", field=field)
     return worker
 
 
-def unknown_codes(session: Session, *, skills: Iterable[str] = (),
+def unknown_codes(*, session: Session, skills: Iterable[str] = (),
                   occupations: Iterable[str] = ()) -> dict[str, list[str]]:
     """Skill and occupation codes not in the reference tables, by kind."""
     out: dict[str, list[str]] = {}
@@ -81,7 +81,7 @@ def code_errors(data: Mapping[str, Any], unknown: Mapping[str, Iterable[str]]) -
 def check_codes(*, session: Session, data: Mapping[str, Any], under: str | None = None) -> None:
     """``RuleViolations`` for unknown skill or occupation codes; ``under`` names where the worker's
     fields sit in the request (``worker`` for a walk-in registered at a fair)."""
-    unknown = unknown_codes(session, skills=[s["code"] for s in data.get("skills", [])],
+    unknown = unknown_codes(session=session, skills=[s["code"] for s in data.get("skills", [])],
                             occupations=data.get("preferred_occupations", []))
     if errors := code_errors(data, unknown):
         raise RuleViolations({f"{under}.{field}" if under else field: messages
@@ -115,7 +115,7 @@ def register_worker(*, session: Session, vault: PiiVault, data: dict[str, Any], 
     """Register a worker: codes must exist (``check_codes``, fields ``under`` a prefix if given);
     ``Conflict`` naming the existing worker if the ID number is known."""
     check_codes(session=session, data=data, under=under)
-    existing = find_by_id_number(session, vault, data["id_number"])
+    existing = find_by_id_number(session=session, vault=vault, id_number=data["id_number"])
     if existing is not None:
         raise Conflict("该身份证号已登记 / This ID number is already registered",
                        detail={"existing_worker_id": existing.id})
