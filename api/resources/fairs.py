@@ -171,8 +171,7 @@ def find_attendee_worker(fair: Fair, data: dict[str, Any]) -> tuple[Worker, bool
         return worker_service.find_registered(session=session, vault=vault, id_number=data["id_number"],
                                               today=clock.today()), False
     registration = data["worker"]
-    existing = worker_service.find_by_id_number(session=session, vault=vault,
-                                                  id_number=registration["id_number"])
+    existing = worker_service.find_by_id_number(session=session, vault=vault, id_number=registration["id_number"])
     if existing is not None:  # already registered: check that worker in, leave the record as it is
         return existing, False
     if registration["county_code"] not in fair.counties:
