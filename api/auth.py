@@ -1,4 +1,9 @@
-"""Bearer tokens, roles and the scope each principal may touch (object-level checks)."""
+"""Bearer tokens, roles and the scope each principal may touch.
+
+The scope rules, each written once: an administrator sees everything; a bureau the records
+of its counties; an employer its own. ``Principal`` answers them for one record (object-level
+checks), ``scope_by_county``/``scope_by_employer``/``scope_by_party`` apply them to a query.
+"""
 from __future__ import annotations
 
 import functools
@@ -8,7 +13,7 @@ from typing import Any, TypeVar
 
 from flask import g, request
 from flask_smorest import abort
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, false, or_, select
 
 from api import db
 from models.access.tables import ApiToken, AuditEntry, hash_token
@@ -33,8 +38,33 @@ class Principal:
         """May this principal see and edit workers of that county?"""
         return self.is_admin or (self.role == "bureau" and county_code in self.counties)
 
+    @property
+    def county_scope(self) -> frozenset[str] | None:
+        """The counties a county-scoped service should cover; None means all (administrators)."""
+        return None if self.is_admin else self.counties
+
+    @property
+    def employer_scope(self) -> int | None:
+        """The employer an employer-scoped service should keep to; None means no such limit."""
+        return self.employer_id if self.role == "employer" else None
+
+    def sees_employer(self, employer_id: int | None) -> bool:
+        """An employer sees only its own records; other roles are not limited by employer."""
+        return self.role != "employer" or (employer_id is not None and employer_id == self.employer_id)
+
+    def covers_party(self, county_code: str, employer_id: int | None) -> bool:
+        """Applications and placements: an employer by its own employer, everyone else by county."""
+        if self.role == "employer":
+            return self.sees_employer(employer_id)
+        return self.covers_county(county_code)
+
     def owns_employer(self, employer_id: int) -> bool:
+        """May this principal act for that employer (post, edit)? Admins act for any."""
         return self.is_admin or (self.role == "employer" and self.employer_id == employer_id)
+
+    def acting_employer(self, requested: int | None) -> int | None:
+        """The employer a request acts for: the one it names, else the caller's own."""
+        return requested or self.employer_id
 
     def in_fair(self, fair_id: int) -> bool:
         return self.is_admin or (self.role == "fair" and fair_id in self.fair_ids)
@@ -81,6 +111,31 @@ def roles(*allowed: str) -> Callable[[F], F]:
 
 def current() -> Principal:
     return authenticate()
+
+
+def scope_by_county(stmt: Select, column: Any, *, also: ColumnElement[bool] | None = None) -> Select:
+    """Rows whose ``column`` is one of the caller's counties (all rows for an administrator);
+    rows matching ``also`` stay visible too (e.g. policy templates, which have no county)."""
+    principal = current()
+    if principal.is_admin:
+        return stmt
+    mine = column.in_(sorted(principal.counties))
+    return stmt.where(mine if also is None else or_(also, mine))
+
+
+def scope_by_employer(stmt: Select, column: Any) -> Select:
+    """An employer's rows only (``column`` is the employer id); other roles are not narrowed."""
+    principal = current()
+    if principal.role != "employer":
+        return stmt
+    return stmt.where(column == principal.employer_id if principal.employer_id is not None else false())
+
+
+def scope_by_party(stmt: Select, *, county: Any, employer: Any) -> Select:
+    """Applications and placements: an employer by ``employer``, everyone else by ``county``."""
+    if current().role == "employer":
+        return scope_by_employer(stmt, employer)
+    return scope_by_county(stmt, county)
 
 
 def audit(action: str, entity: str, entity_id: object | None = None, **detail: Any) -> None:

@@ -25,6 +25,7 @@ class Config:
     POVERTY_PRIORITY_WEIGHT = 0.05
     """Score bonus for 脱贫 and 监测 workers in posting→worker rankings (policy, shown in reasons)."""
     MAX_PAGE_SIZE = 200
+    """Largest ``page_size`` of a list (read by ``api.schemas.common.PageQuery`` at import)."""
     MAX_UPLOAD_BYTES = 20 * 1024 * 1024
     MAX_IMPORT_ROWS = 200_000
     MAX_UNZIPPED_BYTES = 256 * 1024 * 1024

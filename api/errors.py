@@ -11,7 +11,7 @@ from sqlalchemy.exc import DataError, IntegrityError, StatementError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from models.errors import DomainError
+from models.errors import DomainError, RuleViolation
 
 log = logging.getLogger("jingmeng.errors")
 
@@ -97,22 +97,27 @@ def handle_http_exception(exc: HTTPException) -> Response:
     return error_response(status, message, errors, headers)
 
 
-def field_errors(field: str, message: str, location: str = "json") -> dict[str, Any]:
-    """``{location: {a: {b: [message]}}}`` for a dotted field name ``a.b``."""
-    node: dict[str, Any] = {}
-    root = {location: node}
-    *parents, leaf = field.split(".")
-    for name in parents:
-        node = node.setdefault(name, {})
-    node[leaf] = [message]
+def field_errors(messages: dict[str, list[str]], location: str = "json") -> dict[str, Any]:
+    """``{location: {a: {b: [message]}}}`` for dotted field names such as ``a.b``."""
+    root: dict[str, Any] = {}
+    for field, texts in messages.items():
+        node = root.setdefault(location, {})
+        *parents, leaf = field.split(".")
+        for name in parents:
+            node = node.setdefault(name, {})
+        node.setdefault(leaf, []).extend(texts)
     return root
 
 
 def handle_domain_error(exc: DomainError) -> Response:
-    """The one translation of a service's error into the HTTP error shape."""
-    if exc.field:
-        body = field_errors(exc.field, exc.message, exc.location)
-        return error_response(exc.status, None, body)
+    """The one translation of a service's error into the HTTP error shape.
+
+    Field messages go under ``errors``; a broken rule keeps the status's standard message
+    (the fields say what to fix), any other error says what clashed in ``message``.
+    """
+    if messages := exc.field_messages():
+        message = None if isinstance(exc, RuleViolation) else exc.message
+        return error_response(exc.status, message, field_errors(messages, exc.location))
     return error_response(exc.status, exc.message, exc.detail or None)
 
 

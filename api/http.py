@@ -4,13 +4,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from flask import Response, make_response, request
 from werkzeug.routing import IntegerConverter
 from flask_smorest import abort
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 from sqlalchemy import Select, func, select
 
 from api import auth, db
@@ -99,11 +99,6 @@ def idempotent(view: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-class PageArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-
-
 def page_schema(item: type[Schema] | Schema, name: str) -> type[Schema]:
     """The one pagination envelope: ``{items, total, page, page_size}``."""
     return Schema.from_dict({
@@ -114,8 +109,25 @@ def page_schema(item: type[Schema] | Schema, name: str) -> type[Schema]:
     }, name=name)
 
 
-def paginate(stmt: Select, page: int, page_size: int) -> dict[str, Any]:
-    session = db.session()
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    items = session.scalars(stmt.limit(page_size).offset((page - 1) * page_size)).unique().all()
+def envelope(items: Sequence[Any], total: int, page: int, page_size: int) -> dict[str, Any]:
+    """The page as ``page_schema`` presents it."""
     return {"items": items, "total": total, "page": page, "page_size": page_size}
+
+
+def paginate(stmt: Select, page: int, page_size: int, *, rows: bool = False) -> dict[str, Any]:
+    """One page of ``stmt`` (the ``PageQuery`` arguments) with the total count.
+
+    Items are the first selected entity, or whole rows (tuples) when ``rows`` is set, for a
+    list that selects several entities at once.
+    """
+    session = db.session()
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    window = stmt.limit(page_size).offset((page - 1) * page_size)
+    items = [tuple(r) for r in session.execute(window)] if rows else session.scalars(window).unique().all()
+    return envelope(items, total, page, page_size)
+
+
+def paginate_list(items: Sequence[Any], page: int, page_size: int) -> dict[str, Any]:
+    """One page of a list computed in memory (e.g. follow-ups that are overdue as of a date)."""
+    start = (page - 1) * page_size
+    return envelope(list(items[start:start + page_size]), len(items), page, page_size)

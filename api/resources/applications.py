@@ -1,16 +1,16 @@
 """/api/v1/applications — referrals by bureaus, invitations by employers, and their states."""
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from api import auth, db
 from api.auth import roles
-from api.http import created, idempotent, page_schema, with_etag
+from api.http import created, idempotent, page_schema, paginate, with_etag
 from api.schemas.applications import (ApplicationCreateSchema, ApplicationOut, ApplicationQuery,
                                       TransitionSchema)
 from models import clock
@@ -19,15 +19,11 @@ from models.reference import gbt2260
 from models.workers import service as worker_service
 from models.access.pii import mask_id_number, mask_phone
 from models.placements.tables import Application, TRANSITIONS
-from models.placements.service import PlacementConflict, PlacementRuleError
 from models.postings.tables import Posting
 from models.workers.tables import Worker
 
 blp = Blueprint("applications", __name__, url_prefix="/api/v1/applications",
                 description="Referrals and invitations (推荐/邀约): referred → interviewing → hired | rejected | withdrawn")
-
-CONTACT_STATES = ("referred", "interviewing", "hired")
-
 
 def worker_brief(worker: Worker, *, full_phone: bool, reason: str, ref: int) -> dict[str, Any]:
     """The worker as another party sees it: ID masked; phone in full only if ``full_phone``
@@ -46,27 +42,14 @@ def worker_brief(worker: Worker, *, full_phone: bool, reason: str, ref: int) -> 
     }
 
 
-def employer_may_contact(application: Application) -> bool:
-    """After referral the employer may call the worker (DOMAIN.md). The employer's own
-    invitation counts as a referral only once the bureau confirmed the worker accepted it."""
-    return application.state in CONTACT_STATES and (
-        application.source == "bureau" or application.state != "referred")
-
-
-def in_scope(application: Application, worker: Worker, posting: Posting) -> bool:
-    principal = auth.current()
-    if principal.role == "employer":
-        return posting.employer_id == principal.employer_id
-    return principal.covers_county(worker.county_code)
-
-
 def load_application(application_id: int) -> tuple[Application, Worker, Posting]:
     session = db.session()
     application = session.get(Application, application_id)
     if application is None:
         abort(404)
     worker, posting = session.get(Worker, application.worker_id), session.get(Posting, application.posting_id)
-    if worker is None or posting is None or not in_scope(application, worker, posting):
+    if worker is None or posting is None or not auth.current().covers_party(worker.county_code,
+                                                                             posting.employer_id):
         abort(404)
     return application, worker, posting
 
@@ -74,11 +57,11 @@ def load_application(application_id: int) -> tuple[Application, Worker, Posting]
 def present_many(rows: list[tuple[Application, Worker, Posting]]) -> list[dict[str, Any]]:
     session, principal = db.session(), auth.current()
     ids = [a.id for a, _, _ in rows]
-    events = application_service.events_of(session, ids)
-    placements = application_service.placements_of(session, ids)
+    events = application_service.events_of(session=session, application_ids=ids)
+    placements = application_service.placements_of(session=session, application_ids=ids)
     out = []
     for application, worker, posting in rows:
-        full = principal.role == "employer" and employer_may_contact(application)
+        full = principal.role == "employer" and application_service.employer_may_contact(application)
         out.append({
             **{k: getattr(application, k) for k in (
                 "id", "worker_id", "posting_id", "state", "source", "reason_code", "reason_text",
@@ -92,20 +75,6 @@ def present_many(rows: list[tuple[Application, Worker, Posting]]) -> list[dict[s
     return out
 
 
-def fail(exc: Exception) -> NoReturn:
-    if isinstance(exc, PlacementConflict):
-        abort(409, message=str(exc))
-    field = exc.field if isinstance(exc, PlacementRuleError) else "json"
-    abort(422, errors={"json": {field: [str(exc)]}})
-
-
-def check_beijing_wage(workplace_code: str, terms: dict[str, Any], field: str) -> None:
-    floor = current_app.config["BEIJING_MIN_WAGE"]
-    if workplace_code.startswith("11") and terms["monthly_wage"] < floor:
-        abort(422, errors={"json": {field: {"monthly_wage": [
-            f"北京月工资不得低于最低工资标准{floor}元 / Beijing wages must be at least the minimum wage of {floor} yuan"]}}})
-
-
 @blp.route("")
 class Applications(MethodView):
     @roles("admin", "bureau", "employer")
@@ -113,22 +82,15 @@ class Applications(MethodView):
     @blp.response(200, page_schema(ApplicationOut, "ApplicationPage"))
     def get(self, args: dict[str, Any]):
         """List applications: a bureau sees its counties' workers, an employer its postings."""
-        principal = auth.current()
         stmt = (select(Application, Worker, Posting).join(Worker, Worker.id == Application.worker_id)
                 .join(Posting, Posting.id == Application.posting_id).order_by(Application.id))
-        if principal.role == "employer":
-            stmt = stmt.where(Posting.employer_id == principal.employer_id)
-        elif not principal.is_admin:
-            stmt = stmt.where(Worker.county_code.in_(sorted(principal.counties)))
+        stmt = auth.scope_by_party(stmt, county=Worker.county_code, employer=Posting.employer_id)
         for key in ("worker_id", "posting_id", "state"):
             if key in args:
                 stmt = stmt.where(getattr(Application, key) == args[key])
-        session = db.session()
-        total = session.scalar(select(func.count()).select_from(
-            stmt.with_only_columns(Application.id).order_by(None).subquery()))
-        rows = session.execute(stmt.limit(args["page_size"]).offset((args["page"] - 1) * args["page_size"]))
-        return {"items": present_many([tuple(r) for r in rows]), "total": total,
-                "page": args["page"], "page_size": args["page_size"]}
+        page = paginate(stmt, args["page"], args["page_size"], rows=True)
+        page["items"] = present_many(page["items"])
+        return page
 
     @roles("admin", "bureau", "employer")
     @idempotent
@@ -141,14 +103,11 @@ class Applications(MethodView):
         worker, posting = session.get(Worker, data["worker_id"]), session.get(Posting, data["posting_id"])
         if worker is None or (principal.role == "bureau" and not principal.covers_county(worker.county_code)):
             abort(422, errors={"json": {"worker_id": ["劳动力不存在 / No such worker"]}})
-        if posting is None or (principal.role == "employer" and posting.employer_id != principal.employer_id):
+        if posting is None or not principal.sees_employer(posting.employer_id):
             abort(422, errors={"json": {"posting_id": ["岗位不存在 / No such posting"]}})
-        try:
-            application = application_service.refer(
-                session=session, worker=worker, posting=posting,
-                source="employer" if principal.role == "employer" else "bureau", actor_user_id=principal.user_id)
-        except (PlacementConflict, PlacementRuleError) as exc:
-            fail(exc)
+        application = application_service.refer(
+            session=session, worker=worker, posting=posting,
+            source="employer" if principal.role == "employer" else "bureau", actor_user_id=principal.user_id)
         auth.audit("application.create", "application", application.id, source=application.source)
         return created(present_many([(application, worker, posting)])[0], application,
                        f"/api/v1/applications/{application.id}")
@@ -175,16 +134,12 @@ class ApplicationTransition(MethodView):
         """Move an application; `hired` carries `placement` fields and takes one opening,
         `rejected`/`withdrawn` carry a structured `reason`."""
         application, worker, posting = load_application(application_id)
-        if "placement" in data:
-            check_beijing_wage(posting.district_code, data["placement"], "placement")
         before = application.state
-        try:
-            placement = application_service.transition(
-                session=db.session(), application=application, to=data["to"],
-                actor_user_id=auth.current().user_id, actor_role=auth.current().role,
-                reason=data.get("reason"), terms=data.get("placement"), today=clock.today())
-        except (PlacementConflict, PlacementRuleError) as exc:
-            fail(exc)
+        placement = application_service.transition(
+            session=db.session(), application=application, to=data["to"],
+            actor_user_id=auth.current().user_id, actor_role=auth.current().role,
+            reason=data.get("reason"), terms=data.get("placement"), today=clock.today(),
+            minimum_wage=current_app.config["BEIJING_MIN_WAGE"])
         auth.audit("application.transition", "application", application.id, from_state=before,
                    to_state=application.state, placement_id=placement.id if placement else None)
         return with_etag(present_many([(application, worker, posting)])[0], application)

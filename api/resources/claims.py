@@ -49,10 +49,7 @@ def load_claim(claim_id: int) -> SubsidyClaim:
 
 
 def filtered(args: dict[str, Any]) -> Select:
-    principal = auth.current()
-    stmt = select(SubsidyClaim).order_by(SubsidyClaim.id)
-    if not principal.is_admin:
-        stmt = stmt.where(SubsidyClaim.county_code.in_(sorted(principal.counties)))
+    stmt = auth.scope_by_county(select(SubsidyClaim).order_by(SubsidyClaim.id), SubsidyClaim.county_code)
     for arg, column in (("county", SubsidyClaim.county_code), ("state", SubsidyClaim.state),
                         ("policy", SubsidyClaim.policy_key), ("period", SubsidyClaim.period_key),
                         ("worker_id", SubsidyClaim.worker_id)):
@@ -67,12 +64,6 @@ def require_county_reviewer(claim: SubsidyClaim) -> None:
         abort(403, message="须由申领人所在旗县就业局审核 / Only a bureau user of the claim's county may decide")
 
 
-def claim_error(exc: claim_service.ClaimError) -> None:
-    if exc.status == 422:
-        abort(422, errors={"json": {exc.field: [str(exc)]}})
-    abort(exc.status, message=str(exc))
-
-
 @blp.route("/workers/<int:worker_id>/eligibility")
 class WorkerEligibility(MethodView):
     @roles("admin", "bureau")
@@ -82,9 +73,9 @@ class WorkerEligibility(MethodView):
         worker = load_worker(worker_id)
         today = clock.today()
         session = db.session()
-        claims = claim_service.claims_by_key(session, worker.id)
+        claims = claim_service.claims_by_key(session=session, worker_id=worker.id)
         items = []
-        for f in claim_service.evaluate_worker(session, worker.id, today):
+        for f in claim_service.evaluate_worker(session=session, worker_id=worker.id, as_of=today):
             claim = claims.get((f.policy.key, f.evaluation.period_key))
             items.append({
                 "placement_id": f.placement.id, "policy_id": f.policy.id, "policy_key": f.policy.key,
@@ -160,11 +151,8 @@ class ClaimItem(MethodView):
 def _decide(claim_id: int, data: dict[str, Any], approve: bool):
     claim = load_claim(claim_id)
     require_county_reviewer(claim)
-    try:
-        claim_service.decide(session=db.session(), claim=claim, approve=approve, user_id=auth.current().user_id,
-                             reason=data["reason"], evidence_seen=data.get("evidence_seen"))
-    except claim_service.ClaimError as exc:
-        claim_error(exc)
+    claim_service.decide(session=db.session(), claim=claim, approve=approve, user_id=auth.current().user_id,
+                         reason=data["reason"], evidence_seen=data.get("evidence_seen"))
     auth.audit(f"claim.{claim.state}", "subsidy_claim", claim.id, reason=data["reason"], amount_fen=claim.amount_fen)
     return with_etag(present(claim), claim)
 
@@ -198,9 +186,6 @@ class ClaimPay(MethodView):
         """Record the payment of an approved claim (bureau of its county; note/reason required)."""
         claim = load_claim(claim_id)
         require_county_reviewer(claim)
-        try:
-            claim_service.pay(session=db.session(), claim=claim, user_id=auth.current().user_id, reason=data["reason"])
-        except claim_service.ClaimError as exc:
-            claim_error(exc)
+        claim_service.pay(session=db.session(), claim=claim, user_id=auth.current().user_id, reason=data["reason"])
         auth.audit("claim.paid", "subsidy_claim", claim.id, reason=data["reason"], amount_fen=claim.amount_fen)
         return with_etag(present(claim), claim)

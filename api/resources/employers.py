@@ -12,25 +12,24 @@ from api.auth import roles
 from api.http import created, idempotent, paginate, page_schema, require_if_match, with_etag
 from api.schemas.employers import EmployerCreateSchema, EmployerOut, EmployerPatchSchema, EmployerQuery
 from models.reference import gbt2260
-from models.workers import rules as worker_rules
+from models.employers import service as employer_service
 from models.employers.tables import Employer
 from models.access.pii import mask_phone
 
 blp = Blueprint("employers", __name__, url_prefix="/api/v1/employers",
                 description="Employers posting jobs (用人单位)")
-PHONE_CTX = "employer.contact_phone"
 
 
 def load_employer(employer_id: int) -> Employer:
     employer = db.session().get(Employer, employer_id)
     principal = auth.current()
-    if employer is None or (principal.role == "employer" and principal.employer_id != employer_id):
+    if employer is None or not principal.sees_employer(employer_id):
         abort(404)
     return employer
 
 
 def present(employer: Employer) -> dict[str, Any]:
-    phone = db.vault().decrypt(employer.contact_phone_enc, context=PHONE_CTX) if employer.contact_phone_enc else None
+    phone = employer_service.contact_phone(employer, db.vault())
     if phone and not auth.current().owns_employer(employer.id):
         phone = mask_phone(phone)
     return {
@@ -42,14 +41,6 @@ def present(employer: Employer) -> dict[str, Any]:
     }
 
 
-def _apply(employer: Employer, data: dict[str, Any]) -> None:
-    for key in ("name", "district_code", "industry", "contact_name", "verified"):
-        if key in data:
-            setattr(employer, key, data[key])
-    if "contact_phone" in data:
-        employer.contact_phone_enc = db.vault().encrypt(worker_rules.check_phone(data["contact_phone"]), context=PHONE_CTX)
-
-
 @blp.route("")
 class Employers(MethodView):
     @roles("admin", "bureau", "employer", "fair")
@@ -57,10 +48,7 @@ class Employers(MethodView):
     @blp.response(200, page_schema(EmployerOut, "EmployerPage"))
     def get(self, args: dict[str, Any]):
         """List employers (an employer sees only itself)."""
-        principal = auth.current()
-        stmt = select(Employer).order_by(Employer.id)
-        if principal.role == "employer":
-            stmt = stmt.where(Employer.id == principal.employer_id)
+        stmt = auth.scope_by_employer(select(Employer).order_by(Employer.id), Employer.id)
         if "district" in args:
             stmt = stmt.where(Employer.district_code == args["district"])
         if "verified" in args:
@@ -75,13 +63,7 @@ class Employers(MethodView):
     @blp.response(201, EmployerOut)
     def post(self, data: dict[str, Any]):
         """Register an employer (administrators)."""
-        session = db.session()
-        if session.scalar(select(Employer.id).where(Employer.uscc == data["uscc"])) is not None:
-            abort(409, message="该统一社会信用代码已登记 / This USCC is already registered")
-        employer = Employer(uscc=data["uscc"])
-        _apply(employer, data)
-        session.add(employer)
-        session.flush()
+        employer = employer_service.register_employer(session=db.session(), vault=db.vault(), data=data)
         auth.audit("employer.create", "employer", employer.id)
         return created(present(employer), employer, f"/api/v1/employers/{employer.id}")
 
@@ -105,7 +87,6 @@ class EmployerItem(MethodView):
         require_if_match(employer)
         if "verified" in data and not auth.current().is_admin:
             abort(403, message="只有管理员可以认证用人单位 / Only administrators verify employers")
-        _apply(employer, data)
-        db.session().flush()
+        employer_service.update_employer(session=db.session(), vault=db.vault(), employer=employer, data=data)
         auth.audit("employer.update", "employer", employer.id, fields=sorted(data))
         return with_etag(present(employer), employer)

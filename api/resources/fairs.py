@@ -14,15 +14,14 @@ from sqlalchemy import Select, String, cast, func, or_, select
 
 from api import auth, db
 from api.auth import roles
-from api.http import PageArgs, created, idempotent, paginate, page_schema, require_if_match, with_etag
+from api.http import created, idempotent, paginate, page_schema, require_if_match, with_etag
 from api.match_view import posting_brief, worker_brief
+from api.schemas.common import PageQuery
 from api.schemas.fairs import (AttendeeOut, CheckInSchema, FairCreateSchema, FairOut, FairPatchSchema,
                                FairPostingIn, FairPostingOut, FairQuery)
 from models import clock
 from models.fairs import service as fair_service
 from models.reference import gbt2260
-from models.errors import RuleViolation
-from models.workers import rules as worker_rules
 from models.workers import service as worker_service
 from models.fairs.tables import Fair, FairAttendee, FairPosting
 from models.postings.tables import Posting
@@ -47,11 +46,6 @@ def load_fair(fair_id: int) -> Fair:
     if fair is None or not may_see(fair):
         abort(404)
     return fair
-
-
-def rule_error(exc: fair_service.FairRuleError) -> None:
-    status = 409 if exc.field == "status" else 422
-    abort(status, message=str(exc) if status == 409 else None, errors={"json": {exc.field: [str(exc)]}})
 
 
 def present(fair: Fair) -> dict[str, Any]:
@@ -120,11 +114,7 @@ class FairItem(MethodView):
         """Edit a fair or move its status (planned → open → closed); send the ETag in `If-Match`."""
         fair = load_fair(fair_id)
         require_if_match(fair)
-        try:
-            fair_service.update_fair(fair, data)
-        except fair_service.FairRuleError as exc:
-            rule_error(exc)
-        db.session().flush()
+        fair_service.update_fair(session=db.session(), fair=fair, data=data)
         auth.audit("fair.update", "fair", fair.id, fields=sorted(data))
         return with_etag(present(fair), fair)
 
@@ -141,10 +131,8 @@ class FairPostings(MethodView):
     def get(self, fair_id: int):
         """The fair's postings with their interview slots; employers see their own only."""
         fair = load_fair(fair_id)
-        principal = auth.current()
-        employer_id = principal.employer_id if principal.role == "employer" else None
-        return [present_fair_posting(r, p)
-                for r, p in fair_service.postings_of(db.session(), fair.id, employer_id=employer_id)]
+        return [present_fair_posting(r, p) for r, p in fair_service.postings_of(
+            db.session(), fair.id, employer_id=auth.current().employer_scope)]
 
     @roles("admin", "employer", "fair")
     @idempotent
@@ -158,13 +146,10 @@ class FairPostings(MethodView):
         fair = load_fair(fair_id)
         principal = auth.current()
         posting = db.session().get(Posting, data["posting_id"])
-        if posting is None or (principal.role == "employer" and posting.employer_id != principal.employer_id):
+        if posting is None or not principal.sees_employer(posting.employer_id):
             abort(422, errors={"json": {"posting_id": ["岗位不存在 / No such posting"]}})
-        try:
-            row, created = fair_service.add_posting(session=db.session(), fair=fair, posting=posting,
-                                                    slots=data.get("slots"), added_by=principal.user_id)
-        except fair_service.FairRuleError as exc:
-            rule_error(exc)
+        row, created = fair_service.add_posting(session=db.session(), fair=fair, posting=posting,
+                                                slots=data.get("slots"), added_by=principal.user_id)
         auth.audit("fair.posting.add", "fair", fair.id, posting_id=posting.id, slots=row.slots)
         return present_fair_posting(row, posting), 201 if created else 200
 
@@ -183,36 +168,17 @@ def find_attendee_worker(fair: Fair, data: dict[str, Any]) -> tuple[Worker, bool
             abort(422, errors={"json": {"worker_id": ["劳动力不存在 / No such worker"]}})
         return worker, False
     if "id_number" in data:
-        try:
-            worker_rules.check_id_number(data["id_number"], today=clock.today())
-        except RuleViolation as exc:
-            abort(422, errors={"json": {"id_number": [str(exc)]}})
-        worker = worker_service.find_by_id_number(session, vault, data["id_number"])
-        if worker is None:
-            abort(422, errors={"json": {"id_number": [
-                "该身份证号未登记，请在 worker 中提交完整登记信息 / Not registered: send the full "
-                "registration in `worker`"]}})
-        return worker, False
+        return worker_service.find_registered(session=session, vault=vault, id_number=data["id_number"],
+                                              today=clock.today()), False
     registration = data["worker"]
-    existing = worker_service.find_by_id_number(session, vault, registration["id_number"])
+    existing = worker_service.find_by_id_number(session=session, vault=vault, id_number=registration["id_number"])
     if existing is not None:  # already registered: check that worker in, leave the record as it is
         return existing, False
     if registration["county_code"] not in fair.counties:
         abort(403, message="现场登记仅限本招聘会主办旗县的劳动力 / Walk-ins may be registered only "
                            "for the fair's organising counties")
-    unknown = worker_service.unknown_codes(
-        session, skills=[s["code"] for s in registration.get("skills", [])],
-        occupations=registration.get("preferred_occupations", []))
-    errors: dict[str, list[str]] = {}
-    if "skills" in unknown:
-        errors["skills"] = [f"未知技能代码 / Unknown skill code: {', '.join(unknown['skills'])}"]
-    if "occupations" in unknown:
-        errors["preferred_occupations"] = [
-            f"未知职业代码 / Unknown occupation code: {', '.join(unknown['occupations'])}"]
-    if errors:
-        abort(422, errors={"json": {"worker": errors}})
-    worker = worker_service.register_worker(session=session, vault=vault, data=registration,
-                                            today=clock.today(), created_by=auth.current().user_id)
+    worker = worker_service.register_worker(session=session, vault=vault, data=registration, today=clock.today(),
+                                            created_by=auth.current().user_id, under="worker")
     auth.audit("worker.create", "worker", worker.id, via="fair", fair_id=fair.id)
     return worker, True
 
@@ -220,7 +186,7 @@ def find_attendee_worker(fair: Fair, data: dict[str, Any]) -> tuple[Worker, bool
 @blp.route("/<int:fair_id>/attendees")
 class FairAttendees(MethodView):
     @roles("admin", "bureau", "fair")
-    @blp.arguments(PageArgs, location="query")
+    @blp.arguments(PageQuery, location="query")
     @blp.response(200, page_schema(AttendeeOut, "AttendeePage"))
     def get(self, args: dict[str, Any], fair_id: int):
         """Checked-in attendees (masked)."""
@@ -243,9 +209,7 @@ class FairAttendees(MethodView):
         if the ID number is already registered, that worker is checked in instead. Checking
         the same worker in again returns the first check-in (200)."""
         fair = load_fair(fair_id)
-        if fair.status != "open":
-            abort(409, message=f"招聘会状态为 {fair.status}，不能签到 / Cannot check attendees in "
-                               f"while the fair is {fair.status}")
+        fair_service.require_status(fair, "open", action=fair_service.CHECK_IN)
         worker, registered = find_attendee_worker(fair, data)
         row, created = fair_service.check_in(session=db.session(), fair=fair, worker=worker,
                                              walk_in=registered, by=auth.current().user_id)

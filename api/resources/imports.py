@@ -31,7 +31,7 @@ from api.schemas.postings import PostingQuery
 from api.schemas.workers import WorkerQuery
 from api.tabular import exports, import_postings, import_workers
 from api.tabular.columns import POSTING_SPEC, WORKER_SPEC, Spec
-from api.tabular.reader import Table, UploadError, read_upload
+from api.tabular.reader import Table, read_upload
 from api.tabular.report import ImportReport, template
 from api.tabular.writers import CSV_MIME, XLSX_MIME, csv_bytes, download, xlsx_bytes
 from models import clock
@@ -127,11 +127,8 @@ def read_table(upload: Any, spec: Spec) -> Table:
     data = upload.read(limit + 1)
     if len(data) > limit:
         abort(413, message=too_large())
-    try:
-        return read_upload(upload.filename or "", data, spec, max_rows=current_app.config["MAX_IMPORT_ROWS"],
-                           max_unzipped=current_app.config["MAX_UNZIPPED_BYTES"])
-    except UploadError as exc:
-        abort(exc.status, message=exc.message)
+    return read_upload(upload.filename or "", data, spec, max_rows=current_app.config["MAX_IMPORT_ROWS"],
+                       max_unzipped=current_app.config["MAX_UNZIPPED_BYTES"])
 
 
 def wants_workbook() -> bool:
@@ -154,10 +151,7 @@ def respond(report: ImportReport) -> Any:
 
 
 def run_import(run: Callable[[], ImportReport], entity: str) -> Any:
-    try:
-        report = run()
-    except ValueError as exc:  # missing required columns
-        abort(400, message=str(exc))
+    report = run()  # missing required columns: UploadError (400)
     auth.audit(f"{entity}.import", entity, None, **{k: v for k, v in report.summary().items()
                                                    if k not in ("ignored_columns", "kind")})
     return respond(report)
@@ -251,7 +245,7 @@ class PostingsImport(MethodView):
         principal = auth.current()
         return run_import(lambda: import_postings.run(
             table, session=db.session(), principal=principal, mode=query["mode"],
-            on_duplicate=query["on_duplicate"], content_errors=postings.content_errors), "posting")
+            on_duplicate=query["on_duplicate"], minimum_wage=current_app.config["BEIJING_MIN_WAGE"]), "posting")
 
 
 @blp.route("/postings/import/template")

@@ -4,21 +4,22 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
 from api import auth, db
 from api.auth import roles
-from api.http import created, idempotent, paginate, page_schema, with_etag
-from api.resources.applications import check_beijing_wage, fail, worker_brief
+from api.http import created, idempotent, page_schema, paginate, paginate_list, with_etag
+from api.resources.applications import worker_brief
 from api.schemas.placements import (FollowUpCreateSchema, FollowUpList, FollowUpOut, OverdueOut,
                                     OverdueQuery, PlacementCreateSchema, PlacementEndSchema, PlacementOut,
                                     PlacementQuery)
 from models import clock
 from models.placements import service as placement_service
 from models.placements.tables import FollowUp, Placement
-from models.placements.service import TERMS, PlacementConflict, PlacementRuleError
+from models.placements.service import TERMS
 from models.postings.tables import Posting
 from models.workers.tables import Worker
 
@@ -26,17 +27,10 @@ blp = Blueprint("placements", __name__, url_prefix="/api/v1",
                 description="Placements, follow-up visits and stable-employment tracking (稳定就业)")
 
 
-def in_scope(placement: Placement) -> bool:
-    principal = auth.current()
-    if principal.role == "employer":
-        return placement.employer_id is not None and placement.employer_id == principal.employer_id
-    return principal.covers_county(placement.county_code)
-
-
 def load_placement(placement_id: int) -> Placement:
     """The placement if the caller's scope covers it (by the county snapshot); 404 otherwise."""
     placement = db.session().get(Placement, placement_id)
-    if placement is None or not in_scope(placement):
+    if placement is None or not auth.current().covers_party(placement.county_code, placement.employer_id):
         abort(404)
     return placement
 
@@ -49,7 +43,7 @@ def tracking_fields(placement: Placement, follow_ups: list[FollowUp], as_of: dat
 
 def present_many(placements: list[Placement]) -> list[dict[str, Any]]:
     session, principal, today = db.session(), auth.current(), clock.today()
-    follow_ups = placement_service.follow_ups_of(session, (p.id for p in placements))
+    follow_ups = placement_service.follow_ups_of(session=session, placement_ids=(p.id for p in placements))
     workers = {w.id: w for w in session.scalars(
         select(Worker).where(Worker.id.in_({p.worker_id for p in placements})))}
     employer = principal.role == "employer"
@@ -73,12 +67,8 @@ class Placements(MethodView):
     @blp.response(200, page_schema(PlacementOut, "PlacementPage"))
     def get(self, args: dict[str, Any]):
         """List placements: a bureau sees its counties' (by county at hiring), an employer its own."""
-        principal = auth.current()
-        stmt = select(Placement).order_by(Placement.id)
-        if principal.role == "employer":
-            stmt = stmt.where(Placement.employer_id == principal.employer_id)
-        elif not principal.is_admin:
-            stmt = stmt.where(Placement.county_code.in_(sorted(principal.counties)))
+        stmt = auth.scope_by_party(select(Placement).order_by(Placement.id),
+                                   county=Placement.county_code, employer=Placement.employer_id)
         for key in ("worker_id", "posting_id", "destination"):
             if key in args:
                 stmt = stmt.where(getattr(Placement, key) == args[key])
@@ -107,13 +97,10 @@ class Placements(MethodView):
             posting = session.get(Posting, data["posting_id"])
             if posting is None:
                 abort(422, errors={"json": {"posting_id": ["岗位不存在 / No such posting"]}})
-        check_beijing_wage(posting.district_code if posting else data["workplace_code"], data, "json")
-        try:
-            placement = placement_service.record_placement(
-                session=session, worker=worker, posting=posting, workplace_code=data.get("workplace_code"),
-                terms={k: data[k] for k in TERMS}, today=clock.today())
-        except (PlacementConflict, PlacementRuleError) as exc:
-            fail(exc)
+        placement = placement_service.record_placement(
+            session=session, worker=worker, posting=posting, workplace_code=data.get("workplace_code"),
+            terms={k: data[k] for k in TERMS}, today=clock.today(),
+            minimum_wage=current_app.config["BEIJING_MIN_WAGE"])
         auth.audit("placement.create", "placement", placement.id, worker_id=worker.id)
         return created(present_many([placement])[0], placement, f"/api/v1/placements/{placement.id}")
 
@@ -138,12 +125,9 @@ class PlacementEnd(MethodView):
     def post(self, data: dict[str, Any], placement_id: int):
         """End a job (离职): frees the posting's opening; the worker is seeking again."""
         placement = load_placement(placement_id)
-        try:
-            placement_service.end_placement(
-                session=db.session(), placement=placement, end_date=data["end_date"],
-                reason_code=data["reason"]["code"], reason_text=data["reason"].get("text"), today=clock.today())
-        except (PlacementConflict, PlacementRuleError) as exc:
-            fail(exc)
+        placement_service.end_placement(
+            session=db.session(), placement=placement, end_date=data["end_date"],
+            reason_code=data["reason"]["code"], reason_text=data["reason"].get("text"), today=clock.today())
         auth.audit("placement.end", "placement", placement.id, reason=placement.end_reason)
         return with_etag(present_many([placement])[0], placement)
 
@@ -155,7 +139,7 @@ class PlacementFollowUps(MethodView):
     def get(self, placement_id: int):
         """Follow-up visits of a placement, oldest first, with its tracking status."""
         placement = load_placement(placement_id)
-        items = placement_service.follow_ups_of(db.session(), [placement.id])[placement.id]
+        items = placement_service.follow_ups_of(session=db.session(), placement_ids=[placement.id])[placement.id]
         return {"items": items, **tracking_fields(placement, items, clock.today())}
 
     @roles("admin", "bureau")
@@ -165,12 +149,9 @@ class PlacementFollowUps(MethodView):
     def post(self, data: dict[str, Any], placement_id: int):
         """Record a follow-up visit or call (跟踪回访)."""
         placement = load_placement(placement_id)
-        try:
-            follow_up = placement_service.add_follow_up(
-                session=db.session(), placement=placement, data=data,
-                recorded_by=auth.current().user_id, today=clock.today())
-        except PlacementRuleError as exc:
-            fail(exc)
+        follow_up = placement_service.add_follow_up(
+            session=db.session(), placement=placement, data=data,
+            recorded_by=auth.current().user_id, today=clock.today())
         auth.audit("follow_up.create", "placement", placement.id, follow_up_id=follow_up.id)
         return follow_up
 
@@ -185,15 +166,15 @@ class OverdueFollowUps(MethodView):
         principal = auth.current()
         if "county" in args and not principal.covers_county(args["county"]):
             abort(403, message="只能查看本辖区 / You may see your own counties only")
-        counties = {args["county"]} if "county" in args else (None if principal.is_admin else principal.counties)
+        counties = {args["county"]} if "county" in args else principal.county_scope
         rows = placement_service.overdue_follow_ups(session=db.session(), counties=counties,
                                                     as_of=args.get("as_of") or clock.today())
-        start = (args["page"] - 1) * args["page_size"]
-        window = rows[start:start + args["page_size"]]
+        page = paginate_list(rows, args["page"], args["page_size"])
         workers = {w.id: w for w in db.session().scalars(
-            select(Worker).where(Worker.id.in_({p.worker_id for p, _, _ in window})))}
-        items = [{"placement_id": p.id, "county_code": p.county_code, "start_date": p.start_date,
-                  "months": due.months, "due": due.due, "days_overdue": due.days_overdue, "last_contact": last,
-                  "worker": worker_brief(workers[p.worker_id], full_phone=False, reason="overdue", ref=p.id)}
-                 for p, due, last in window]
-        return {"items": items, "total": len(rows), "page": args["page"], "page_size": args["page_size"]}
+            select(Worker).where(Worker.id.in_({p.worker_id for p, _, _ in page["items"]})))}
+        page["items"] = [
+            {"placement_id": p.id, "county_code": p.county_code, "start_date": p.start_date,
+             "months": due.months, "due": due.due, "days_overdue": due.days_overdue, "last_contact": last,
+             "worker": worker_brief(workers[p.worker_id], full_phone=False, reason="overdue", ref=p.id)}
+            for p, due, last in page["items"]]
+        return page

@@ -12,10 +12,9 @@ from api.auth import roles
 from api.http import created, idempotent, paginate, page_schema, require_if_match, with_etag
 from api.schemas.postings import PostingCreateSchema, PostingOut, PostingPatchSchema, PostingQuery
 from flask import current_app
+from models.employers import service as employer_service
 from models.reference import gbt2260
 from models.postings import service as posting_service
-from models.workers import service as worker_service
-from models.employers.tables import Employer
 from models.postings.tables import Posting
 from models.reference.regions import Pairing
 
@@ -26,7 +25,7 @@ blp = Blueprint("postings", __name__, url_prefix="/api/v1/postings",
 def load_posting(posting_id: int) -> Posting:
     posting = db.session().get(Posting, posting_id)
     principal = auth.current()
-    if posting is None or (principal.role == "employer" and posting.employer_id != principal.employer_id):
+    if posting is None or not principal.sees_employer(posting.employer_id):
         abort(404)
     return posting
 
@@ -43,35 +42,9 @@ def present(posting: Posting) -> dict[str, Any]:
     return out
 
 
-def check_content(data: dict[str, Any]) -> None:
-    """Reference codes exist and Beijing wages respect the minimum wage (422 otherwise)."""
-    if errors := content_errors(data):
-        abort(422, errors={"json": errors})
-
-
-def content_errors(data: dict[str, Any]) -> dict[str, list[str]]:
-    """Field errors of ``check_content``; shared with the roster import."""
-    skills = [s["code"] for s in data.get("required_skills", [])] + list(data.get("preferred_skills", []))
-    occupations = [data["occupation_code"]] if "occupation_code" in data else []
-    unknown = worker_service.unknown_codes(db.session(), skills=skills, occupations=occupations)
-    errors: dict[str, list[str]] = {}
-    if "skills" in unknown:
-        errors["required_skills"] = [f"未知技能代码 / Unknown skill code: {', '.join(unknown['skills'])}"]
-    if "occupations" in unknown:
-        errors["occupation_code"] = ["未知职业代码 / Unknown occupation code"]
-    floor = current_app.config["BEIJING_MIN_WAGE"]
-    if data.get("district_code", "").startswith("11") and data.get("wage_min", floor) < floor:
-        errors["wage_min"] = [f"北京岗位最低工资不得低于最低工资标准{floor}元 / "
-                              f"Beijing postings must pay at least the minimum wage of {floor} yuan"]
-    return errors
-
-
 def list_query(args: dict[str, Any]) -> Select:
     """The postings the caller may list, filtered; shared by the list and the export."""
-    principal = auth.current()
-    stmt = select(Posting).order_by(Posting.id)
-    if principal.role == "employer":
-        stmt = stmt.where(Posting.employer_id == principal.employer_id)
+    stmt = auth.scope_by_employer(select(Posting).order_by(Posting.id), Posting.employer_id)
     if "employer_id" in args:
         stmt = stmt.where(Posting.employer_id == args["employer_id"])
     if "status" in args:
@@ -103,16 +76,16 @@ class Postings(MethodView):
     @blp.response(201, PostingOut)
     def post(self, data: dict[str, Any]):
         """Create a posting. Gender restrictions or preferences are refused (就业促进法)."""
-        principal = auth.current()
-        employer_id = data.get("employer_id") or principal.employer_id
+        principal, session = auth.current(), db.session()
+        employer_id = principal.acting_employer(data.get("employer_id"))
         if employer_id is None:
             abort(422, errors={"json": {"employer_id": ["必填字段 / Missing data for required field."]}})
         if not principal.owns_employer(employer_id):
             abort(403, message="只能为本单位发布岗位 / You may post for your own employer only")
-        if db.session().get(Employer, employer_id) is None:
-            abort(422, errors={"json": {"employer_id": ["用人单位不存在 / No such employer"]}})
-        check_content(data)
-        posting = posting_service.create_posting(session=db.session(), employer_id=employer_id, data=data)
+        employer_service.require_employer(session=session, employer_id=employer_id)
+        posting_service.check_content(session=session, data=data,
+                                      minimum_wage=current_app.config["BEIJING_MIN_WAGE"])
+        posting = posting_service.create_posting(session=session, employer_id=employer_id, data=data)
         auth.audit("posting.create", "posting", posting.id)
         return created(present(posting), posting, f"/api/v1/postings/{posting.id}")
 
@@ -135,12 +108,8 @@ class PostingItem(MethodView):
         posting = load_posting(posting_id)
         require_owner(posting)
         require_if_match(posting)
-        check_content({**data, "district_code": posting.district_code})
-        try:
-            posting_service.update_posting(posting, data)
-        except posting_service.PostingRuleError as exc:
-            abort(422, errors={"json": {exc.field: [str(exc)]}})
-        db.session().flush()
+        posting_service.update_posting(session=db.session(), posting=posting, data=data,
+                                       minimum_wage=current_app.config["BEIJING_MIN_WAGE"])
         auth.audit("posting.update", "posting", posting.id, fields=sorted(data))
         return with_etag(present(posting), posting)
 
@@ -153,9 +122,6 @@ class PostingClose(MethodView):
         """Close a posting to new referrals (open or filled → closed)."""
         posting = load_posting(posting_id)
         require_owner(posting)
-        if posting.status not in ("open", "filled"):
-            abort(409, message=f"岗位状态为 {posting.status}，无法关闭 / A {posting.status} posting cannot be closed")
-        posting_service.close_posting(posting)
-        db.session().flush()
+        posting_service.close_posting(session=db.session(), posting=posting)
         auth.audit("posting.close", "posting", posting.id)
         return with_etag(present(posting), posting)

@@ -45,5 +45,5 @@ class Retention(MethodView):
         if "county" in args:
             require_county(args["county"])
         return report_service.retention(
-            session=db.session(), counties=None if principal.is_admin else principal.counties,
+            session=db.session(), counties=principal.county_scope,
             county=args.get("county"), year=args.get("year"), as_of=args.get("as_of") or clock.today())

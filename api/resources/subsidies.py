@@ -5,7 +5,7 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from api import auth, db
 from api.auth import roles
@@ -33,12 +33,6 @@ def load_policy(policy_id: int) -> SubsidyPolicy:
     return policy
 
 
-def policy_error(exc: subsidy_service.PolicyError) -> None:
-    if exc.status == 422:
-        abort(422, errors={"json": {exc.field: [str(exc)]}})
-    abort(exc.status, message=str(exc))
-
-
 @blp.route("")
 class Policies(MethodView):
     @roles("admin", "bureau")
@@ -46,11 +40,8 @@ class Policies(MethodView):
     @blp.response(200, page_schema(PolicyOut, "SubsidyPolicyPage"))
     def get(self, args: dict[str, Any]):
         """List current policy versions (`all_versions=true` for history); filters county, key, enabled."""
-        principal = auth.current()
-        stmt = select(SubsidyPolicy).order_by(SubsidyPolicy.key, SubsidyPolicy.version)
-        if not principal.is_admin:
-            stmt = stmt.where(or_(SubsidyPolicy.county_code.is_(None),
-                                  SubsidyPolicy.county_code.in_(sorted(principal.counties))))
+        stmt = auth.scope_by_county(select(SubsidyPolicy).order_by(SubsidyPolicy.key, SubsidyPolicy.version),
+                                    SubsidyPolicy.county_code, also=SubsidyPolicy.county_code.is_(None))
         if not args["all_versions"]:
             stmt = stmt.where(SubsidyPolicy.is_current)
         if "county" in args:
@@ -70,11 +61,7 @@ class Policies(MethodView):
     @blp.alt_response(409, description="A policy with this key exists")
     def post(self, data: dict[str, Any]):
         """Create a county policy from full `rules` or by copying a `template` (e.g. `template-transport`)."""
-        try:
-            policy = subsidy_service.create_policy(session=db.session(), data=data,
-                                                   created_by=auth.current().user_id)
-        except subsidy_service.PolicyError as exc:
-            policy_error(exc)
+        policy = subsidy_service.create_policy(session=db.session(), data=data, created_by=auth.current().user_id)
         auth.audit("subsidy_policy.create", "subsidy_policy", policy.id, key=policy.key, version=policy.version)
         return created(present(policy), policy, f"/api/v1/subsidy-policies/{policy.id}")
 
@@ -96,13 +83,8 @@ class PolicyItem(MethodView):
         """Edit a policy: creates and returns the next version (send the ETag in `If-Match`)."""
         policy = load_policy(policy_id)
         require_if_match(policy)
-        if not policy.is_current:
-            abort(412, message="只能修改当前版本 / Only the current version can be edited")
-        try:
-            successor = subsidy_service.new_version(session=db.session(), policy=policy, changes=data,
-                                                    created_by=auth.current().user_id)
-        except subsidy_service.PolicyError as exc:
-            policy_error(exc)
+        successor = subsidy_service.new_version(session=db.session(), policy=policy, changes=data,
+                                                created_by=auth.current().user_id)
         auth.audit("subsidy_policy.version", "subsidy_policy", successor.id, key=successor.key,
                    version=successor.version, fields=sorted(data))
         return created(present(successor), successor, f"/api/v1/subsidy-policies/{successor.id}")

@@ -44,26 +44,9 @@ def present(worker: Worker, *, reveal: bool = False) -> dict[str, Any]:
     return out
 
 
-def check_codes(data: dict[str, Any]) -> None:
-    unknown = worker_service.unknown_codes(
-        db.session(), skills=[s["code"] for s in data.get("skills", [])],
-        occupations=data.get("preferred_occupations", []))
-    errors: dict[str, list[str]] = {}
-    if "skills" in unknown:
-        errors["skills"] = [f"未知技能代码 / Unknown skill code: {', '.join(unknown['skills'])}"]
-    if "occupations" in unknown:
-        errors["preferred_occupations"] = [
-            f"未知职业代码 / Unknown occupation code: {', '.join(unknown['occupations'])}"]
-    if errors:
-        abort(422, errors={"json": errors})
-
-
 def list_query(args: dict[str, Any]) -> Select:
     """The workers the caller may list, filtered; shared by the list and the export."""
-    principal = auth.current()
-    stmt = select(Worker).order_by(Worker.id)
-    if not principal.is_admin:
-        stmt = stmt.where(Worker.county_code.in_(sorted(principal.counties)))
+    stmt = auth.scope_by_county(select(Worker).order_by(Worker.id), Worker.county_code)
     if "county" in args:
         stmt = stmt.where(Worker.county_code == args["county"])
     for key in ("status", "poverty_status"):
@@ -101,14 +84,9 @@ class Workers(MethodView):
         """Register a worker. Birth date and sex are derived from the ID number."""
         if not auth.current().covers_county(data["county_code"]):
             abort(403, message="只能登记本县（旗）劳动力 / You may register workers of your own counties only")
-        check_codes(data)
-        try:
-            worker = worker_service.register_worker(
-                session=db.session(), vault=db.vault(), data=data, today=clock.today(),
-                created_by=auth.current().user_id)
-        except worker_service.DuplicateWorker as dup:
-            abort(409, message="该身份证号已登记 / This ID number is already registered",
-                  errors={"existing_worker_id": dup.existing_id})
+        worker = worker_service.register_worker(
+            session=db.session(), vault=db.vault(), data=data, today=clock.today(),
+            created_by=auth.current().user_id)
         auth.audit("worker.create", "worker", worker.id)
         return created(present(worker), worker, f"/api/v1/workers/{worker.id}")
 
@@ -134,13 +112,9 @@ class WorkerItem(MethodView):
         """Update a worker; send the ETag you read in `If-Match`."""
         worker = load_worker(worker_id)
         require_if_match(worker)
-        if worker.erased_at is not None:
-            abort(409, message="该记录已删除个人信息 / This worker's personal data was erased")
         if "county_code" in data and not auth.current().covers_county(data["county_code"]):
             abort(403, message="不能转到非本辖区 / You may not move a worker outside your counties")
-        check_codes(data)
-        worker_service.update_worker(worker, db.vault(), data)
-        db.session().flush()
+        worker_service.update_worker(session=db.session(), vault=db.vault(), worker=worker, data=data)
         auth.audit("worker.update", "worker", worker.id, fields=sorted(data))
         return with_etag(present(worker), worker)
 
@@ -152,7 +126,6 @@ class WorkerErase(MethodView):
     def post(self, worker_id: int):
         """Erase a worker's personal data on request (PIPL Art. 47); aggregate counts are kept."""
         worker = load_worker(worker_id)
-        worker_service.erase_worker(worker)
-        db.session().flush()
+        worker_service.erase_worker(session=db.session(), worker=worker)
         auth.audit("worker.erase", "worker", worker.id)
         return with_etag(present(worker), worker)

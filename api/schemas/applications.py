@@ -5,7 +5,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from api.schemas.common import StrictSchema, one_of
+from api.schemas.common import PageQuery, StrictSchema, one_of
 from models.placements.tables import APPLICATION_STATES, DECLINE_REASONS, END_REASONS
 from models.placements.service import CONTRACT_TYPES
 
@@ -100,9 +100,7 @@ class ApplicationOut(Schema):
     updated_at = fields.DateTime()
 
 
-class ApplicationQuery(StrictSchema):
+class ApplicationQuery(PageQuery):
     worker_id = fields.Integer()
     posting_id = fields.Integer()
     state = fields.String(validate=one_of(APPLICATION_STATES))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))

@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from api.config import Config
 from models.errors import RuleViolation
 
 
@@ -14,6 +15,18 @@ class StrictSchema(Schema):
 
     class Meta:
         unknown = RAISE
+
+
+class PageQuery(StrictSchema):
+    """The one paging query, ``?page=&page_size=``, that every list's query schema extends;
+    ``api.http.paginate`` answers it with the ``{items, total, page, page_size}`` envelope.
+
+    The largest page is ``Config.MAX_PAGE_SIZE``'s class default: schemas are built at import,
+    before any app (and its environment) exists, and the limit is published in the OpenAPI.
+    """
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=Config.MAX_PAGE_SIZE))
 
 
 def refused(message: str) -> fields.Raw:

@@ -5,7 +5,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from api.schemas.common import StrictSchema, rule, text
+from api.schemas.common import PageQuery, StrictSchema, rule, text
 from models.employers import rules as employer_rules
 from models.reference import region_codes
 from models.workers import rules as worker_rules
@@ -44,8 +44,6 @@ class EmployerOut(Schema):
     created_at = fields.DateTime()
 
 
-class EmployerQuery(StrictSchema):
+class EmployerQuery(PageQuery):
     district = fields.String()
     verified = fields.Boolean()
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))

@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.match_view import MatchOut, PostingBriefOut, WorkerBriefOut
-from api.schemas.common import StrictSchema, one_of, rule, text
+from api.schemas.common import PageQuery, StrictSchema, one_of, rule, text
 from api.schemas.workers import WorkerCreateSchema
 from models.reference import region_codes
 from models.fairs.tables import FAIR_MODES, FAIR_STATUSES
@@ -79,10 +79,8 @@ class FairOut(Schema):
     updated_at = fields.DateTime()
 
 
-class FairQuery(StrictSchema):
+class FairQuery(PageQuery):
     status = fields.String(validate=one_of(FAIR_STATUSES))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class FairPostingIn(StrictSchema):

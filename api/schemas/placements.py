@@ -6,7 +6,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.schemas.applications import EndReasonSchema, TermsSchema, WorkerBrief
-from api.schemas.common import StrictSchema, rule
+from api.schemas.common import PageQuery, StrictSchema, rule
 from models.reference import region_codes
 from matching.profiles import DESTINATION_GROUPS
 
@@ -63,14 +63,12 @@ class PlacementOut(Schema):
     created_at = fields.DateTime()
 
 
-class PlacementQuery(StrictSchema):
+class PlacementQuery(PageQuery):
     worker_id = fields.Integer()
     posting_id = fields.Integer()
     county = fields.String()
     destination = fields.String(validate=validate.OneOf(DESTINATION_GROUPS))
     active = fields.Boolean(metadata={"description": "true: not ended; false: ended"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class FollowUpCreateSchema(StrictSchema):
@@ -101,11 +99,9 @@ class FollowUpList(Schema):
     overdue_follow_ups = fields.List(fields.Nested(DueOut))
 
 
-class OverdueQuery(StrictSchema):
+class OverdueQuery(PageQuery):
     county = fields.String()
     as_of = fields.Date(metadata={"description": "Default: today (China Standard Time)"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class OverdueOut(Schema):

@@ -5,7 +5,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from api.schemas.common import StrictSchema, code_list, enum_list, one_of, refused, rule, text
+from api.schemas.common import PageQuery, StrictSchema, code_list, enum_list, one_of, refused, rule, text
 from models import clock
 from matching.profiles import EDUCATION_LEVELS, LANGUAGES, MIN_WORKING_AGE, POSTING_STATUSES, STATUTORY_MAX_AGE
 from models.errors import RuleViolation
@@ -130,11 +130,9 @@ class PostingOut(Schema):
     updated_at = fields.DateTime()
 
 
-class PostingQuery(StrictSchema):
+class PostingQuery(PageQuery):
     status = fields.String(validate=one_of(POSTING_STATUSES))
     occupation = fields.String()
     district = fields.String()
     employer_id = fields.Integer()
     county = fields.String(metadata={"description": "Postings in the county's paired Beijing districts or in the county"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))

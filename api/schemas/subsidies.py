@@ -5,7 +5,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from api.schemas.common import StrictSchema, enum_list, one_of, rule, text
+from api.schemas.common import PageQuery, StrictSchema, enum_list, one_of, rule, text
 from models.reference import region_codes
 from models.subsidies import rules as sr
 from models.subsidies.tables import CLAIM_STATES
@@ -107,13 +107,11 @@ class TemplateSchema(StrictSchema):
     rules = fields.Nested(PolicyRulesSchema, required=True)
 
 
-class PolicyQuery(Schema):
+class PolicyQuery(PageQuery):
     county = fields.String()
     key = fields.String()
     all_versions = fields.Boolean(load_default=False)
     enabled = fields.Boolean()
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class PolicyOut(Schema):
@@ -165,14 +163,12 @@ class EligibilityOut(Schema):
     items = fields.List(fields.Nested(EligibilityItem))
 
 
-class ClaimQuery(Schema):
+class ClaimQuery(PageQuery):
     county = fields.String()
     state = fields.String(validate=one_of(CLAIM_STATES))
     policy = fields.String(metadata={"description": "policy key"})
     period = fields.String()
     worker_id = fields.Integer()
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class ClaimOut(Schema):

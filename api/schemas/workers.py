@@ -6,7 +6,8 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from api.schemas.common import DERIVED_FROM_ID, StrictSchema, code_list, enum_list, one_of, refused, rule, text
+from api.schemas.common import (DERIVED_FROM_ID, PageQuery, StrictSchema, code_list, enum_list, one_of, refused,
+                                rule, text)
 from models import clock
 from models.errors import RuleViolation
 from models.reference import region_codes
@@ -114,15 +115,13 @@ class WorkerOut(Schema):
     updated_at = fields.DateTime()
 
 
-class WorkerQuery(StrictSchema):
+class WorkerQuery(PageQuery):
     county = fields.String()
     status = fields.String(validate=one_of(WORKER_STATUSES))
     poverty_status = fields.String(validate=one_of(POVERTY_STATUSES))
     occupation = fields.String()
     id_number = fields.String(metadata={"description": "Exact lookup through the keyed index"})
     phone = fields.String(metadata={"description": "Exact lookup through the keyed index"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class RevealQuery(StrictSchema):

@@ -24,7 +24,12 @@ _FALSE = {"否", "无", "不需要", "不要", "不提供", "不缴纳", "n", "n
 
 
 class CellError(ValueError):
-    """The cell cannot be converted; ``str(exc)`` is the bilingual message."""
+    """The cell cannot be converted; ``str(exc)`` is the bilingual message.
+
+    A parsing concern of the roster format (a spreadsheet's text → the API's value), not a
+    domain rule: ``rows.validate_rows`` catches it and files it against the row and column in
+    the import report, so it never reaches ``api/errors.py``.
+    """
 
 
 def is_blank(raw: Any) -> bool:

@@ -5,10 +5,6 @@ Postings have no natural key, so there is no duplicate detection and ``on_duplic
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.auth import Principal
@@ -17,25 +13,25 @@ from api.tabular.columns import POSTING_SPEC
 from api.tabular.reader import Table
 from api.tabular.report import ImportReport
 from api.tabular.rows import layout, reject, validate_rows
+from models.employers import service as employer_service
 from models.postings import service as posting_service
-from models.employers.tables import Employer
 
 
 def run(table: Table, *, session: Session, principal: Principal, mode: str, on_duplicate: str,
-        content_errors: Callable[[dict[str, Any]], dict[str, list[str]]]) -> ImportReport:
+        minimum_wage: int) -> ImportReport:
     """Validate every row; write them (one transaction) unless ``atomic`` found a bad row.
 
-    ``content_errors`` is the posting API's own check of reference codes and minimum wage.
+    Each row gets the posting API's own content check (``posting_service.content_errors``).
     """
     lay = layout(table, POSTING_SPEC)
     rows = validate_rows(table, lay, PostingCreateSchema())
     report = ImportReport("postings", mode, on_duplicate, table.format, lay, rows)
-    known = set(session.scalars(select(Employer.id).where(Employer.id.in_(
-        {r.data["employer_id"] for r in rows if r.data and "employer_id" in r.data}))))
+    known = employer_service.existing_ids(
+        session, {r.data["employer_id"] for r in rows if r.data and "employer_id" in r.data})
     for row in rows:
         if row.data is None:
             continue
-        employer_id = row.data.get("employer_id") or principal.employer_id
+        employer_id = principal.acting_employer(row.data.get("employer_id"))
         if employer_id is None:
             reject(row, lay, "employer_id", "管理员导入须填写用人单位编号 / employer_id is required for "
                                             "administrators")
@@ -43,10 +39,11 @@ def run(table: Table, *, session: Session, principal: Principal, mode: str, on_d
             reject(row, lay, "employer_id", "只能为本单位导入岗位 / You may import postings for your own "
                                             "employer only")
         elif employer_id != principal.employer_id and employer_id not in known:
-            reject(row, lay, "employer_id", "用人单位不存在 / No such employer")
+            reject(row, lay, "employer_id", employer_service.NO_SUCH_EMPLOYER)
         else:
             row.data["employer_id"] = employer_id
-            for name, messages in content_errors(row.data).items():
+            errors = posting_service.content_errors(session=session, data=row.data, minimum_wage=minimum_wage)
+            for name, messages in errors.items():
                 for message in messages:
                     reject(row, lay, name, message)
     if mode == "atomic" and report.rejected:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -108,18 +107,14 @@ def _check_codes(report: ImportReport, lay: Layout, session: Session) -> None:
     """Resolved skills and occupations must exist in the reference tables (one query each)."""
     valid = [r for r in report.rows if r.data is not None]
     unknown = worker_service.unknown_codes(
-        session, skills={s["code"] for r in valid for s in r.data["skills"]},  # type: ignore[index]
+        session=session, skills={s["code"] for r in valid for s in r.data["skills"]},  # type: ignore[index]
         occupations={o for r in valid for o in r.data["preferred_occupations"]})  # type: ignore[index]
-    bad_skills, bad_occupations = set(unknown.get("skills", ())), set(unknown.get("occupations", ()))
-    if not (bad_skills or bad_occupations):
+    if not unknown:
         return
     for row in valid:
-        data: dict[str, Any] = row.data  # type: ignore[assignment]
-        if missing := bad_skills & {s["code"] for s in data["skills"]}:
-            reject(row, lay, "skills", f"未知技能代码 / Unknown skill code: {', '.join(sorted(missing))}")
-        elif missing := bad_occupations & set(data["preferred_occupations"]):
-            reject(row, lay, "preferred_occupations",
-                   f"未知职业代码 / Unknown occupation code: {', '.join(sorted(missing))}")
+        for name, messages in worker_service.code_errors(row.data, unknown).items():  # type: ignore[arg-type]
+            for message in messages:
+                reject(row, lay, name, message)
 
 
 def _write(plan: Plan, *, session: Session, vault: PiiVault, today: date, created_by: int) -> None:
@@ -136,5 +131,5 @@ def _write(plan: Plan, *, session: Session, vault: PiiVault, today: date, create
     ids = list(plan.updates)
     for start in range(0, len(ids), CHUNK):
         for worker in session.scalars(select(Worker).where(Worker.id.in_(ids[start:start + CHUNK]))):
-            worker_service.update_worker(worker, vault, plan.updates[worker.id].data)  # type: ignore[arg-type]
+            worker_service.apply_profile(worker, vault, plan.updates[worker.id].data)  # type: ignore[arg-type]
         session.flush()

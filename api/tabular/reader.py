@@ -17,6 +17,7 @@ from typing import Any
 
 from api.tabular.cells import is_blank
 from api.tabular.columns import Spec
+from models.errors import DomainError
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_SEARCH_ROWS = 10
@@ -25,12 +26,16 @@ MAX_RATIO = 200
 """Spreadsheet XML compresses ~5–30×; a member inflating more than this is treated as a bomb."""
 
 
-class UploadError(Exception):
-    """The upload cannot be read; ``status`` is 400 or 413 and ``message`` bilingual."""
+class UploadError(DomainError):
+    """The upload cannot be read as a roster (400), or is over a size limit (413).
+
+    A concern of the upload format, not of any domain rule, hence its own statuses; it is a
+    ``DomainError`` so ``api/errors.py`` renders it like every other error (``message``).
+    """
 
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
-        self.status, self.message = status, message
+        self.status = status
 
 
 @dataclass

@@ -14,7 +14,7 @@ from marshmallow import Schema, ValidationError
 from api.errors import bilingual
 from api.tabular.cells import CellError, as_text, is_blank
 from api.tabular.columns import Column, Spec
-from api.tabular.reader import Table
+from api.tabular.reader import Table, UploadError
 
 ROW_LABEL = "（整行）/ (row)"
 
@@ -66,7 +66,7 @@ class Layout:
 
 
 def layout(table: Table, spec: Spec) -> Layout:
-    """Map headers to fields; returns the layout or raises ``ValueError`` naming missing columns."""
+    """Map headers to fields; returns the layout or raises ``UploadError`` naming missing columns."""
     positions: dict[str, int] = {}
     ignored: list[str] = []
     for at, header in enumerate(table.headers):
@@ -80,7 +80,7 @@ def layout(table: Table, spec: Spec) -> Layout:
     if missing:
         zh = "、".join(c.zh for c in missing)
         en = ", ".join(c.en for c in missing)
-        raise ValueError(f"缺少必填列：{zh} / Missing required columns: {en}")
+        raise UploadError(400, f"缺少必填列：{zh} / Missing required columns: {en}")
     return Layout(spec, table.headers, positions, ignored)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from models.clock import CST
+from models.errors import Conflict, RuleViolation
 from models.fairs.tables import Fair, FairAttendee, FairInterview, FairPlan, FairPosting
 from models.placements.tables import Application, Placement
 from models.postings.tables import Posting
@@ -21,14 +22,8 @@ HIRE_START_DAYS = 90
 """A placement of an attendee into a fair posting counts as a fair hire when the job starts
 within this many days after the fair (offers made at a fair often start weeks later)."""
 RETENTION_DAYS = 90
-
-
-class FairRuleError(ValueError):
-    """A fair rule failed; ``field`` names the request field, ``str(exc)`` is bilingual."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
+CHECK_IN = ("签到", "check attendees in")
+"""The action named in the message when a fair that is not open refuses a check-in."""
 
 
 def default_slots(posting: Posting) -> int:
@@ -46,17 +41,17 @@ def create_fair(*, session: Session, data: dict[str, Any], created_by: int | Non
     return fair
 
 
-def update_fair(fair: Fair, data: dict[str, Any]) -> None:
+def update_fair(*, session: Session, fair: Fair, data: dict[str, Any]) -> None:
     """Apply edits and a status transition (planned → open → closed)."""
     if "status" in data and data["status"] != fair.status:
         if not fair.can_move_to(data["status"]):
-            raise FairRuleError("status", f"招聘会状态不能从 {fair.status} 改为 {data['status']} / "
-                                          f"A {fair.status} fair cannot become {data['status']}")
+            raise Conflict(f"招聘会状态不能从 {fair.status} 改为 {data['status']} / "
+                           f"A {fair.status} fair cannot become {data['status']}", field="status")
     starts = data.get("starts_on", fair.starts_on)
     if data.get("ends_on", fair.ends_on) < starts:
-        raise FairRuleError("ends_on", "结束日期不能早于开始日期 / ends_on must not be before starts_on")
+        raise RuleViolation("结束日期不能早于开始日期 / ends_on must not be before starts_on", field="ends_on")
     if data.get("mode", fair.mode) == "onsite" and not data.get("venue", fair.venue):
-        raise FairRuleError("venue", "现场招聘会须填写地点 / An on-site fair needs a venue")
+        raise RuleViolation("现场招聘会须填写地点 / An on-site fair needs a venue", field="venue")
     for key in EDITABLE:
         if key in data:
             setattr(fair, key, data[key])
@@ -64,12 +59,14 @@ def update_fair(fair: Fair, data: dict[str, Any]) -> None:
         fair.venue = None
     if "status" in data:
         fair.status = data["status"]
+    session.flush()
 
 
-def require_status(fair: Fair, *allowed: str, action: str) -> None:
+def require_status(fair: Fair, *allowed: str, action: tuple[str, str]) -> None:
+    """``Conflict`` unless the fair is in one of the ``allowed`` states; ``action`` is (中文, English)."""
     if fair.status not in allowed:
-        raise FairRuleError("status", f"招聘会状态为 {fair.status}，不能{action[0]} / "
-                                      f"Cannot {action[1]} while the fair is {fair.status}")
+        raise Conflict(f"招聘会状态为 {fair.status}，不能{action[0]} / "
+                       f"Cannot {action[1]} while the fair is {fair.status}", field="status")
 
 
 def add_posting(*, session: Session, fair: Fair, posting: Posting, slots: int | None,
@@ -77,8 +74,8 @@ def add_posting(*, session: Session, fair: Fair, posting: Posting, slots: int | 
     """Add a posting to the fair (or set its slots again); returns (row, created)."""
     require_status(fair, "planned", "open", action=("添加岗位", "add postings"))
     if posting.status != "open":
-        raise FairRuleError("posting_id", f"岗位状态为 {posting.status}，不能参加招聘会 / "
-                                          f"A {posting.status} posting cannot join a fair")
+        raise RuleViolation(f"岗位状态为 {posting.status}，不能参加招聘会 / "
+                            f"A {posting.status} posting cannot join a fair", field="posting_id")
     slots = default_slots(posting) if slots is None else slots
     row = session.scalar(select(FairPosting).where(FairPosting.fair_id == fair.id,
                                                    FairPosting.posting_id == posting.id))
@@ -94,7 +91,7 @@ def add_posting(*, session: Session, fair: Fair, posting: Posting, slots: int | 
 def check_in(*, session: Session, fair: Fair, worker: Worker, walk_in: bool,
              by: int | None) -> tuple[FairAttendee, bool]:
     """Check a worker in (签到); a second check-in returns the first. Returns (row, created)."""
-    require_status(fair, "open", action=("签到", "check attendees in"))
+    require_status(fair, "open", action=CHECK_IN)
     row = session.scalar(select(FairAttendee).where(FairAttendee.fair_id == fair.id,
                                                     FairAttendee.worker_id == worker.id))
     if row is not None:
@@ -162,7 +159,7 @@ def fair_window(fair: Fair) -> tuple[datetime, datetime]:
             datetime.combine(fair.ends_on + timedelta(days=1), time(), CST))
 
 
-def fair_hires(session: Session, fair: Fair, attendee_ids: Iterable[int]) -> list[Placement]:
+def fair_hires(*, session: Session, fair: Fair, attendee_ids: Iterable[int]) -> list[Placement]:
     """Placements that count as hires at the fair.
 
     Either the placement came from an application made at the fair (source ``fair``, for a
@@ -211,7 +208,7 @@ def summary(*, session: Session, fair: Fair, today: date) -> dict[str, Any]:
     _, interviews = plan_of(session, fair.id)
     for row in interviews:
         groups.setdefault(worker_group[row.worker_id], _group())["interviews"] += 1
-    for placement in fair_hires(session, fair, worker_group):
+    for placement in fair_hires(session=session, fair=fair, attendee_ids=worker_group):
         g = groups.setdefault((placement.county_code, placement.poverty_status), _group())
         g["hires"] += 1
         if (today - placement.start_date).days >= RETENTION_DAYS:

@@ -3,6 +3,10 @@
 At most once: a deliverer claims a batch with a conditional UPDATE pending→sending under
 its own claim token and commits before sending anything, so two deliverers never hold the
 same message; a message left in ``sending`` by a crash is not resent automatically.
+
+That is why ``claim_batch`` and ``deliver`` commit themselves: they are the delivery job's
+multi-transaction batch, not request-side use cases. ``enqueue`` only adds to the caller's
+transaction, so a notification is written together with what it announces.
 """
 from __future__ import annotations
 

@@ -11,37 +11,45 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.errors import Conflict, RuleViolation
 from models.placements import service as placement_service
 from matching.destinations import worker_accepts
 from models.placements.tables import (ACTIVE_APPLICATION_STATES, DECLINE_REASONS, Application, ApplicationEvent,
                               Placement)
-from models.placements.service import PlacementConflict, PlacementRuleError
 from models.postings.tables import Posting
 from models.workers.tables import Worker
 
 SOURCES = ("bureau", "employer")
 NEEDS_REASON = ("rejected", "withdrawn")
+CONTACT_STATES = ("referred", "interviewing", "hired")
+
+
+def employer_may_contact(application: Application) -> bool:
+    """After referral the employer may call the worker (DOMAIN.md). The employer's own
+    invitation counts as a referral only once the bureau confirmed the worker accepted it."""
+    return application.state in CONTACT_STATES and (
+        application.source == "bureau" or application.state != "referred")
 
 
 def refer(*, session: Session, worker: Worker, posting: Posting, source: str,
           actor_user_id: int | None) -> Application:
     """Refer a worker (bureau) or invite one (employer) to an open posting."""
     if worker.erased_at is not None:
-        raise PlacementConflict("该劳动力已删除个人信息 / This worker's personal data was erased")
+        raise Conflict("该劳动力已删除个人信息 / This worker's personal data was erased")
     if posting.status != "open":
-        raise PlacementConflict(f"岗位状态为 {posting.status}，不能推荐 / A {posting.status} posting takes no referrals")
+        raise Conflict(f"岗位状态为 {posting.status}，不能推荐 / A {posting.status} posting takes no referrals")
     if source == "employer" and not (
             worker.status == "seeking"
             and worker_accepts(worker.destinations or (), posting.district_code, worker.county_code)):
         # One message for both causes: an employer learns no more than "cannot invite".
-        raise PlacementRuleError("worker_id", "该劳动力目前不可邀请（未求职或不接受该工作地）/ This worker cannot "
-                                 "be invited (not seeking work or not accepting this workplace)")
+        raise RuleViolation("该劳动力目前不可邀请（未求职或不接受该工作地）/ This worker cannot "
+                            "be invited (not seeking work or not accepting this workplace)", field="worker_id")
     live = session.scalar(select(Application.id).where(
         Application.worker_id == worker.id, Application.posting_id == posting.id,
         Application.state.in_(ACTIVE_APPLICATION_STATES)))
     if live is not None:
-        raise PlacementConflict(f"该劳动力已推荐至此岗位（申请 {live}）/ Already referred to this posting "
-                                f"(application {live})")
+        raise Conflict(f"该劳动力已推荐至此岗位（申请 {live}）/ Already referred to this posting "
+                       f"(application {live})")
     application = Application(worker_id=worker.id, posting_id=posting.id, state="referred",
                               source=source, created_by=actor_user_id)
     session.add(application)
@@ -55,36 +63,40 @@ def refer(*, session: Session, worker: Worker, posting: Posting, source: str,
 def check_reason(reason: dict[str, Any] | None) -> tuple[str, str | None]:
     """A structured decline reason: a code from DECLINE_REASONS; 'other' needs a text."""
     if not reason or reason.get("code") not in DECLINE_REASONS:
-        raise PlacementRuleError("reason", "须给出原因代码 / A reason code is required")
+        raise RuleViolation("须给出原因代码 / A reason code is required", field="reason")
     text = (reason.get("text") or "").strip() or None
     if reason["code"] == "other" and text is None:
-        raise PlacementRuleError("reason", "原因为“其他”时须填写说明 / Reason 'other' needs a text")
+        raise RuleViolation("原因为“其他”时须填写说明 / Reason 'other' needs a text", field="reason")
     return reason["code"], text
 
 
 def transition(*, session: Session, application: Application, to: str, actor_user_id: int | None,
                actor_role: str, reason: dict[str, Any] | None = None,
-               terms: dict[str, Any] | None = None, today: date) -> Placement | None:
-    """Move an application; hiring creates the placement (and may raise ``PlacementConflict``).
+               terms: dict[str, Any] | None = None, today: date, minimum_wage: int) -> Placement | None:
+    """Move an application; hiring creates the placement (and may raise ``Conflict``).
 
     An employer's own invitation moves to interviewing only when the bureau records that the
     worker accepted it — until then the employer has no contact details (DOMAIN: no full phone
-    before referral).
+    before referral). Placement terms, whenever sent, must respect the Beijing minimum wage.
     """
+    posting = session.get(Posting, application.posting_id)
+    assert posting is not None
+    if terms:
+        placement_service.check_wage(posting.district_code, terms, minimum_wage=minimum_wage,
+                                     field="placement.monthly_wage")
     if not application.can_move_to(to):
-        raise PlacementConflict(f"不能从 {application.state} 变为 {to} / Cannot move from {application.state} to {to}")
+        raise Conflict(f"不能从 {application.state} 变为 {to} / Cannot move from {application.state} to {to}")
     if (actor_role == "employer" and application.source == "employer"
             and application.state == "referred" and to == "interviewing"):
-        raise PlacementConflict("邀约须由劳动力所在县确认接受 / The worker's county bureau must confirm "
-                                "the worker accepted this invitation")
+        raise Conflict("邀约须由劳动力所在县确认接受 / The worker's county bureau must confirm "
+                       "the worker accepted this invitation")
     code, text = check_reason(reason) if to in NEEDS_REASON else (None, None)
     placement = None
     if to == "hired":
         if not terms:
-            raise PlacementRuleError("placement", "录用须填写就业信息 / Hiring needs the placement fields")
+            raise RuleViolation("录用须填写就业信息 / Hiring needs the placement fields", field="placement")
         worker = session.get(Worker, application.worker_id)
-        posting = session.get(Posting, application.posting_id)
-        assert worker is not None and posting is not None
+        assert worker is not None
         placement = placement_service.hire(session=session, worker=worker, posting=posting, terms=terms,
                                            application_id=application.id, today=today)
     event = ApplicationEvent(application_id=application.id, from_state=application.state, to_state=to,
@@ -95,7 +107,7 @@ def transition(*, session: Session, application: Application, to: str, actor_use
     return placement
 
 
-def events_of(session: Session, application_ids: list[int]) -> dict[int, list[ApplicationEvent]]:
+def events_of(*, session: Session, application_ids: list[int]) -> dict[int, list[ApplicationEvent]]:
     out: dict[int, list[ApplicationEvent]] = {i: [] for i in application_ids}
     if application_ids:
         for e in session.scalars(select(ApplicationEvent).where(
@@ -104,7 +116,7 @@ def events_of(session: Session, application_ids: list[int]) -> dict[int, list[Ap
     return out
 
 
-def placements_of(session: Session, application_ids: list[int]) -> dict[int, int]:
+def placements_of(*, session: Session, application_ids: list[int]) -> dict[int, int]:
     """Placement id by application id (hired ones)."""
     if not application_ids:
         return {}

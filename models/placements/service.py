@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.errors import Conflict, RuleViolation
 from models.postings import service as posting_service
 from matching.destinations import destination_group
 from models.placements import tracking
@@ -24,26 +25,21 @@ CONTRACT_TYPES = ("fixed_term", "open_ended", "task_based", "dispatch", "none")
 TERMS = ("start_date", "monthly_wage", "contract_type", "contract_months", "social_insurance", "dormitory")
 
 
-class PlacementConflict(Exception):
-    """The request clashes with the current state (HTTP 409)."""
-
-
-class PlacementRuleError(ValueError):
-    """An input breaks a rule (HTTP 422 on ``field``)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
+def check_wage(workplace_code: str, terms: dict[str, Any], *, minimum_wage: int, field: str) -> None:
+    """Agreed terms respect the Beijing minimum wage (``RuleViolation`` on ``field``)."""
+    if "monthly_wage" in terms and (message := posting_service.minimum_wage_error(
+            workplace_code, terms["monthly_wage"], minimum_wage=minimum_wage)):
+        raise RuleViolation(message, field=field)
 
 
 def _take_opening(session: Session, posting_id: int) -> None:
     if session.get_bind().dialect.name == "postgresql":
         posting_service.lock_posting(session=session, posting_id=posting_id)
     if not posting_service.take_opening(session=session, posting_id=posting_id):
-        raise PlacementConflict("该岗位已无空缺或已关闭 / No opening is left on this posting, or it is not open")
+        raise Conflict("该岗位已无空缺或已关闭 / No opening is left on this posting, or it is not open")
 
 
-def active_placement(session: Session, worker_id: int, *, today: date) -> Placement | None:
+def active_placement(*, session: Session, worker_id: int, today: date) -> Placement | None:
     return session.scalar(select(Placement).where(
         Placement.worker_id == worker_id,
         (Placement.end_date.is_(None)) | (Placement.end_date > today)).limit(1))
@@ -52,9 +48,9 @@ def active_placement(session: Session, worker_id: int, *, today: date) -> Placem
 def _place(session: Session, *, worker: Worker, terms: dict[str, Any], posting: Posting | None,
            workplace_code: str | None, application_id: int | None, today: date) -> Placement:
     if worker.erased_at is not None:
-        raise PlacementConflict("该劳动力已删除个人信息 / This worker's personal data was erased")
-    if active_placement(session, worker.id, today=today) is not None:
-        raise PlacementConflict("该劳动力已在岗，请先结束现有就业 / The worker is already placed; end that placement first")
+        raise Conflict("该劳动力已删除个人信息 / This worker's personal data was erased")
+    if active_placement(session=session, worker_id=worker.id, today=today) is not None:
+        raise Conflict("该劳动力已在岗，请先结束现有就业 / The worker is already placed; end that placement first")
     if posting is not None:
         _take_opening(session, posting.id)
         workplace_code = posting.district_code
@@ -74,18 +70,20 @@ def _place(session: Session, *, worker: Worker, terms: dict[str, Any], posting: 
 
 def hire(*, session: Session, worker: Worker, posting: Posting, terms: dict[str, Any],
          application_id: int | None, today: date) -> Placement:
-    """Place a worker on a posting, taking one opening (``PlacementConflict`` if none is left)."""
+    """Place a worker on a posting, taking one opening (``Conflict`` if none is left)."""
     return _place(session, worker=worker, terms=terms, posting=posting, workplace_code=None,
                   application_id=application_id, today=today)
 
 
 def record_placement(*, session: Session, worker: Worker, terms: dict[str, Any],
                      posting: Posting | None = None, workplace_code: str | None = None,
-                     today: date) -> Placement:
+                     today: date, minimum_wage: int) -> Placement:
     """A bureau records a job directly: on a posting (takes an opening) or found outside the service."""
     if (posting is None) == (workplace_code is None):
-        raise PlacementRuleError("posting_id", "须提供 posting_id 或 workplace_code 之一 / "
-                                 "Give exactly one of posting_id and workplace_code")
+        raise RuleViolation("须提供 posting_id 或 workplace_code 之一 / "
+                            "Give exactly one of posting_id and workplace_code", field="posting_id")
+    check_wage(posting.district_code if posting else workplace_code, terms,  # type: ignore[arg-type]
+               minimum_wage=minimum_wage, field="monthly_wage")
     return _place(session, worker=worker, terms=terms, posting=posting, workplace_code=workplace_code,
                   application_id=None, today=today)
 
@@ -94,18 +92,18 @@ def end_placement(*, session: Session, placement: Placement, end_date: date, rea
                   reason_text: str | None, today: date) -> None:
     """End a job: frees the posting's opening and sets the worker back to seeking."""
     if placement.end_date is not None:
-        raise PlacementConflict("该就业记录已结束 / This placement has already ended")
+        raise Conflict("该就业记录已结束 / This placement has already ended")
     if end_date < placement.start_date:
-        raise PlacementRuleError("end_date", "结束日期不能早于开始日期 / end_date must not be before start_date")
+        raise RuleViolation("结束日期不能早于开始日期 / end_date must not be before start_date", field="end_date")
     if reason_code not in END_REASONS:
-        raise PlacementRuleError("reason", "未知的结束原因 / Unknown end reason")
+        raise RuleViolation("未知的结束原因 / Unknown end reason", field="reason")
     placement.end_date, placement.end_reason, placement.end_note = end_date, reason_code, reason_text
     if placement.posting_id is not None:
         posting_service.release_opening(session=session, posting_id=placement.posting_id)
     session.flush()
     worker = session.get(Worker, placement.worker_id)
     if (worker is not None and worker.status == "employed"
-            and active_placement(session, worker.id, today=max(today, end_date)) is None):
+            and active_placement(session=session, worker_id=worker.id, today=max(today, end_date)) is None):
         worker.status = "seeking"
     session.flush()
 
@@ -114,17 +112,17 @@ def add_follow_up(*, session: Session, placement: Placement, data: dict[str, Any
                   recorded_by: int | None, today: date) -> FollowUp:
     """Record a follow-up visit or call (跟踪回访)."""
     if data["contact_date"] < placement.start_date or data["contact_date"] > today:
-        raise PlacementRuleError("contact_date", "回访日期须在入职之后、今天之前 / "
-                                 "contact_date must be between the start date and today")
+        raise RuleViolation("回访日期须在入职之后、今天之前 / "
+                            "contact_date must be between the start date and today", field="contact_date")
     if data.get("next_contact") is not None and data["next_contact"] <= data["contact_date"]:
-        raise PlacementRuleError("next_contact", "下次回访须晚于本次 / next_contact must be after contact_date")
+        raise RuleViolation("下次回访须晚于本次 / next_contact must be after contact_date", field="next_contact")
     follow_up = FollowUp(placement_id=placement.id, recorded_by=recorded_by, **data)
     session.add(follow_up)
     session.flush()
     return follow_up
 
 
-def follow_ups_of(session: Session, placement_ids: Iterable[int]) -> dict[int, list[FollowUp]]:
+def follow_ups_of(*, session: Session, placement_ids: Iterable[int]) -> dict[int, list[FollowUp]]:
     """Follow-ups by placement, oldest first (one query for a page of placements)."""
     ids = sorted(set(placement_ids))
     out: dict[int, list[FollowUp]] = {i: [] for i in ids}
@@ -169,7 +167,7 @@ def overdue_follow_ups(*, session: Session, counties: Iterable[str] | None, as_o
     if counties is not None:
         stmt = stmt.where(Placement.county_code.in_(sorted(counties)))
     placements = list(session.scalars(stmt.order_by(Placement.id)))
-    by_placement = follow_ups_of(session, (p.id for p in placements))
+    by_placement = follow_ups_of(session=session, placement_ids=(p.id for p in placements))
     out = []
     for p in placements:
         seen = by_placement[p.id]

@@ -8,20 +8,13 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from models.db.base import utcnow
+from models.errors import Conflict, RuleViolation, StaleVersion
 from models.subsidies.tables import SubsidyPolicy
 
 LATE_FINDING_DAYS = 366
 """A policy stays in the eligibility run this long after it ends, so a worker who qualified
 on its last day is still found by a run in the next year (the engine checks the date)."""
 VERSIONED_FIELDS = ("name", "valid_from", "valid_to", "enabled", "rules")
-
-
-class PolicyError(ValueError):
-    """A policy change that cannot be made; ``field`` names the offending input."""
-
-    def __init__(self, field: str, message: str, status: int = 422) -> None:
-        super().__init__(message)
-        self.field, self.status = field, status
 
 
 def current_by_key(session: Session, key: str) -> SubsidyPolicy | None:
@@ -53,12 +46,12 @@ def create_policy(*, session: Session, data: dict[str, Any], created_by: int | N
     if template_key:
         template = current_by_key(session, template_key)
         if template is None or not template.is_template:
-            raise PolicyError("template", f"没有此模板 / No such template: {template_key}")
+            raise RuleViolation(f"没有此模板 / No such template: {template_key}", field="template")
         rules, name = template.rules, name or template.name
     key = data.get("key") or f"{data['county_code']}-{(template_key or 'policy').removeprefix('template-')}" \
                              f"-{data['valid_from'].year}"
     if session.scalar(select(SubsidyPolicy.id).where(SubsidyPolicy.key == key).limit(1)) is not None:
-        raise PolicyError("key", f"政策编号已存在 / A policy with key {key} exists; edit it instead", 409)
+        raise Conflict(f"政策编号已存在 / A policy with key {key} exists; edit it instead")
     policy = SubsidyPolicy(key=key, version=1, is_current=True, name=name, county_code=data["county_code"],
                            valid_from=data["valid_from"], valid_to=data.get("valid_to"),
                            enabled=data.get("enabled", False), rules=rules, template_key=template_key,
@@ -71,18 +64,20 @@ def create_policy(*, session: Session, data: dict[str, Any], created_by: int | N
 def new_version(*, session: Session, policy: SubsidyPolicy, changes: dict[str, Any],
                 created_by: int | None) -> SubsidyPolicy:
     """Supersede ``policy`` with a new version carrying ``changes``; claims keep the old one."""
+    if not policy.is_current:
+        raise StaleVersion("只能修改当前版本 / Only the current version can be edited")
     merged = {k: changes.get(k, getattr(policy, k)) for k in VERSIONED_FIELDS}
     if merged["valid_to"] is not None and merged["valid_to"] < merged["valid_from"]:
-        raise PolicyError("valid_to", "结束日期不得早于开始日期 / Must not be before valid_from")
+        raise RuleViolation("结束日期不得早于开始日期 / Must not be before valid_from", field="valid_to")
     if policy.is_template and merged["enabled"]:
-        raise PolicyError("enabled", "模板没有所属旗县，不能启用；请复制到旗县 / A template has no county "
-                          "and cannot be enabled; copy it to a county with POST {template, county_code}")
+        raise RuleViolation("模板没有所属旗县，不能启用；请复制到旗县 / A template has no county and cannot be "
+                            "enabled; copy it to a county with POST {template, county_code}", field="enabled")
     # Conditional UPDATE: of two concurrent edits only one supersedes the current version.
     done = session.execute(
         update(SubsidyPolicy).where(SubsidyPolicy.id == policy.id, SubsidyPolicy.is_current)
         .values(is_current=False, superseded_at=utcnow()).execution_options(synchronize_session=False))
     if (done.rowcount or 0) != 1:
-        raise PolicyError("version", "该版本已被修改 / This version was already superseded", 412)
+        raise StaleVersion("该版本已被修改 / This version was already superseded")
     session.expire(policy)
     successor = SubsidyPolicy(key=policy.key, version=policy.version + 1, is_current=True,
                               county_code=policy.county_code, template_key=policy.template_key,
@@ -92,7 +87,7 @@ def new_version(*, session: Session, policy: SubsidyPolicy, changes: dict[str, A
     return successor
 
 
-def policies_in_force(session: Session, county_code: str, as_of: date) -> list[SubsidyPolicy]:
+def policies_in_force(*, session: Session, county_code: str, as_of: date) -> list[SubsidyPolicy]:
     """Enabled current policies of a county that have started and not long ended."""
     return list(session.scalars(
         select(SubsidyPolicy).where(
@@ -103,7 +98,7 @@ def policies_in_force(session: Session, county_code: str, as_of: date) -> list[S
         .order_by(SubsidyPolicy.key)))
 
 
-def counties_with_policies(session: Session, as_of: date) -> list[str]:
+def counties_with_policies(*, session: Session, as_of: date) -> list[str]:
     return sorted(set(session.scalars(
         select(SubsidyPolicy.county_code).where(
             SubsidyPolicy.is_current, SubsidyPolicy.enabled, SubsidyPolicy.county_code.is_not(None),

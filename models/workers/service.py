@@ -1,7 +1,7 @@
 """Use cases on workers: register, update, look up by ID number, erase (PIPL Art. 47)."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from models.workers import rules
 from models.db.base import utcnow
+from models.errors import Conflict, RuleViolation, RuleViolations
 from models.access.pii import PiiVault
 from models.reference.taxonomy import Occupation, Skill
 from models.workers.tables import Worker
@@ -23,12 +24,6 @@ PROFILE_FIELDS = (
 )
 
 
-class DuplicateWorker(Exception):
-    def __init__(self, existing_id: int) -> None:
-        super().__init__(f"worker {existing_id} has this ID number")
-        self.existing_id = existing_id
-
-
 def id_index(vault: PiiVault, id_number: str) -> str:
     return vault.index(rules.normalize_id_number(id_number), context=ID_CTX)
 
@@ -37,11 +32,26 @@ def phone_index(vault: PiiVault, phone: str) -> str:
     return vault.index(rules.check_phone(phone), context=PHONE_CTX)
 
 
-def find_by_id_number(session: Session, vault: PiiVault, id_number: str) -> Worker | None:
+def find_by_id_number(*, session: Session, vault: PiiVault, id_number: str) -> Worker | None:
     return session.scalar(select(Worker).where(Worker.id_number_index == id_index(vault, id_number)))
 
 
-def unknown_codes(session: Session, *, skills: Iterable[str] = (),
+def find_registered(*, session: Session, vault: PiiVault, id_number: str, today: date,
+                    field: str = "id_number") -> Worker:
+    """The registered worker with this ID number; ``RuleViolation`` on ``field`` when the number is
+    invalid or not registered (a fair checks attendees in by ID number)."""
+    try:
+        rules.check_id_number(id_number, today=today)
+    except RuleViolation as exc:
+        raise RuleViolation(str(exc), field=field) from None
+    worker = find_by_id_number(session=session, vault=vault, id_number=id_number)
+    if worker is None:
+        raise RuleViolation("该身份证号未登记，请在 worker 中提交完整登记信息 / Not registered: send the full "
+                            "registration in `worker`", field=field)
+    return worker
+
+
+def unknown_codes(*, session: Session, skills: Iterable[str] = (),
                   occupations: Iterable[str] = ()) -> dict[str, list[str]]:
     """Skill and occupation codes not in the reference tables, by kind."""
     out: dict[str, list[str]] = {}
@@ -55,6 +65,27 @@ def unknown_codes(session: Session, *, skills: Iterable[str] = (),
         if missing := sorted(occupations - known):
             out["occupations"] = missing
     return out
+
+
+def code_errors(data: Mapping[str, Any], unknown: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+    """Field messages for the skill and occupation codes of one worker's ``data`` that are in
+    ``unknown`` (from ``unknown_codes``, which a roster import runs once for all its rows)."""
+    errors: dict[str, list[str]] = {}
+    if bad := sorted(set(unknown.get("skills", ())) & {s["code"] for s in data.get("skills", [])}):
+        errors["skills"] = [f"未知技能代码 / Unknown skill code: {', '.join(bad)}"]
+    if bad := sorted(set(unknown.get("occupations", ())) & set(data.get("preferred_occupations", []))):
+        errors["preferred_occupations"] = [f"未知职业代码 / Unknown occupation code: {', '.join(bad)}"]
+    return errors
+
+
+def check_codes(*, session: Session, data: Mapping[str, Any], under: str | None = None) -> None:
+    """``RuleViolations`` for unknown skill or occupation codes; ``under`` names where the worker's
+    fields sit in the request (``worker`` for a walk-in registered at a fair)."""
+    unknown = unknown_codes(session=session, skills=[s["code"] for s in data.get("skills", [])],
+                            occupations=data.get("preferred_occupations", []))
+    if errors := code_errors(data, unknown):
+        raise RuleViolations({f"{under}.{field}" if under else field: messages
+                              for field, messages in errors.items()})
 
 
 def set_identity(worker: Worker, vault: PiiVault, id_number: str, *, today: date) -> None:
@@ -80,18 +111,31 @@ def build_worker(vault: PiiVault, data: dict[str, Any], *, today: date,
 
 
 def register_worker(*, session: Session, vault: PiiVault, data: dict[str, Any], today: date,
-                    created_by: int | None = None) -> Worker:
-    """Register a worker; raises ``DuplicateWorker`` if the ID number is known."""
-    existing = find_by_id_number(session, vault, data["id_number"])
+                    created_by: int | None = None, under: str | None = None) -> Worker:
+    """Register a worker: codes must exist (``check_codes``, fields ``under`` a prefix if given);
+    ``Conflict`` naming the existing worker if the ID number is known."""
+    check_codes(session=session, data=data, under=under)
+    existing = find_by_id_number(session=session, vault=vault, id_number=data["id_number"])
     if existing is not None:
-        raise DuplicateWorker(existing.id)
+        raise Conflict("该身份证号已登记 / This ID number is already registered",
+                       detail={"existing_worker_id": existing.id})
     worker = build_worker(vault, data, today=today, created_by=created_by)
     session.add(worker)
     session.flush()
     return worker
 
 
-def update_worker(worker: Worker, vault: PiiVault, data: dict[str, Any]) -> None:
+def update_worker(*, session: Session, vault: PiiVault, worker: Worker, data: dict[str, Any]) -> None:
+    """Edit a worker's profile; an erased worker (PIPL Art. 47) is a ``Conflict``."""
+    if worker.erased_at is not None:
+        raise Conflict("该记录已删除个人信息 / This worker's personal data was erased")
+    check_codes(session=session, data=data)
+    apply_profile(worker, vault, data)
+    session.flush()
+
+
+def apply_profile(worker: Worker, vault: PiiVault, data: dict[str, Any]) -> None:
+    """Set profile fields and the phone from checked data (the roster import checks codes in bulk)."""
     for key in PROFILE_FIELDS:
         if key in data:
             setattr(worker, key, data[key])
@@ -106,7 +150,7 @@ def reveal(worker: Worker, vault: PiiVault) -> tuple[str | None, str | None]:
     return id_number, phone
 
 
-def erase_worker(worker: Worker) -> None:
+def erase_worker(*, session: Session, worker: Worker) -> None:
     """Wipe personal fields on request; county, poverty status and placements stay for counts."""
     worker.name = "（已删除）"
     worker.id_number_enc = worker.id_number_index = None
@@ -116,3 +160,4 @@ def erase_worker(worker: Worker) -> None:
     worker.skills, worker.preferred_occupations = [], []
     worker.status = "inactive"
     worker.erased_at = utcnow()
+    session.flush()
