@@ -10,7 +10,9 @@ marks are stripped from names and aliases and kept as the ``green``/``digital`` 
 Quirks of the source handled here (so a rebuild gives the same file):
 
 * three rows are exact duplicates, and 2-03-01-00 appears both as a 小类 (level 3) and as
-  a 职业 (level 4): one row per code, at its finest level;
+  a 职业 (level 4): one row per code, at its finest level (a 小类 with no 职业 below it
+  is itself the 职业, as for 1-02-01-00 — the source lists 94 of those at level 4);
+* 6-20-03-00 is listed as a 职业 but has 职业 below it: a 小类 (level 3);
 * four 小类 are missing (1-06-01, 2-01-04, 2-02-32, 5-02-03): their occupations hang
   from the nearest ancestor that exists, the 中类.
 """
@@ -85,16 +87,18 @@ def build_rows(text: str) -> list[dict[str, str]]:
         if kept is None or int(raw["level"]) > int(kept["level"]):
             finest[raw["code"]] = raw
     known = set(finest)
+    with_children = {_parent(code, known) for code in known}
     rows = []
     for code in sorted(finest):
         raw = finest[code]
+        level = "3" if raw["level"] == "4" and code in with_children else raw["level"]
         name, green, digital = strip_marks(raw["name"])
         aliases: list[str] = []
         for alias in raw["alias"].split(","):
             alias = strip_marks(alias)[0]
             if alias and alias != name and alias not in aliases:
                 aliases.append(alias)
-        rows.append({"level": raw["level"], "code": code, "name": name,
+        rows.append({"level": level, "code": code, "name": name,
                      "parent_code": _parent(code, known) or "", "green": str(int(green)),
                      "digital": str(int(digital)), "aliases": ALIAS_SEPARATOR.join(aliases)})
     return rows

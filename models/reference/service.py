@@ -36,8 +36,10 @@ def _matching(code_col, terms_col, q: str) -> tuple[object, object]:
     """(filter, rank): a code prefix or a name/alias substring; exact names first."""
     code = unicodedata.normalize("NFKC", q).strip()
     term = normalize(q).replace(SEARCH_SEPARATOR, " ")
-    exact = terms_col.contains(f"{SEARCH_SEPARATOR}{term}{SEARCH_SEPARATOR}", autoescape=True)
     prefix = code_col.startswith(code, autoescape=True)
+    if not term:  # '_' or '-' alone fold to nothing: only a code could match
+        return prefix, case((prefix, 1), else_=2)
+    exact = terms_col.contains(f"{SEARCH_SEPARATOR}{term}{SEARCH_SEPARATOR}", autoescape=True)
     where = or_(prefix, terms_col.contains(term, autoescape=True))
     return where, case((exact, 0), (prefix, 1), else_=2)
 

@@ -41,7 +41,7 @@ occupations = sa.table(
     'occupations', sa.column('code', sa.String), sa.column('name_zh', sa.String),
     sa.column('name_en', sa.String), sa.column('category', sa.String), sa.column('skills', sa.JSON),
     sa.column('wage_min', sa.Integer), sa.column('wage_max', sa.Integer),
-    sa.column('level', sa.Integer), sa.column('parent_code', sa.String),
+    sa.column('level', sa.Integer), sa.column('parent_code', sa.String), sa.column('aliases', sa.JSON),
 )
 postings = sa.table('postings', sa.column('occupation_code', sa.String))
 labor_brands = sa.table('labor_brands', sa.column('occupation_code', sa.String))
