@@ -69,3 +69,16 @@ def test_skills_are_found_by_code_prefix_name_and_synonym(api) -> None:
 @pytest.mark.parametrize("url", [OCC, SKILLS])
 def test_an_unauthenticated_call_is_refused(api, url: str) -> None:
     assert api.get(None, url, query_string={"q": "保洁"}).status_code == 401
+
+
+def test_the_roster_templates_help_sheet_points_to_the_search(api) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    for role, url in (("bureau", "/api/v1/workers/import/template"), ("employer", "/api/v1/postings/import/template")):
+        r = api.get(role, url)
+        assert r.status_code == 200, url
+        help_sheet = load_workbook(io.BytesIO(r.data)).worksheets[1]
+        last = [c.value for c in list(help_sheet.iter_rows())[-1]]
+        assert "GET /api/v1/occupations?q=" in last[-1] and "/api/v1/skills" in last[-1]
