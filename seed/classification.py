@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -44,8 +44,9 @@ class OfficialDef:
     aliases: tuple[str, ...]
 
 
-class CuratedDef(Protocol):
-    """What the overlay provides (``seed.taxonomy.OccupationDef``)."""
+@dataclass(frozen=True, slots=True)
+class OccupationDef:
+    """One of the programme's curated occupations (``occupations.yaml``)."""
 
     code: str
     name_zh: str
@@ -54,7 +55,12 @@ class CuratedDef(Protocol):
     skills: tuple[str, ...]
     wage_min: int
     wage_max: int
+    """Typical Beijing monthly wage band, yuan."""
     synonyms: tuple[str, ...]
+    formerly: str | None = None
+    """The code before it was checked against the 大典 (migration 0008 moves rows off it)."""
+    title: str = ""
+    """The everyday title for posting texts (叉车司机 for 起重装卸机械操作工); name_zh if not set."""
 
 
 @lru_cache(maxsize=1)
@@ -82,7 +88,7 @@ def parent_of(code: str, known: Mapping[str, Any]) -> str | None:
     return None
 
 
-def table_rows(curated: Mapping[str, CuratedDef]) -> list[dict[str, Any]]:
+def table_rows(curated: Mapping[str, OccupationDef]) -> list[dict[str, Any]]:
     """Every row of ``occupations``: the official table, overlaid and extended by ``curated``."""
     table = official()
     rows: dict[str, dict[str, Any]] = {
@@ -106,7 +112,7 @@ def table_rows(curated: Mapping[str, CuratedDef]) -> list[dict[str, Any]]:
     return [rows[code] for code in sorted(rows)]
 
 
-def resolution_index(curated: Mapping[str, CuratedDef]) -> dict[str, str]:
+def resolution_index(curated: Mapping[str, OccupationDef]) -> dict[str, str]:
     """Spelling → code for occupations (level ≥ 4): the curated spellings win, then official
     codes and names, then the source's aliases — an alias naming two codes names neither."""
     index: dict[str, str] = {}
@@ -131,7 +137,7 @@ def _add_unambiguous(index: dict[str, str], entries: Iterable[tuple[str, Iterabl
             index[key] = next(iter(codes))
 
 
-def load(session: Session, curated: Mapping[str, CuratedDef]) -> int:
+def load(session: Session, curated: Mapping[str, OccupationDef]) -> int:
     """Upsert the whole table in two bulk statements; returns how many codes were added.
 
     Rows already equal are not touched, so a second run writes nothing — it runs for every

@@ -23,7 +23,7 @@ from models.reference.regions import Region
 from models.reference.service import normalize, search_terms
 from models.reference.taxonomy import LaborBrand, Skill
 from seed import classification
-from seed.classification import OCCUPATION_CODE, WORK_TYPE_CODE  # noqa: F401 - re-exported
+from seed.classification import OCCUPATION_CODE, WORK_TYPE_CODE, OccupationDef  # noqa: F401 - re-exported
 _SEPARATORS = re.compile(r"[、,，;；/|\n]+")
 
 
@@ -34,23 +34,6 @@ class SkillDef:
     name_en: str
     synonyms: tuple[str, ...]
     certifiable: bool
-
-
-@dataclass(frozen=True, slots=True)
-class OccupationDef:
-    code: str
-    name_zh: str
-    name_en: str
-    category: str
-    skills: tuple[str, ...]
-    wage_min: int
-    wage_max: int
-    """Typical Beijing monthly wage band, yuan."""
-    synonyms: tuple[str, ...]
-    formerly: str | None = None
-    """The code before it was checked against the 大典 (migration 0008 moves rows off it)."""
-    title: str = ""
-    """The everyday title for posting texts (叉车司机 for 起重装卸机械操作工); name_zh if not set."""
 
 
 @dataclass(frozen=True, slots=True)

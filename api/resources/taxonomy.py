@@ -18,7 +18,6 @@ from models.reference import service
 
 blp = Blueprint("taxonomy", __name__, url_prefix="/api/v1",
                 description="Occupations (职业分类大典 2022) and skills (技能词表)")
-ANY_ROLE = ("admin", "bureau", "employer", "fair")
 
 
 class OccupationOut(Schema):
@@ -55,7 +54,7 @@ class OccupationQuery(SkillQuery):
 
 @blp.route("/occupations")
 class Occupations(MethodView):
-    @roles(*ANY_ROLE)
+    @roles("admin", "bureau", "employer", "fair")
     @blp.arguments(OccupationQuery, location="query")
     @blp.response(200, page_schema(OccupationOut, "OccupationPage"))
     def get(self, args: dict[str, Any]):
@@ -66,7 +65,7 @@ class Occupations(MethodView):
 
 @blp.route("/skills")
 class Skills(MethodView):
-    @roles(*ANY_ROLE)
+    @roles("admin", "bureau", "employer", "fair")
     @blp.arguments(SkillQuery, location="query")
     @blp.response(200, page_schema(SkillTermOut, "SkillPage"))
     def get(self, args: dict[str, Any]):
