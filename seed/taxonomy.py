@@ -138,6 +138,14 @@ def resolve_occupation(text: str | None) -> str | None:
     return _occupation_index().get(normalize(text))
 
 
+def occupation_name(code: str) -> str:
+    """The Chinese name of any code (curated, else the 大典's), or the code itself if unknown —
+    what an export writes, so that the import reads it back to the same code."""
+    curated = occupations().get(code)
+    official = classification.official().get(code)
+    return curated.name_zh if curated else official.name if official else code
+
+
 def load(session: Session) -> str:
     """Insert or refresh skills, occupations and labour brands; returns a one-line summary."""
     added = {"skills": 0, "occupations": 0, "brands": 0}

@@ -112,3 +112,8 @@ def test_build_keeps_one_row_per_code_strips_marks_and_skips_the_texts() -> None
 ])
 def test_marks_are_only_stripped_after_a_chinese_name(raw: str, expected) -> None:
     assert strip_marks(raw) == expected
+
+
+@pytest.mark.parametrize("code", ["6-30-05-05", "4-09-08-01", "5-01-02-02-02", "4-10-01-02"])
+def test_the_name_an_export_writes_resolves_back_to_its_code(code: str) -> None:
+    assert taxonomy.resolve_occupation(taxonomy.occupation_name(code)) == code
