@@ -1,13 +1,14 @@
 """Occupations (国家职业分类大典 2022), the skill vocabulary (技能词表) and labour brands.
 
-The data ships as YAML in ``seed/data``. The ``resolve_*`` functions are pure look-ups over
-that data, usable without a database (roster import, the synthetic world); ``load`` writes
-it into the ``occupations``, ``skills`` and ``labor_brands`` tables, idempotently.
+The data ships in ``seed/data``: the full 大典 table (csco2022.csv, see ``seed.classification``)
+and YAML for the curated occupations, skills and brands. The ``resolve_*`` functions are
+pure look-ups over that data, usable without a database (roster import, the synthetic
+world); ``load`` writes it into the ``occupations``, ``skills`` and ``labor_brands`` tables,
+idempotently.
 """
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,9 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.reference.regions import Region
-from models.reference.taxonomy import LaborBrand, Occupation, Skill
-
-OCCUPATION_CODE = re.compile(r"^\d-\d{2}-\d{2}-\d{2}$")
+from models.reference.service import normalize, search_terms
+from models.reference.taxonomy import LaborBrand, Skill
+from seed import classification
+from seed.classification import OCCUPATION_CODE, WORK_TYPE_CODE, OccupationDef  # noqa: F401 - re-exported
 _SEPARATORS = re.compile(r"[、,，;；/|\n]+")
 
 
@@ -35,19 +37,6 @@ class SkillDef:
 
 
 @dataclass(frozen=True, slots=True)
-class OccupationDef:
-    code: str
-    name_zh: str
-    name_en: str
-    category: str
-    skills: tuple[str, ...]
-    wage_min: int
-    wage_max: int
-    """Typical Beijing monthly wage band, yuan."""
-    synonyms: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class BrandDef:
     name: str
     county_code: str | None
@@ -57,14 +46,9 @@ class BrandDef:
     illustrative: bool
 
 
-def normalize(text: str) -> str:
-    """Fold width, case and whitespace so '  Security　Guard ' equals 'security guard'."""
-    folded = unicodedata.normalize("NFKC", text).casefold().replace("_", " ").replace("-", " ")
-    return " ".join(folded.split())
-
-
 def _read(name: str) -> list[dict[str, Any]]:
-    return yaml.safe_load(resources.files("seed.data").joinpath(name).read_text(encoding="utf-8"))
+    text = resources.files("seed.data").joinpath(name).read_text(encoding="utf-8")
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml: 10x faster
 
 
 @lru_cache(maxsize=1)
@@ -79,11 +63,12 @@ def skills() -> dict[str, SkillDef]:
 
 @lru_cache(maxsize=1)
 def occupations() -> dict[str, OccupationDef]:
-    """Occupations by 大典 code."""
+    """The programme's curated occupations by code (大典 code, or 工种 code under one)."""
     return {
         row["code"]: OccupationDef(row["code"], row["name_zh"], row["name_en"], row["category"],
                                    tuple(row["skills"]), int(row["wage"][0]), int(row["wage"][1]),
-                                   tuple(str(s) for s in row.get("synonyms", ())))
+                                   tuple(str(s) for s in row.get("synonyms", ())), row.get("formerly"),
+                                   row.get("title", row["name_zh"]))
         for row in _read("occupations.yaml")
     }
 
@@ -115,7 +100,7 @@ def _skill_index() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _occupation_index() -> dict[str, str]:
-    return _index((o.code, (o.code, o.name_zh, o.name_en, *o.synonyms)) for o in occupations().values())
+    return classification.resolution_index(occupations())
 
 
 def resolve_skill(text: str | None) -> str | None:
@@ -147,10 +132,18 @@ def resolve_skills(texts: str | Iterable[str]) -> tuple[list[str], list[str]]:
 
 
 def resolve_occupation(text: str | None) -> str | None:
-    """The 大典 code a free-text job title or code names, or None."""
+    """The code a free-text job title or code names (any 大典 occupation, curated first), or None."""
     if not text:
         return None
     return _occupation_index().get(normalize(text))
+
+
+def occupation_name(code: str) -> str:
+    """The Chinese name of any code (curated, else the 大典's), or the code itself if unknown —
+    what an export writes, so that the import reads it back to the same code."""
+    curated = occupations().get(code)
+    official = classification.official().get(code)
+    return curated.name_zh if curated else official.name if official else code
 
 
 def load(session: Session) -> str:
@@ -164,15 +157,9 @@ def load(session: Session) -> str:
             added["skills"] += 1
         row.name_zh, row.name_en = s.name_zh, s.name_en
         row.synonyms, row.certifiable = list(s.synonyms), s.certifiable
-    for o in occupations().values():
-        orow = session.get(Occupation, o.code)
-        if orow is None:
-            orow = Occupation(code=o.code)
-            session.add(orow)
-            added["occupations"] += 1
-        orow.name_zh, orow.name_en, orow.category = o.name_zh, o.name_en, o.category
-        orow.skills, orow.wage_min, orow.wage_max = list(o.skills), o.wage_min, o.wage_max
+        row.search_terms = search_terms([s.name_zh, s.name_en, *s.synonyms])
     session.flush()
+    added["occupations"] = classification.load(session, occupations())
     known_regions = set(session.scalars(select(Region.code).where(
         Region.code.in_([b.county_code for b in brands() if b.county_code]))))
     existing = {b.name: b for b in session.scalars(select(LaborBrand))}

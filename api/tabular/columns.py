@@ -92,6 +92,12 @@ def first_label(labels: dict[str, tuple[str, ...]]) -> Callable[[Any], str]:
     return lambda code: labels.get(code, (code,))[0] if code is not None else ""
 
 
+CODES_HELP = ("职业与技能代码 codes", "", "",
+              "工种、技能的名称或代码可查询：GET /api/v1/occupations?q=保洁 ，GET /api/v1/skills?q=电焊 "
+              "/ look codes up at GET /api/v1/occupations?q= and GET /api/v1/skills?q=")
+"""The help sheet's last row: where the accepted occupation and skill spellings are listed."""
+
+
 def _labels_help(labels: dict[str, tuple[str, ...]]) -> str:
     return "；".join(f"{v[0]}（{k}）" for k, v in labels.items())
 

@@ -31,13 +31,11 @@ def _skills(key: str, level_key: str, cert_key: str) -> Getter:
 
 
 def _occupations(d: dict[str, Any]) -> str:
-    defs = taxonomy.occupations()
-    return "；".join(defs[c].name_zh if c in defs else c for c in d.get("preferred_occupations") or [])
+    return "；".join(taxonomy.occupation_name(c) for c in d.get("preferred_occupations") or [])
 
 
 def _occupation(d: dict[str, Any]) -> str:
-    occupation = taxonomy.occupations().get(d["occupation_code"])
-    return occupation.name_zh if occupation else d["occupation_code"]
+    return taxonomy.occupation_name(d["occupation_code"])
 
 
 def _field(key: str) -> Getter:

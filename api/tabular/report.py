@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from api.tabular.columns import Spec
+from api.tabular.columns import CODES_HELP, Spec
 from api.tabular.rows import Issue, Layout, Row
 from api.tabular.writers import xlsx_bytes
 
@@ -84,6 +84,7 @@ def template(spec: Spec) -> bytes:
     """The empty roster with headers ('*' marks required columns) and a sheet explaining each."""
     headers = [f"{c.zh}*" if c.required else c.zh for c in spec.columns]
     help_rows = [[c.zh, c.en, "是" if c.required else "否", c.help] for c in spec.columns]
+    help_rows.append(list(CODES_HELP))
     return xlsx_bytes([
         (spec.title, headers, []),
         ("填写说明 help", ["列名", "English header", "必填", "填写说明 / how to fill in"], help_rows),

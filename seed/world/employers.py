@@ -187,8 +187,8 @@ def posting_row(table: PostingTable, j: int, *, openings_left: int, status: str)
                                       ("缴纳社保", p.social_insurance)) if on) or "待遇面议"
     rng = np.random.default_rng([table.offset + j, 4])
     return {
-        "id": p.posting_id, "employer_id": p.employer_id, "title": f"{occ.name_zh}（{place}）",
-        "description": f"招聘{occ.name_zh}{p.openings}名，月薪{p.wage_min}–{p.wage_max}元，{perks}。",
+        "id": p.posting_id, "employer_id": p.employer_id, "title": f"{occ.title}（{place}）",
+        "description": f"招聘{occ.title}{p.openings}名，月薪{p.wage_min}–{p.wage_max}元，{perks}。",
         "occupation_code": p.occupation_code, "district_code": p.district_code,
         "address": names.address(rng, place), "openings": p.openings, "openings_left": openings_left,
         "wage_min": p.wage_min, "wage_max": p.wage_max, "provides_dormitory": p.provides_dormitory,

@@ -34,7 +34,10 @@ def skill_codes() -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def occupation_codes() -> tuple[str, ...]:
-    return tuple(sorted(taxonomy.occupations()))
+    """The curated occupations in the world's draw order: sorted by the code each had when
+    the world was written (``formerly``), so correcting a code never reshuffles the world."""
+    occupations = taxonomy.occupations()
+    return tuple(sorted(occupations, key=lambda code: occupations[code].formerly or code))
 
 
 @dataclass
@@ -153,7 +156,7 @@ def generate_chunk(table: WorkerTable, start: int, stop: int, *, seed: int, as_o
         table.skill[w, :k], table.level[w, :k], table.cert[w, :k] = picked, levels, certified
         prefs = list(dict.fromkeys(o for s in picked for o in skill_occs[codes[s]]))[:2]
         if not prefs:
-            prefs = [occ_index["4-09-07-02"]]
+            prefs = [occ_index["4-09-08-01"]]
         table.pref[w, :len(prefs)] = prefs
         p_bj = 0.18 + c.beijing_boost + (0.08 if ages[i] < 40 else -0.08) - (0.1 if lang[i] == 2 else 0)
         dest = 1 if rng.random() < 0.93 else 0
