@@ -2,6 +2,9 @@
 
 Names carry validity ranges such as ``[2003-]卓资县`` or ``[-2010]崇文区``; a division whose
 range has ended is historical: still valid inside old ID numbers, never a place to register.
+A resident ID keeps the code under which it was first issued, so any listed code may stand in
+one whatever the holder's birth year (``can_issue_ids``); ``successor`` names the current
+county that took over a retired one (卓资县 152624 → 150921).
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from functools import lru_cache
 from stdnum import numdb
 
 _RANGE = re.compile(r"^\[(\d{4})?-(\d{4})?\]")
+_SUFFIX = re.compile(r"(自治县|自治旗|县|旗|市|区)$")
 # County-level codes 01..20 in a prefecture are 市辖区 placeholders or real districts; the
 # placeholders 00 and 'xx00' are prefectures, 'xx0000' provinces.
 
@@ -74,3 +78,44 @@ def is_current_county(code: str, province: str | None = None) -> bool:
 def region_name(code: str) -> str:
     div = get(code)
     return div.name if div else code
+
+
+def can_issue_ids(code: str) -> bool:
+    """Whether ``code`` can stand at the start of a resident ID number.
+
+    Any county- or prefecture-level code GB/T 2260 lists, current or retired, and whatever
+    the holder's birth year: numbers keep the code in force when they were *issued*, which
+    may be younger than the holder (re-coded divisions) or long retired (old numbers kept).
+    """
+    div = get(code)
+    return div is not None and div.level != "province"
+
+
+def _stem(name: str) -> str:
+    return _SUFFIX.sub("", name)
+
+
+@lru_cache(maxsize=4096)
+def successor(code: str) -> str | None:
+    """The current county that took over ``code`` (itself when current; None if unknown).
+
+    A re-coded county keeps its name (卓资县 152624 → 150921) or its name without the kind of
+    division (集宁市 152601 → 集宁区 150902, 丰镇县 152628 → 丰镇市 150981); the match must be
+    unique within the province, otherwise the successor is unknown rather than guessed.
+    """
+    div = get(code)
+    if div is None or div.level != "county":
+        return None
+    if div.current:
+        return code
+    if div.name == "市辖区":
+        return None
+    current = [d for d in divisions().values()
+               if d.current and d.level == "county" and d.code[:2] == code[:2]]
+    for same in (lambda d: d.name == div.name, lambda d: _stem(d.name) == _stem(div.name)):
+        found = [d.code for d in current if same(d)]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            return None
+    return None

@@ -51,11 +51,10 @@ def test_any_single_character_change_is_rejected_or_still_valid(birth, seq, pos,
         worker_rules.check_id_number(bad, today=date(2026, 11, 24))
 
 
-def test_region_must_have_existed_at_birth():
-    # 卓资县 was 152624 until 2003 and 150921 after.
+def test_a_region_code_younger_than_its_holder_is_accepted():
+    # 卓资县 was 152624 until 2003 and 150921 after; people born before 2003 carry either.
     worker_rules.check_id_number(_id("152624", date(1990, 1, 1), 11), today=date(2026, 1, 1))
-    with pytest.raises(RuleViolation):
-        worker_rules.check_id_number(_id("150921", date(1990, 1, 1), 11), today=date(2026, 1, 1))
+    worker_rules.check_id_number(_id("150921", date(1990, 1, 1), 11), today=date(2026, 1, 1))
 
 
 def test_working_age_boundary():

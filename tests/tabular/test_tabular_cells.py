@@ -70,25 +70,3 @@ def test_headers_fold_case_width_units_and_required_marks():
 ])
 def test_neutralise_only_touches_text_that_a_spreadsheet_would_run(value, expected):
     assert neutralise(value) == expected
-
-
-@settings(max_examples=300, deadline=None)
-@given(region=st.sampled_from(["150921", "150430", "110105", "152527", "999999", "150900", "110103"]),
-       birth=st.dates(min_value=datetime(1940, 1, 1).date(), max_value=datetime(2010, 12, 31).date()),
-       seq=st.integers(0, 999), corrupt=st.booleans())
-def test_the_cached_id_check_agrees_with_stdnum(region, birth, seq, corrupt):
-    body = f"{region}{birth:%Y%m%d}{seq:03d}"
-    number = body + ric.calc_check_digit(body + "0")
-    if corrupt:
-        number = number[:-1] + ("0" if number[-1] != "0" else "1")
-    try:
-        ric.validate(number)
-        expected = None
-    except stdnum_exc.ValidationError as exc:
-        expected = type(exc)
-    try:
-        rules._validate_ric(number)
-        got = None
-    except stdnum_exc.ValidationError as exc:
-        got = type(exc)
-    assert got == expected
