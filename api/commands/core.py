@@ -6,6 +6,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select, update
 
+from api import db
 from models import clock
 from models.db import migrate
 from models.postings import service as posting_service
@@ -19,7 +20,7 @@ from seed.reference import load_reference
 
 
 def sessions():
-    return current_app.extensions["jm.sessions"]
+    return db.session_factory()
 
 
 def create_token(session, *, role: str, name: str, counties: list[str] | None = None,

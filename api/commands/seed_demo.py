@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from api import db
 from models import clock
 from models.db import session_scope
 from models.workers.tables import Worker
@@ -44,7 +45,7 @@ class _Progress:
 def seed_demo(n_workers: int, n_postings: int, seed: int, as_of, if_empty: bool) -> None:
     """Generate synthetic workers, employers, postings and 2–3 years of history."""
     day: date = as_of.date() if as_of else clock.today()
-    sessions = current_app.extensions["jm.sessions"]
+    sessions = db.session_factory()
     with session_scope(sessions) as session:
         if if_empty and session.scalar(select(func.count()).select_from(Worker)):
             click.echo("workers exist; nothing to do")

@@ -7,11 +7,12 @@ from typing import Any
 
 import click
 import yaml
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 from marshmallow import ValidationError
 
 from api.schemas.subsidies import TemplateSchema
+from api import db
 from models import clock
 from models.subsidies import claims as claim_service
 from models.db import session_scope
@@ -38,7 +39,7 @@ def register(app: Flask) -> None:
     @group.command("load-templates")
     def load_templates_command() -> None:
         """Load the three policy templates of DOMAIN.md (disabled, no county)."""
-        with session_scope(current_app.extensions["jm.sessions"]) as session:
+        with session_scope(db.session_factory()) as session:
             counts = load_templates(session)
         click.echo(f"subsidy templates: {counts}")
 
@@ -46,7 +47,7 @@ def register(app: Flask) -> None:
     @click.option("--county", default=None, help="Only this county")
     def evaluate_command(county: str | None) -> None:
         """Run the eligibility check now without the job lock (prefer `jingmeng jobs run eligibility`)."""
-        counts = claim_service.run_eligibility(sessions=current_app.extensions["jm.sessions"],
+        counts = claim_service.run_eligibility(sessions=db.session_factory(),
                                                as_of=clock.today(), county=county)
         click.echo(json.dumps(counts))
 

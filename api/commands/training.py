@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from api import db
 from models import clock
 from models.db import session_scope
 from models.postings.tables import Posting
@@ -74,7 +75,7 @@ def register(app: Flask) -> None:
                       world_seed: int) -> None:
         """Train a ranker on the history (time split), evaluate it and store a new version."""
         key = current_app.config["MODEL_SIGNING_KEY"]
-        with session_scope(current_app.extensions["jm.sessions"]) as session:
+        with session_scope(db.session_factory()) as session:
             if if_no_active and registry.active(session) is not None:
                 click.echo(f"model {registry.active(session).version} is active; nothing to do")
                 return
@@ -101,7 +102,7 @@ def register(app: Flask) -> None:
     def evaluate_command(version: str | None, eval_days: int, world_seed: int) -> None:
         """Evaluate a stored model against the heuristic on the most recent period."""
         key = current_app.config["MODEL_SIGNING_KEY"]
-        with session_scope(current_app.extensions["jm.sessions"]) as session:
+        with session_scope(db.session_factory()) as session:
             row = (session.scalar(select(ModelVersion).where(ModelVersion.version == version))
                    if version else registry.active(session))
             if row is None:
@@ -121,7 +122,7 @@ def register(app: Flask) -> None:
 
     @models_group.command("list")
     def models_list() -> None:
-        with session_scope(current_app.extensions["jm.sessions"]) as session:
+        with session_scope(db.session_factory()) as session:
             for row in session.scalars(select(ModelVersion).order_by(ModelVersion.id)):
                 ndcg = row.metrics.get("scorers", {}).get("ranker", {}).get("jobs_for_worker", {}).get("ndcg@10")
                 click.echo(f"{row.version:<24} {row.status:<9} trained to {row.trained_to}  NDCG@10 {ndcg}")
@@ -129,7 +130,7 @@ def register(app: Flask) -> None:
     @models_group.command("activate")
     @click.argument("version")
     def models_activate(version: str) -> None:
-        with session_scope(current_app.extensions["jm.sessions"]) as session:
+        with session_scope(db.session_factory()) as session:
             try:
                 registry.activate(session, version)
             except LookupError:
@@ -138,7 +139,7 @@ def register(app: Flask) -> None:
 
     @models_group.command("rollback")
     def models_rollback() -> None:
-        with session_scope(current_app.extensions["jm.sessions"]) as session:
+        with session_scope(db.session_factory()) as session:
             try:
                 row = registry.rollback(session)
             except LookupError as exc:

@@ -13,6 +13,7 @@ from api import auth
 from api.auth import roles
 from api.http import paginate
 from api import schedule  # noqa: F401  (registers the jobs)
+from api.schemas.common import PageQuery
 from models.scheduling.runner import JOBS, cron_for
 from models.scheduling.tables import JobRun
 
@@ -20,11 +21,9 @@ blp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs",
                 description="Scheduled jobs and their runs (admins and bureaus may read)")
 
 
-class JobQuery(Schema):
+class JobQuery(PageQuery):
     job = fields.String(validate=validate.OneOf(sorted(JOBS)))
     status = fields.String(validate=validate.Length(max=48))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class JobRunOut(Schema):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from api.schemas.common import PageQuery, StrictSchema, rule, text
 from models.employers import rules as employer_rules

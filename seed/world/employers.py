@@ -16,11 +16,11 @@ from matching.destinations import BEIJING
 from matching.profiles import EDUCATION_LEVELS, PostingProfile, SkillRequirement
 from models.reference import gbt2260
 from models.access.pii import PiiVault
+from models.employers.service import PHONE_CTX as EMPLOYER_PHONE_CTX
 from seed import taxonomy
 from seed.world import geo, names
 from seed.world.people import occupation_codes, skill_codes
 
-EMPLOYER_PHONE_CTX = "employer.contact_phone"
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_W = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _ORG_W = (3, 7, 9, 10, 5, 8, 4, 2)
