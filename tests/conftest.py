@@ -155,6 +155,12 @@ def runner(app):
 
 
 @pytest.fixture
+def sessions(app):
+    """The app's session factory, for jobs and services that open their own sessions."""
+    return app.extensions["jm.sessions"]
+
+
+@pytest.fixture
 def db_session(app):
     """A session outside any request, for arranging and inspecting data."""
     session = app.extensions["jm.sessions"]()

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import pytest
 
 from models.subsidies import policies as subsidy_service
 from models.placements.tables import Placement
@@ -42,8 +41,3 @@ def county_policy(session, template: str, county: str = ZHUOZI, **overrides: Any
     policy = subsidy_service.create_policy(session=session, data=data, created_by=None)
     session.commit()
     return policy
-
-
-@pytest.fixture
-def sessions(app):
-    return app.extensions["jm.sessions"]
