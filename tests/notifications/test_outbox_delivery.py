@@ -10,6 +10,7 @@ from models import clock
 from models.notifications import outbox as outbox_service
 from models.scheduling.runner import run_job
 from models.notifications.tables import OutboxMessage
+from tests.concurrency import at_once
 from tests.factories import worker_payload
 from tests.subsidies.conftest import add_worker
 
@@ -52,22 +53,8 @@ def test_the_same_dedupe_key_is_written_once(db_session):
 def test_concurrent_deliverers_send_each_message_once(db_session, sessions):
     add_messages(db_session, 40)
     gateway = Recorder()
-    barrier = threading.Barrier(4)
-    errors: list[BaseException] = []
-
-    def deliver() -> None:
-        try:
-            barrier.wait()
-            outbox_service.deliver(sessions=sessions, adapter=gateway, address_of=user_address, batch_size=5)
-        except BaseException as exc:  # surfaced below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=deliver) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    at_once(lambda _: outbox_service.deliver(sessions=sessions, adapter=gateway, address_of=user_address,
+                                            batch_size=5), range(4))
     counts = Counter(d.message_id for d in gateway.sent)
     assert len(counts) == 40 and set(counts.values()) == {1}
     db_session.expire_all()

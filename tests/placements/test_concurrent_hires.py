@@ -5,14 +5,13 @@ on PostgreSQL the row lock plus conditional UPDATE decide, on SQLite the databas
 """
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
 
 from models.placements.tables import Application, Placement
 from models.postings.tables import Posting
 from models.workers.tables import Worker
+from tests.concurrency import at_once
 from tests.conftest import ApiClient
 from tests.placements.placement_helpers import TERMS, interviewing, new_posting, new_worker
 
@@ -22,16 +21,13 @@ HIRES, OPENINGS = 50, 10
 def test_fifty_concurrent_hires_never_exceed_ten_openings(app, api, tokens, db_session):
     posting = new_posting(api, openings=OPENINGS)
     applications = [interviewing(api, new_worker(api, seq=i), posting) for i in range(1, HIRES + 1)]
-    start = threading.Barrier(HIRES)
 
     def hire(application_id: int) -> int:
         own = ApiClient(app.test_client(), tokens)
-        start.wait()
         return own.post("employer", f"/api/v1/applications/{application_id}/transitions",
                         json={"to": "hired", "placement": TERMS}).status_code
 
-    with ThreadPoolExecutor(max_workers=HIRES) as pool:
-        statuses = list(pool.map(hire, applications))
+    statuses = at_once(hire, applications)
 
     assert sorted(statuses) == [200] * OPENINGS + [409] * (HIRES - OPENINGS)
     db_session.expire_all()

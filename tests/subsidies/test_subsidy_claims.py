@@ -3,7 +3,6 @@ concurrency and crashes, human review by the worker's county, frozen amounts, ex
 from __future__ import annotations
 
 import io
-import threading
 from datetime import timedelta
 
 import pytest
@@ -15,6 +14,7 @@ from models.subsidies import claims as claim_service
 from models.subsidies import policies as subsidy_service
 from models.subsidies.tables import SubsidyClaim
 from models.placements.tracking import add_months
+from tests.concurrency import at_once
 from tests.factories import AOHAN
 from tests.subsidies.conftest import OLD, add_placement, add_worker, county_policy
 
@@ -83,22 +83,7 @@ def test_concurrent_eligibility_runs_never_duplicate(api, db_session, sessions):
     for seq in range(6):
         add_placement(db_session, add_worker(api, seq + 1), start=add_months(TODAY, -7),
                       employer_id=api.tokens["_employer_id"])
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(4)
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            claim_service.run_eligibility(sessions=sessions, as_of=TODAY)
-        except BaseException as exc:  # surfaced below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    at_once(lambda _: claim_service.run_eligibility(sessions=sessions, as_of=TODAY), range(4))
     made = claims(db_session)
     assert len(made) == 12
     assert len({(c.worker_id, c.policy_key, c.period_key) for c in made}) == 12
