@@ -131,3 +131,11 @@ def paginate_list(items: Sequence[Any], page: int, page_size: int) -> dict[str, 
     """One page of a list computed in memory (e.g. follow-ups that are overdue as of a date)."""
     start = (page - 1) * page_size
     return envelope(list(items[start:start + page_size]), len(items), page, page_size)
+
+
+def where_equal(stmt: Select, model: Any, args: dict[str, Any], *keys: str) -> Select:
+    """``stmt`` narrowed to ``model.<key> == args[key]`` for each of ``keys`` the query gave."""
+    for key in keys:
+        if key in args:
+            stmt = stmt.where(getattr(model, key) == args[key])
+    return stmt

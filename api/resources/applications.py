@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from api import auth, db
 from api.auth import roles
-from api.http import created, idempotent, page_schema, paginate, with_etag
+from api.http import created, idempotent, page_schema, paginate, where_equal, with_etag
 from api.schemas.applications import (ApplicationCreateSchema, ApplicationOut, ApplicationQuery,
                                       TransitionSchema)
 from models import clock
@@ -85,9 +85,7 @@ class Applications(MethodView):
         stmt = (select(Application, Worker, Posting).join(Worker, Worker.id == Application.worker_id)
                 .join(Posting, Posting.id == Application.posting_id).order_by(Application.id))
         stmt = auth.scope_by_party(stmt, county=Worker.county_code, employer=Posting.employer_id)
-        for key in ("worker_id", "posting_id", "state"):
-            if key in args:
-                stmt = stmt.where(getattr(Application, key) == args[key])
+        stmt = where_equal(stmt, Application, args, "worker_id", "posting_id", "state")
         page = paginate(stmt, args["page"], args["page_size"], rows=True)
         page["items"] = present_many(page["items"])
         return page

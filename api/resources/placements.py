@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from api import auth, db
 from api.auth import roles
-from api.http import created, idempotent, page_schema, paginate, paginate_list, with_etag
+from api.http import created, idempotent, page_schema, paginate, paginate_list, where_equal, with_etag
 from api.resources.applications import worker_brief
 from api.schemas.placements import (FollowUpCreateSchema, FollowUpList, FollowUpOut, OverdueOut,
                                     OverdueQuery, PlacementCreateSchema, PlacementEndSchema, PlacementOut,
@@ -69,9 +69,7 @@ class Placements(MethodView):
         """List placements: a bureau sees its counties' (by county at hiring), an employer its own."""
         stmt = auth.scope_by_party(select(Placement).order_by(Placement.id),
                                    county=Placement.county_code, employer=Placement.employer_id)
-        for key in ("worker_id", "posting_id", "destination"):
-            if key in args:
-                stmt = stmt.where(getattr(Placement, key) == args[key])
+        stmt = where_equal(stmt, Placement, args, "worker_id", "posting_id", "destination")
         if "county" in args:
             stmt = stmt.where(Placement.county_code == args["county"])
         if "active" in args:

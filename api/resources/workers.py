@@ -9,7 +9,7 @@ from sqlalchemy import Select, String, cast, select
 
 from api import auth, db
 from api.auth import roles
-from api.http import created, idempotent, paginate, page_schema, require_if_match, with_etag
+from api.http import created, idempotent, page_schema, paginate, require_if_match, where_equal, with_etag
 from api.schemas.workers import (RevealQuery, WorkerCreateSchema, WorkerOut, WorkerPatchSchema,
                                  WorkerQuery)
 from models import clock
@@ -49,9 +49,7 @@ def list_query(args: dict[str, Any]) -> Select:
     stmt = auth.scope_by_county(select(Worker).order_by(Worker.id), Worker.county_code)
     if "county" in args:
         stmt = stmt.where(Worker.county_code == args["county"])
-    for key in ("status", "poverty_status"):
-        if key in args:
-            stmt = stmt.where(getattr(Worker, key) == args[key])
+    stmt = where_equal(stmt, Worker, args, "status", "poverty_status")
     if "occupation" in args:
         stmt = stmt.where(cast(Worker.preferred_occupations, String).like(f'%"{args["occupation"]}"%'))
     if "id_number" in args:
