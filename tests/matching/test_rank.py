@@ -161,10 +161,14 @@ def recording_heuristic(calls: list[int]):  # noqa: ANN201 - a ScoreFn
     return score
 
 
+def rising_wages(make_posting, n: int) -> PostingBatch:  # noqa: ANN001 - the fixture factory
+    """Postings 1..n whose top wage rises with the id, so the heuristic ranks them n, n-1, …"""
+    return PostingBatch.from_profiles([make_posting(posting_id=i, wage_max=4000 + 100 * i) for i in range(1, n + 1)])
+
+
 def test_shortlist_passes_only_the_best_heuristic_candidates_to_the_scorer(make_worker, make_posting) -> None:  # noqa: ANN001
     seen: list[int] = []
-    recording = recording_heuristic(seen)
-    batch = PostingBatch.from_profiles([make_posting(posting_id=i, wage_max=4000 + 100 * i) for i in range(1, 11)])
+    recording, batch = recording_heuristic(seen), rising_wages(make_posting, 10)
     full = rank_postings_for_worker(make_worker(), batch, heuristic_scores, TODAY, limit=3)
     short = rank_postings_for_worker(make_worker(), batch, recording, TODAY, limit=3, shortlist=4)
     assert seen[0] == 4
@@ -173,8 +177,7 @@ def test_shortlist_passes_only_the_best_heuristic_candidates_to_the_scorer(make_
 
 def test_no_reasons_asked_for_means_the_scorer_is_called_once(make_worker, make_posting) -> None:  # noqa: ANN001
     calls: list[int] = []
-    recording = recording_heuristic(calls)
-    batch = PostingBatch.from_profiles([make_posting(posting_id=i, wage_max=4000 + 100 * i) for i in range(1, 6)])
+    recording, batch = recording_heuristic(calls), rising_wages(make_posting, 5)
     explained = rank_postings_for_worker(make_worker(), batch, heuristic_scores, TODAY, limit=3)
     bare = rank_postings_for_worker(make_worker(), batch, recording, TODAY, limit=3, top_k_reasons=0)
     assert calls == [5] and all(r.reasons == () for r in bare)
