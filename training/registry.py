@@ -22,6 +22,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models.db.base import utcnow
+from models.errors import Conflict, NotFound
 from models.rankers.tables import ModelVersion
 
 log = logging.getLogger("jingmeng.registry")
@@ -96,7 +97,7 @@ def activate(session: Session, version: str) -> ModelVersion:
     """Make ``version`` the active model; the previously active one is retired."""
     row = session.scalar(select(ModelVersion).where(ModelVersion.version == version))
     if row is None:
-        raise LookupError(version)
+        raise NotFound("未找到 / Not found")
     session.execute(update(ModelVersion).where(ModelVersion.status == "active", ModelVersion.id != row.id)
                     .values(status="retired"))
     row.status, row.activated_at = "active", utcnow()
@@ -110,5 +111,5 @@ def rollback(session: Session) -> ModelVersion:
         select(ModelVersion).where(ModelVersion.status == "retired", ModelVersion.activated_at.is_not(None))
         .order_by(ModelVersion.activated_at.desc()))
     if previous is None:
-        raise LookupError("no earlier active version to roll back to")
+        raise Conflict("没有可回滚的版本 / No earlier active version to roll back to")
     return activate(session, previous.version)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from api import db
 from models import clock
 from models.db import session_scope
+from models.errors import Conflict, NotFound
 from models.postings.tables import Posting
 from models.rankers.tables import ModelVersion
 from models.workers.tables import Worker
@@ -133,7 +134,7 @@ def register(app: Flask) -> None:
         with session_scope(db.session_factory()) as session:
             try:
                 registry.activate(session, version)
-            except LookupError:
+            except NotFound:
                 raise click.ClickException(f"no model {version}") from None
         click.echo(f"active: {version}")
 
@@ -142,7 +143,7 @@ def register(app: Flask) -> None:
         with session_scope(db.session_factory()) as session:
             try:
                 row = registry.rollback(session)
-            except LookupError as exc:
+            except Conflict as exc:
                 raise click.ClickException(str(exc)) from None
         click.echo(f"active: {row.version}")
 

@@ -125,8 +125,7 @@ class FairPlanResource(MethodView):
         """(Re)compute the plan: at most `limit` interviews per attendee (default 3), booth slots
         and openings respected, maximising expected lasting placements."""
         fair = load_fair(fair_id)
-        if fair.status == "closed":
-            abort(409, message="招聘会已结束，不能再安排面试 / The fair is closed")
+        fair_service.require_plannable(fair)
         scorer = ranking.scorer()
         computed = compute_plan(db.session(), fair, scorer, today=clock.today(), limit=data["limit"])
         fair_service.store_plan(
@@ -234,8 +233,6 @@ class FairSummary(MethodView):
         """After the fair closes: attendees, interviews, hires at the fair and their 90-day
         retention, by county and poverty status."""
         fair = load_fair(fair_id)
-        if fair.status != "closed":
-            abort(409, message="招聘会结束后才能汇总 / The summary is available once the fair has closed")
         out = fair_service.summary(session=db.session(), fair=fair, today=clock.today())
         for group in out["groups"]:
             group["county_name"] = gbt2260.region_name(group["county_code"])

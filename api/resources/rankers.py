@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
@@ -52,10 +52,7 @@ class ModelActivate(MethodView):
     @blp.response(200, ModelOut)
     def post(self, version: str):
         """Activate a version (the active one is retired)."""
-        try:
-            row = registry.activate(db.session(), version)
-        except LookupError:
-            abort(404)
+        row = registry.activate(db.session(), version)
         auth.audit("model.activate", "model", version)
         return row
 
@@ -66,9 +63,6 @@ class ModelRollback(MethodView):
     @blp.response(200, ModelOut)
     def post(self):
         """Re-activate the previously active version."""
-        try:
-            row = registry.rollback(db.session())
-        except LookupError:
-            abort(409, message="没有可回滚的版本 / No earlier active version to roll back to")
+        row = registry.rollback(db.session())
         auth.audit("model.rollback", "model", row.version)
         return row

@@ -192,12 +192,21 @@ def _finish(counts: dict[str, int]) -> dict[str, Any]:
     return {**counts, "retention_rate": round(counts["retained_90d"] / judged, 4) if judged else None}
 
 
+def require_plannable(fair: Fair) -> None:
+    """Interviews can be (re)planned until the fair closes."""
+    if fair.status == "closed":
+        raise Conflict("招聘会已结束，不能再安排面试 / The fair is closed")
+
+
 def summary(*, session: Session, fair: Fair, today: date) -> dict[str, Any]:
-    """Attendees, interviews, hires and 90-day retention, by county and poverty status.
+    """Attendees, interviews, hires and 90-day retention, by county and poverty status —
+    only once the fair has closed (``Conflict`` before).
 
     A hire is *judged* once it started at least 90 days before ``today``; it is *retained*
     when it had not ended before its 90th day (the same rule as employer retention).
     """
+    if fair.status != "closed":
+        raise Conflict("招聘会结束后才能汇总 / The summary is available once the fair has closed")
     attendees = attendees_of(session, fair.id)
     worker_group = {w.id: (w.county_code, w.poverty_status) for _, w in attendees}
     groups: dict[tuple[str, str], dict[str, int]] = {}
