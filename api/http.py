@@ -9,7 +9,9 @@ from typing import Any, TypeVar
 
 from flask import Response, make_response, request
 from werkzeug.routing import IntegerConverter
+import flask_smorest
 from flask_smorest import abort
+from webargs.flaskparser import FlaskParser
 from marshmallow import Schema, fields
 from sqlalchemy import Select, func, select
 
@@ -19,6 +21,20 @@ from models.access.tables import IdempotencyRecord
 F = TypeVar("F", bound=Callable[..., Any])
 MAX_ID = 2**63 - 1
 
+
+
+class StrictParser(FlaskParser):
+    """Unknown query parameters are refused like unknown body fields (422 naming them):
+    webargs drops them by default, so a misspelt filter (``?name=`` for ``?q=``) silently
+    returned every record."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": None, "querystring": None}
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's Blueprint whose arguments parser refuses unknown query parameters."""
+
+    ARGUMENTS_PARSER = StrictParser()
 
 class BoundedIntConverter(IntegerConverter):
     """``<int:…>`` ids never exceed a 64-bit database integer: larger ones are simply a 404."""

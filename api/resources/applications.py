@@ -5,12 +5,12 @@ from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from sqlalchemy import select
 
 from api import auth, db
 from api.auth import roles
-from api.http import created, idempotent, page_schema, paginate, where_equal, with_etag
+from api.http import Blueprint, created, idempotent, page_schema, paginate, where_equal, with_etag
 from api.schemas.applications import (ApplicationCreateSchema, ApplicationOut, ApplicationQuery,
                                       TransitionSchema)
 from models import clock

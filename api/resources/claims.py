@@ -10,13 +10,13 @@ from typing import Any
 
 from flask import send_file
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from openpyxl import Workbook
 from sqlalchemy import Select, select
 
 from api import auth, db
 from api.auth import roles
-from api.http import page_schema, paginate, with_etag
+from api.http import Blueprint, page_schema, paginate, with_etag
 from api.resources.workers import load_worker
 from api.schemas.subsidies import ClaimOut, ClaimQuery, DecisionSchema, EligibilityOut, ReasonSchema
 from models import clock

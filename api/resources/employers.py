@@ -4,12 +4,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from sqlalchemy import select
 
 from api import auth, db
 from api.auth import roles
-from api.http import created, idempotent, paginate, page_schema, require_if_match, with_etag
+from api.http import Blueprint, created, idempotent, page_schema, paginate, require_if_match, with_etag
 from api.schemas.employers import EmployerCreateSchema, EmployerOut, EmployerPatchSchema, EmployerQuery
 from models.reference import gbt2260
 from models.employers import service as employer_service

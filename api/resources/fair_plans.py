@@ -9,8 +9,9 @@ from typing import Any
 
 from flask import Response, current_app, render_template
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
+from api.http import Blueprint
 from api import auth, db, ranking
 from api.auth import roles
 from api.match_view import posting_brief, present_match, worker_brief

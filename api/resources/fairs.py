@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from sqlalchemy import Select, String, cast, func, or_, select
 
 from api import auth, db
 from api.auth import roles
-from api.http import created, idempotent, paginate, page_schema, require_if_match, with_etag
+from api.http import Blueprint, created, idempotent, page_schema, paginate, require_if_match, with_etag
 from api.match_view import posting_brief, worker_brief
 from api.schemas.common import PageQuery
 from api.schemas.fairs import (AttendeeOut, CheckInSchema, FairCreateSchema, FairOut, FairPatchSchema,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, jsonify
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from api.http import Blueprint
 from sqlalchemy import text
 
 from models.db.migrate import current_revision, head_revision

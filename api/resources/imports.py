@@ -19,12 +19,13 @@ from typing import Any, TypeVar
 
 from flask import Response, current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
 
 from api import auth, db
 from api.auth import roles
+from api.http import Blueprint
 from api.resources import postings, workers
 from api.schemas.common import StrictSchema, one_of
 from api.schemas.postings import PostingQuery

@@ -5,13 +5,12 @@ from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from api import auth
 from api.auth import roles
-from api.http import paginate
+from api.http import Blueprint, paginate
 from api import schedule  # noqa: F401  (registers the jobs)
 from api.schemas.common import PageQuery
 from models.scheduling.runner import JOBS, cron_for

@@ -12,10 +12,11 @@ from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
+from api.http import Blueprint
 from api import auth, db, ranking
 from api.auth import roles
 from api.match_view import MatchOut, posting_brief, present_match, worker_brief

@@ -6,12 +6,12 @@ from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from sqlalchemy import select
 
 from api import auth, db
 from api.auth import roles
-from api.http import created, idempotent, page_schema, paginate, paginate_list, where_equal, with_etag
+from api.http import Blueprint, created, idempotent, page_schema, paginate, paginate_list, where_equal, with_etag
 from api.resources.applications import worker_brief
 from api.schemas.placements import (FollowUpCreateSchema, FollowUpList, FollowUpOut, OverdueOut,
                                     OverdueQuery, PlacementCreateSchema, PlacementEndSchema, PlacementOut,

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
+from api.http import Blueprint
 from api import auth, db, ranking
 from api.auth import roles
 from models.rankers.tables import ModelVersion

@@ -4,10 +4,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
+from api.http import Blueprint
 from api import db
 from api.auth import roles
 from api.schemas.common import StrictSchema, one_of

@@ -4,8 +4,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
+from api.http import Blueprint
 from api import auth, db
 from api.auth import roles
 from api.schemas.reports import NewEmploymentOut, NewEmploymentQuery, RetentionOut, RetentionQuery

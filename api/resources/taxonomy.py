@@ -8,17 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.auth import roles
-from api.http import page_schema, paginate
+from api.http import Blueprint, page_schema, paginate
 from api.schemas.common import PageQuery
 from models.reference import service
 
 blp = Blueprint("taxonomy", __name__, url_prefix="/api/v1",
                 description="Occupations (职业分类大典 2022) and skills (技能词表)")
-
 
 class OccupationOut(Schema):
     code = fields.String()
@@ -34,7 +32,6 @@ class OccupationOut(Schema):
     wage_min = fields.Integer(allow_none=True)
     wage_max = fields.Integer(allow_none=True)
 
-
 class SkillTermOut(Schema):
     code = fields.String()
     name_zh = fields.String()
@@ -42,15 +39,12 @@ class SkillTermOut(Schema):
     synonyms = fields.List(fields.String())
     certifiable = fields.Boolean()
 
-
 class SkillQuery(PageQuery):
     q = fields.String(validate=validate.Length(max=64),
                       metadata={"description": "code prefix, or part of a name or synonym"})
 
-
 class OccupationQuery(SkillQuery):
     level = fields.Integer(validate=validate.Range(min=1, max=5))
-
 
 @blp.route("/occupations")
 class Occupations(MethodView):
@@ -61,7 +55,6 @@ class Occupations(MethodView):
         """Search occupations by code prefix, name or alias (exact matches first)."""
         return paginate(service.occupation_query(args.get("q"), args.get("level")),
                         args["page"], args["page_size"])
-
 
 @blp.route("/skills")
 class Skills(MethodView):

@@ -4,12 +4,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from sqlalchemy import Select, String, cast, select
 
 from api import auth, db
 from api.auth import roles
-from api.http import created, idempotent, page_schema, paginate, require_if_match, where_equal, with_etag
+from api.http import Blueprint, created, idempotent, page_schema, paginate, require_if_match, where_equal, with_etag
 from api.schemas.workers import (RevealQuery, WorkerCreateSchema, WorkerOut, WorkerPatchSchema,
                                  WorkerQuery)
 from models import clock
@@ -59,6 +59,8 @@ def list_query(args: dict[str, Any]) -> Select:
             stmt = stmt.where(Worker.phone_index == worker_service.phone_index(db.vault(), args["phone"]))
         except ValueError:
             abort(422, errors={"query": {"phone": ["手机号格式错误 / Not a mainland mobile number"]}})
+    if "q" in args:
+        stmt = stmt.where(worker_service.search_condition(db.vault(), args["q"]))
     return stmt
 
 
