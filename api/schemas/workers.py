@@ -122,6 +122,9 @@ class WorkerQuery(PageQuery):
     occupation = fields.String()
     id_number = fields.String(metadata={"description": "Exact lookup through the keyed index"})
     phone = fields.String(metadata={"description": "Exact lookup through the keyed index"})
+    q = fields.String(validate=validate.Length(min=1, max=40), metadata={
+        "description": "Find a worker: a name (exact or its beginning), a full ID number or a mobile "
+                       "number (both through the keyed indexes)"})
 
 
 class RevealQuery(StrictSchema):

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from models.workers import rules
@@ -161,3 +161,19 @@ def erase_worker(*, session: Session, worker: Worker) -> None:
     worker.status = "inactive"
     worker.erased_at = utcnow()
     session.flush()
+
+
+def search_condition(vault: PiiVault, q: str) -> ColumnElement[bool]:
+    """What a clerk's search box means (``?q=``): a full ID number or a mobile number is looked
+    up through its keyed index (never a plaintext comparison); anything else is a name, matched
+    exactly or by its beginning — a clerk types 王 or 王秀 to find 王秀兰."""
+    text_ = q.strip()
+    number = rules.normalize_id_number(text_)
+    if len(number) == 18 and number[:17].isdigit():
+        return Worker.id_number_index == id_index(vault, number)
+    try:
+        return Worker.phone_index == phone_index(vault, text_)
+    except RuleViolation:
+        pass
+    escaped = text_.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return or_(Worker.name == text_, Worker.name.like(f"{escaped}%", escape="\\"))
