@@ -16,7 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from matching.destinations import PAIR_KEY_BASE, accepted_tier_bits, district_number
-from matching.profiles import EDUCATION_LEVELS, EmployerRetention, PostingProfile, WorkerProfile
+from matching.profiles import EDUCATION_LEVELS, PRIORITY_STATUSES, EmployerRetention, PostingProfile, WorkerProfile
 
 EDUCATION_RANK: dict[str, int] = {level: i for i, level in enumerate(EDUCATION_LEVELS)}
 RETENTION_PRIOR_STRENGTH = 20.0
@@ -249,7 +249,7 @@ class WorkerBatch:
             expected_wage=col(lambda w: w.expected_monthly_wage, np.float64),
             needs_dormitory=col(lambda w: w.needs_dormitory, bool),
             accepted_tiers=col(lambda w: accepted_tier_bits(w.destinations), np.int8),
-            priority=col(lambda w: w.poverty_status in ("alleviated", "monitored"), bool),
+            priority=col(lambda w: w.poverty_status in PRIORITY_STATUSES, bool),
             skill_keys=skill_keys,
             skill_level=np.array([skills[k][0] for k in skill_keys.tolist()], dtype=np.int8),
             skill_certified=np.array([skills[k][1] for k in skill_keys.tolist()], dtype=bool),
@@ -261,6 +261,6 @@ class WorkerBatch:
         )
 
     def ages(self, today: date) -> np.ndarray:
-        """Age in full years at ``today``."""
+        """Age in full years at ``today``: ``matching.profiles.age_on``, vectorised over the batch."""
         before_birthday = (today.month * 100 + today.day) < self.birth_mmdd
         return today.year - self.birth_year - before_birthday.astype(np.int32)

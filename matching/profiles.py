@@ -32,6 +32,8 @@ DESTINATION_GROUPS: tuple[str, ...] = ("beijing", "in_region", "other")
 county), other."""
 
 POVERTY_STATUSES: tuple[str, ...] = ("alleviated", "monitored", "none")
+PRIORITY_STATUSES: frozenset[str] = frozenset({"alleviated", "monitored"})
+"""脱贫人口 and 防返贫监测对象: the groups the programme gives priority when ranking candidates."""
 """脱贫人口, 防返贫监测对象, others."""
 LANGUAGES: tuple[str, ...] = ("zh", "mn", "en", "other")
 """Languages a worker speaks or a job requires: Mandarin, Mongolian, English, other."""

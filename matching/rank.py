@@ -21,11 +21,6 @@ from matching.features import FEATURE_INDEX, pair_features, skill_match
 from matching.heuristic import heuristic_scores
 from matching.profiles import DESTINATION_TIERS, EmployerRetention, PostingProfile, WorkerProfile
 
-PRIORITY_WEIGHT = 0.05
-"""Policy bonus added to the score of 脱贫人口 ('alleviated') and 防返贫监测对象
-('monitored') workers when ranking candidates for a posting. Set by the administrator;
-0 disables it. Shown as an explicit reason whenever it applies."""
-PRIORITY_STATUSES = frozenset({"alleviated", "monitored"})
 _TIER_COLUMNS = [FEATURE_INDEX[f"tier_{t}"] for t in DESTINATION_TIERS]
 
 
@@ -152,15 +147,16 @@ def rank_postings_for_worker(worker: WorkerProfile, batch: PostingBatch, score_f
 
 def rank_workers_for_posting(posting: PostingProfile, workers: Sequence[WorkerProfile],
                              score_fn: ScoreFn, today: date, limit: int = 20, *,
-                             priority_weight: float = PRIORITY_WEIGHT,
+                             priority_weight: float,
                              retention: Mapping[int, EmployerRetention] | None = None,
                              horizon_days: int = AVAILABILITY_HORIZON_DAYS,
                              reference: np.ndarray | None = None,
                              top_k_reasons: int = 3) -> list[MatchResult]:
     """Best ``limit`` eligible workers for one posting, best first.
 
-    Workers in a priority group get ``priority_weight`` added to their score (policy,
-    see :data:`PRIORITY_WEIGHT`), listed first among their reasons.
+    Workers in a priority group (``matching.profiles.PRIORITY_STATUSES``) get
+    ``priority_weight`` added to their score — a policy bonus the administrator sets
+    (``POVERTY_PRIORITY_WEIGHT``; 0 disables it) — listed first among their reasons.
     """
     postings = PostingBatch.from_profiles([posting], retention)
     batch = WorkerBatch.from_profiles(workers, postings)

@@ -13,7 +13,8 @@ from matching.constraints import violated_constraints
 from matching.heuristic import heuristic_scores
 from matching.profiles import (DESTINATIONS, PostingProfile, SkillRequirement, WorkerProfile,
                                WorkerSkill)
-from matching.rank import PRIORITY_WEIGHT, rank_postings_for_worker, rank_workers_for_posting
+from api.config import Config
+from matching.rank import rank_postings_for_worker, rank_workers_for_posting
 
 TODAY = date(2026, 3, 2)
 SKILLS = ["S001", "S002", "S003", "S004"]
@@ -35,6 +36,7 @@ workers = st.builds(
     paired_districts=st.sampled_from([(), ("110105",)]),
     experience_months=st.dictionaries(st.sampled_from(["O1", "O2"]), st.integers(0, 60)),
 )
+PRIORITY_WEIGHT = Config.POVERTY_PRIORITY_WEIGHT  # the policy default the service ranks with
 
 
 @st.composite
@@ -88,7 +90,8 @@ def test_no_returned_posting_violates_a_hard_constraint(worker, posting_tuple) -
 @given(posting=postings(), worker_list=st.lists(workers, min_size=1, max_size=10))
 def test_no_returned_worker_violates_a_hard_constraint(posting, worker_list) -> None:  # noqa: ANN001
     worker_list = [replace(w, worker_id=i) for i, w in enumerate(worker_list)]
-    results = rank_workers_for_posting(posting, worker_list, heuristic_scores, TODAY, limit=100)
+    results = rank_workers_for_posting(posting, worker_list, heuristic_scores, TODAY, limit=100,
+                                       priority_weight=PRIORITY_WEIGHT)
     assert {r.worker_id for r in results} == {w.worker_id for w in worker_list
                                               if not violated_constraints(w, posting, TODAY)}
     for r in results:
@@ -101,7 +104,8 @@ def test_no_returned_worker_violates_a_hard_constraint(posting, worker_list) -> 
 
 def test_priority_weight_reorders_equal_candidates_and_is_a_reason(make_worker, make_posting) -> None:  # noqa: ANN001
     plain, priority = make_worker(worker_id=1), make_worker(worker_id=2, poverty_status="monitored")
-    results = rank_workers_for_posting(make_posting(), [plain, priority], heuristic_scores, TODAY)
+    results = rank_workers_for_posting(make_posting(), [plain, priority], heuristic_scores, TODAY,
+                                       priority_weight=PRIORITY_WEIGHT)
     assert [r.worker_id for r in results] == [2, 1]
     assert results[0].score == results[0].model_score + PRIORITY_WEIGHT
     assert results[0].reasons[0]["feature"] == "priority_group"
