@@ -47,11 +47,11 @@ class PostingBase(StrictSchema):
 
     @validates("title")
     def _title_neutral(self, value: str, **_: Any) -> None:
-        rule(posting_rules.check_gender_neutral)(value)
+        rule(posting_rules.check_lawful_wording)(value)
 
     @validates("description")
     def _description_neutral(self, value: str | None, **_: Any) -> None:
-        rule(posting_rules.check_gender_neutral)(value)
+        rule(posting_rules.check_lawful_wording)(value)
 
     @validates("expires_on")
     def _expires_later(self, value: Any, **_: Any) -> None:

@@ -1,5 +1,5 @@
-"""Rules a job posting (招聘岗位) must meet: gender-neutral wording, a lawful age range and a
-positive wage range.
+"""Rules a job posting (招聘岗位) must meet: lawful wording (no gender, ethnic or 户籍
+restriction), a lawful age range and a positive wage range.
 
 Each check raises ``RuleViolation`` with a bilingual message; the age limits are the
 engine's (``matching.profiles``) so that a posting can never ask for an age the matching
@@ -12,22 +12,53 @@ import re
 from matching.profiles import MIN_WORKING_AGE, STATUTORY_MAX_AGE
 from models.errors import RuleViolation
 
+_NOT_BOTH = r"(?!女|男|士不限|性不限|女不限|女均可)"
 _GENDER_WORDS = re.compile(
     r"(限男|限女|仅限男|仅限女|只招男|只招女|男性优先|女性优先|男士优先|女士优先|男优先|女优先"
-    r"|招男工|招女工|男性|女性|\bmale only\b|\bfemale only\b|\bmen only\b|\bwomen only\b"
+    r"|招男工|招女工|男性|女性"
+    # 仅招男士, 要求男士, 只要女生 — but not 男女不限 / 男女均可
+    r"|(?:仅|只|限|要求|只要|仅限|只限)[招收要]?(?:男|女)" + _NOT_BOTH +
+    # a gendered job title: 男保安（门岗）, 女服务员
+    r"|(?:男|女)(?:保安|保洁|服务员|司机|护工|工人|普工|技工|厨师|店员|营业员|保姆|快递员|骑手|操作工|焊工|电工|门卫|搬运工)"
+    r"|\b(?:fe)?males? (?:candidates?|applicants?|workers?|staff)? ?only\b|\bonly (?:fe)?males?\b"
+    r"|\b(?:wo)?men only\b|\bonly (?:wo)?men\b"
     r"|\bmales? preferred\b|\bfemales? preferred\b|\bmen preferred\b|\bwomen preferred\b)",
     re.IGNORECASE,
 )
+_ETHNIC_WORDS = re.compile(r"(?:限|仅限|只招|只限|要求|仅招|只要)[\u4e00-\u9fff]{1,4}族|[\u4e00-\u9fff]{1,4}族优先(?!.{0,2}不限)")
+_HUKOU_WORDS = re.compile(
+    r"(?:限|仅限|只招|只限|要求|仅招|只要)(?:本地|北京|京籍|城镇|本市|非农业?)(?:户口|户籍|人员)?"
+    r"|(?:本地|北京|京籍|城镇|本市)(?:户口|户籍)(?:优先|者优先)"
+    r"|(?:不招|不要|谢绝)(?:农村|外地|农业)(?:户口|户籍|人员)?")
 GENDER_LAW_MESSAGE = (
     "根据《就业促进法》第二十七条，招聘不得限定或优先某一性别 / Under the Employment Promotion "
     "Law (Art. 27) a job posting must not restrict or prefer a gender"
 )
+ETHNIC_LAW_MESSAGE = (
+    "根据《就业促进法》第二十八条，招聘不得因民族设置限制或优先 / Under the Employment Promotion "
+    "Law (Art. 28) a job posting must not restrict or prefer an ethnicity"
+)
+HUKOU_LAW_MESSAGE = (
+    "根据《就业促进法》第三十一条，不得对农村劳动者进城就业设置户籍限制 / Under the Employment "
+    "Promotion Law (Art. 31) a job posting must not restrict by household registration (户籍)"
+)
 
 
 def check_gender_neutral(text: str | None) -> None:
-    """Titles and descriptions must not restrict or prefer a gender (就业促进法 第二十七条)."""
+    """Titles and descriptions must not restrict or prefer a gender (就业促进法 第二十七条),
+    however it is worded: 限男, 仅招男士, a gendered title such as 男保安, "male only"."""
     if text and _GENDER_WORDS.search(text):
         raise RuleViolation(GENDER_LAW_MESSAGE)
+
+
+def check_lawful_wording(text: str | None) -> None:
+    """No gender (第二十七条), ethnic (第二十八条) or household-registration (第三十一条) restriction
+    or preference in a posting's title or description."""
+    check_gender_neutral(text)
+    if text and _ETHNIC_WORDS.search(text):
+        raise RuleViolation(ETHNIC_LAW_MESSAGE)
+    if text and _HUKOU_WORDS.search(text):
+        raise RuleViolation(HUKOU_LAW_MESSAGE)
 
 
 def check_age_range(age_min: int, age_max: int) -> None:

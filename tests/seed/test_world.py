@@ -149,8 +149,8 @@ def test_postings_respect_wage_floor_age_limits_and_gender_law(session) -> None:
         if p.district_code.startswith("11"):
             assert p.wage_min >= Config.BEIJING_MIN_WAGE
         assert 16 <= p.age_min <= p.age_max <= 63 and 1 <= p.openings <= 20
-        posting_rules.check_gender_neutral(p.title)
-        posting_rules.check_gender_neutral(p.description)
+        posting_rules.check_lawful_wording(p.title)
+        posting_rules.check_lawful_wording(p.description)
         assert p.occupation_code in taxonomy.occupations()
     statuses = {p.status for p in postings}
     assert {"open", "expired"} <= statuses
