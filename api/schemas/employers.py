@@ -8,7 +8,6 @@ from marshmallow import Schema, fields
 from api.schemas.common import PageQuery, StrictSchema, rule, text
 from models.employers import rules as employer_rules
 from models.reference import region_codes
-from models.workers import rules as worker_rules
 
 
 class EmployerBase(StrictSchema):
@@ -16,7 +15,7 @@ class EmployerBase(StrictSchema):
     district_code = fields.String(required=True, validate=rule(region_codes.check_beijing_district))
     industry = text(64)
     contact_name = text(64)
-    contact_phone = fields.String(required=True, validate=rule(worker_rules.check_phone))
+    contact_phone = fields.String(required=True, validate=rule(employer_rules.check_contact_phone))
 
 
 class EmployerCreateSchema(EmployerBase):

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from models.access.pii import PiiVault
 from models.employers.tables import Employer
 from models.errors import Conflict, RuleViolation
-from models.workers.rules import check_phone
+from models.employers.rules import check_contact_phone, normalize_uscc
 
 PHONE_CTX = "employer.contact_phone"
 EDITABLE = ("name", "district_code", "industry", "contact_name", "verified")
@@ -46,14 +46,15 @@ def apply_changes(employer: Employer, vault: PiiVault, data: dict[str, Any]) -> 
         if key in data:
             setattr(employer, key, data[key])
     if "contact_phone" in data:
-        employer.contact_phone_enc = vault.encrypt(check_phone(data["contact_phone"]), context=PHONE_CTX)
+        employer.contact_phone_enc = vault.encrypt(check_contact_phone(data["contact_phone"]), context=PHONE_CTX)
 
 
 def register_employer(*, session: Session, vault: PiiVault, data: dict[str, Any]) -> Employer:
     """Register an employer; ``Conflict`` when its USCC (统一社会信用代码) is already registered."""
-    if session.scalar(select(Employer.id).where(Employer.uscc == data["uscc"])) is not None:
+    code = normalize_uscc(data["uscc"])
+    if session.scalar(select(Employer.id).where(Employer.uscc == code)) is not None:
         raise Conflict("该统一社会信用代码已登记 / This USCC is already registered")
-    employer = Employer(uscc=data["uscc"])
+    employer = Employer(uscc=code)
     apply_changes(employer, vault, data)
     session.add(employer)
     session.flush()

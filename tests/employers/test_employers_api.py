@@ -47,3 +47,24 @@ def test_employer_sees_only_itself(api):
     own, other = api.tokens["_employer_id"], api.tokens["_employer_other_id"]
     assert [e["id"] for e in api.get("employer", URL).get_json()["items"]] == [own]
     assert api.get("employer", f"{URL}/{other}").status_code == 404
+
+
+def test_one_company_whatever_the_case_or_dashes_of_its_uscc(api):
+    code = employer_payload()["uscc"]
+    first = api.post("admin", URL, json=employer_payload(uscc=code.lower()))
+    assert first.status_code == 201 and first.get_json()["uscc"] == code
+    spaced = f"{code[:8]}-{code[8:]}"
+    assert api.post("admin", URL, json=employer_payload(uscc=spaced, name="同一家")).status_code == 409
+    assert api.post("admin", URL, json=employer_payload(uscc=f" {code} ", name="同一家")).status_code == 409
+
+
+@pytest.mark.parametrize("given, stored", [
+    ("010-65001234", "010-65001234"), ("(010) 6500 1234", "010-65001234"),
+    ("0471-6601234转8021", "0471-6601234-8021"), ("+86 139 0000 1111", "13900001111"),
+])
+def test_a_landline_with_its_area_code_is_a_valid_contact(api, given, stored):
+    r = api.post("admin", URL, json=employer_payload(contact_phone=given))
+    assert r.status_code == 201, r.get_json()
+    eid = r.get_json()["id"]
+    assert api.get("admin", f"{URL}/{eid}").get_json()["contact_phone"] == stored
+    assert api.get("bureau", f"{URL}/{eid}").get_json()["contact_phone"] == stored[:3] + "****" + stored[-4:]
