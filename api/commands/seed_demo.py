@@ -1,7 +1,6 @@
 """``jingmeng seed demo``: the deterministic synthetic world for demos and benchmarks."""
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import click
@@ -10,28 +9,11 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from api import db
+from api.progress import Progress
 from models import clock
 from models.db import session_scope
 from models.workers.tables import Worker
 from seed.world import generate_world
-
-
-class _Progress:
-    """``stage: done/total`` on one line, with the elapsed time and, past 5 %, an estimate left."""
-
-    def __init__(self) -> None:
-        self.started: dict[str, float] = {}
-        self.mark = time.monotonic()  # a stage starts when the previous one finished
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        elapsed = now - self.started.setdefault(stage, self.mark)
-        if done == total:
-            self.mark = now
-        line = f"\r{stage}: {done:,}/{total:,}  {elapsed:.0f}s"
-        if 0.05 <= done / total < 1:
-            line += f", about {elapsed * (total - done) / done:.0f}s left"
-        click.echo(line.ljust(60), err=True, nl=done == total)
 
 
 @click.command("demo")
@@ -53,7 +35,7 @@ def seed_demo(n_workers: int, n_postings: int, seed: int, as_of, if_empty: bool)
         summary = generate_world(
             session, current_app.extensions["jm.vault"], workers=n_workers, postings=n_postings, seed=seed,
             as_of=day, min_wage=int(current_app.config["BEIJING_MIN_WAGE"]),
-            list_size=int(current_app.config["RECOMMENDATIONS_PER_WORKER"]), progress=_Progress(),
+            list_size=int(current_app.config["RECOMMENDATIONS_PER_WORKER"]), progress=Progress(),
             checkpoint=session.commit)
     click.echo(str(summary))
 

@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from api import db
+from api.progress import Progress
 from models import clock
 from models.db import session_scope
 from models.errors import Conflict, NotFound
@@ -58,10 +59,6 @@ def _print_report(report: dict, png: Path | None) -> None:
         click.echo(f"chart: {png}")
 
 
-def _progress(done: int, total: int) -> None:
-    click.echo(f"\rfeatures: month {done}/{total}", err=True, nl=done == total)
-
-
 def register(app: Flask) -> None:
     @app.cli.command("train")
     @click.option("--eval-days", default=180, show_default=True, help="Most recent days held out for evaluation")
@@ -80,9 +77,11 @@ def register(app: Flask) -> None:
             if if_no_active and registry.active(session) is not None:
                 click.echo(f"model {registry.active(session).version} is active; nothing to do")
                 return
+            progress = Progress()
             try:
                 run = train(session, as_of=clock.today(), key=key, eval_days=eval_days,
-                            truth=world_truth(session, world_seed), export_dir=export_dir, progress=_progress)
+                            truth=world_truth(session, world_seed), export_dir=export_dir,
+                            progress=lambda done, total: progress("features (months)", done, total))
             except NotEnoughHistory as exc:
                 click.echo(f"not enough history to train ({exc}); the heuristic keeps answering")
                 return
