@@ -29,8 +29,9 @@ def register_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from api import db, docs, ranking
+    from api import db, docs, protection, ranking
 
+    protection.init_app(app)
     db.init_app(app)
     docs.init_app(app)
     ranking.init_app(app)

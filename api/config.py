@@ -27,6 +27,11 @@ class Config:
     MAX_PAGE_SIZE = 200
     """Largest ``page_size`` of a list (read by ``api.schemas.common.PageQuery`` at import)."""
     MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+    """An uploaded roster or posting file (multipart form) may be at most this large."""
+    MAX_JSON_BYTES = 1024 * 1024
+    """Any other request body (JSON, forms): the largest real one, a posting, is a few KB."""
+    DB_RETRY_AFTER_SECONDS = 5
+    """``Retry-After`` of the 503 answered while the database is unreachable."""
     MAX_IMPORT_ROWS = 200_000
     MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
     """An uploaded .xlsx may inflate to at most this much (zip-bomb defence)."""

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, g
 from sqlalchemy.exc import IntegrityError
+
+from api.errors import DATABASE_UNAVAILABLE, database_unavailable
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.db import make_engine
@@ -51,11 +53,22 @@ def _commit(response: Response) -> Response:
 
         current_app.logger.warning("integrity conflict at commit", extra={"error": str(exc.orig)})
         return error_response(409, "与现有记录冲突 / Conflicts with an existing record")
+    except DATABASE_UNAVAILABLE as exc:
+        # The commit did not happen (or its outcome is unknown to the client): never a 200.
+        _safe_rollback(db)
+        return database_unavailable(exc)
     return response
+
+
+def _safe_rollback(db: Session) -> None:
+    try:
+        db.rollback()
+    except DATABASE_UNAVAILABLE:
+        pass
 
 
 def _close(_exc: BaseException | None) -> None:
     db: Session | None = g.pop("db", None)
     if db is not None:
-        db.rollback()
+        _safe_rollback(db)
         db.close()

@@ -6,8 +6,9 @@ import re
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, jsonify
-from sqlalchemy.exc import DataError, IntegrityError, StatementError
+from flask import Flask, Response, current_app, jsonify
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError, StatementError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -28,6 +29,7 @@ MESSAGES: dict[int, str] = {
     422: "输入数据有误，请按字段提示修改 / Invalid input; see the field messages",
     428: "需要 If-Match 请求头（来自 ETag）/ The If-Match header (from the ETag) is required",
     500: "服务器内部错误 / Internal server error",
+    503: "数据库暂时不可用，请稍后重试 / The database is unavailable for a moment; retry shortly",
 }
 
 # marshmallow's own messages, given a Chinese half so every field message is bilingual.
@@ -86,12 +88,27 @@ def error_response(status: int, message: str | None = None, errors: Any = None,
     return response
 
 
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
+"""What SQLAlchemy raises while the database is down, restarting, locked or out of
+connections: the request changed nothing, so the client may simply retry."""
+
+
+def database_unavailable(exc: Exception) -> Response:
+    # The statement and its parameters may carry personal data: log the class only.
+    log.warning("database unavailable", extra={"error": type(getattr(exc, "orig", exc)).__name__})
+    seconds = current_app.config.get("DB_RETRY_AFTER_SECONDS", 5)
+    return error_response(503, headers={"Retry-After": str(seconds)})
+
+
 def handle_http_exception(exc: HTTPException) -> Response:
     status = exc.code or 500
     data = getattr(exc, "data", None) or {}
     errors = data.get("errors") or data.get("messages")
     message = data.get("message") if isinstance(data.get("message"), str) else None
     headers = dict(data.get("headers") or {})
+    if status == 405:
+        # werkzeug's MethodNotAllowed knows the allowed methods; RFC 9110 requires ``Allow``.
+        headers.update({k: v for k, v in exc.get_headers() if k == "Allow"})
     if status == 401:
         headers.setdefault("WWW-Authenticate", 'Bearer realm="jingmeng"')
     return error_response(status, message, errors, headers)
@@ -145,6 +162,9 @@ def init_app(app: Flask) -> None:
             return error_response(422, out_of_range)
         log.error("statement error", exc_info=exc)
         return error_response(500)
+
+    for kind in DATABASE_UNAVAILABLE:
+        app.register_error_handler(kind, database_unavailable)
 
     @app.errorhandler(IntegrityError)
     def _integrity(exc: IntegrityError) -> Response:

@@ -19,7 +19,9 @@ from api import auth, db
 from models.access.tables import IdempotencyRecord
 
 F = TypeVar("F", bound=Callable[..., Any])
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1
+"""Ids are ``INTEGER`` columns (32-bit on PostgreSQL): a larger one cannot exist, so it is a 404
+on every backend instead of PostgreSQL's out-of-range error."""
 
 
 
@@ -30,6 +32,19 @@ class StrictParser(FlaskParser):
 
     DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": None, "querystring": None}
 
+    def _raw_load_json(self, req: Any) -> Any:
+        # A body nested thousands of levels deep exhausts the decoder's recursion, and an
+        # integer of more than 4,300 digits exceeds Python's conversion limit: both are
+        # malformed JSON to us, answered like any other (400), never a 500.
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError:
+            raise json.JSONDecodeError("nested too deeply", "?", 0) from None
+        except ValueError as exc:
+            if isinstance(exc, (json.JSONDecodeError, UnicodeDecodeError)):
+                raise
+            raise json.JSONDecodeError(str(exc)[:80], "?", 0) from None
+
 
 class Blueprint(flask_smorest.Blueprint):
     """flask-smorest's Blueprint whose arguments parser refuses unknown query parameters."""
@@ -37,7 +52,7 @@ class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = StrictParser()
 
 class BoundedIntConverter(IntegerConverter):
-    """``<int:…>`` ids never exceed a 64-bit database integer: larger ones are simply a 404."""
+    """``<int:…>`` ids never exceed the database's integer column: larger ones are simply a 404."""
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002 - werkzeug's name
         kwargs.setdefault("max", MAX_ID)

@@ -17,7 +17,7 @@ from api.auth import roles
 from api.match_view import posting_brief, present_match, worker_brief
 from api.resources.fairs import load_fair
 from api.schemas.fairs import ExportQuery, FairMatchesOut, MatchesQuery, PlanIn, PlanOut, SummaryOut
-from api.tabular.writers import XLSX_MIME, download, xlsx_bytes
+from api.tabular.writers import XLSX_MIME, content_disposition, download, xlsx_bytes
 from models import clock
 from models.fairs import service as fair_service
 from models.reference import gbt2260
@@ -145,7 +145,7 @@ def printable(template: str, filename: str, fair: Fair, plan: FairPlan, **contex
     html = render_template(template, fair=fair, organisers=organisers(fair), ranker=plan.ranker,
                            printed_on=clock.today().isoformat(), **context)
     response = Response(html, mimetype="text/html")
-    response.headers["Content-Disposition"] = f"inline; filename=\"{filename}.html\""
+    response.headers["Content-Disposition"] = content_disposition(f"{filename}.html", "inline")
     response.headers["Cache-Control"] = "no-store"  # personal data must not sit in caches
     return response
 

@@ -30,6 +30,7 @@ from api.resources import postings, workers
 from api.schemas.common import StrictSchema, one_of
 from api.schemas.postings import PostingQuery
 from api.schemas.workers import WorkerQuery
+from api.protection import FORM_OVERHEAD
 from api.tabular import exports, import_postings, import_workers
 from api.tabular.columns import POSTING_SPEC, WORKER_SPEC, Spec
 from api.tabular.reader import Table, read_upload
@@ -38,8 +39,6 @@ from api.tabular.writers import CSV_MIME, XLSX_MIME, csv_bytes, download, xlsx_b
 from models import clock
 
 F = TypeVar("F", bound=Callable[..., Any])
-FORM_OVERHEAD = 64 * 1024
-"""Room for the multipart envelope around the file itself."""
 
 blp = Blueprint("imports", __name__, url_prefix="/api/v1",
                 description="Roster import and export in Excel/CSV (花名册导入导出)")

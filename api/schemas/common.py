@@ -4,17 +4,55 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+import unicodedata
+
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
 from api.config import Config
 from models.errors import RuleViolation
 
 
+UNSTORABLE = ("含有无法保存的字符（空字符或不成对的代理码位）/ Contains a character that cannot be stored "
+              "(NUL or a lone surrogate)")
+CONTROL = "不能含有换行、制表符等控制字符 / Must not contain line breaks, tabs or other control characters"
+
+
+def _unstorable(value: str) -> bool:
+    """NUL, which PostgreSQL's text cannot hold, or a lone UTF-16 surrogate, which no encoding
+    can write: refused on every backend alike, before any rule sees the value."""
+    return "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value)
+
+
+def _unstorable_paths(data: Any) -> dict[str, Any]:
+    if isinstance(data, dict):
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            if isinstance(key, str) and _unstorable(key):
+                out["_schema"] = [UNSTORABLE]
+            elif isinstance(value, str):
+                if _unstorable(value):
+                    out[key] = [UNSTORABLE]
+            elif found := _unstorable_paths(value):
+                out[key] = found
+        return out
+    if isinstance(data, list):
+        return {i: found for i, item in enumerate(data)
+                if (found := ([UNSTORABLE] if isinstance(item, str) and _unstorable(item) else _unstorable_paths(item)))}
+    return {}
+
+
 class StrictSchema(Schema):
-    """Request bodies: unknown fields are an error, never silently dropped."""
+    """Request bodies: unknown fields are an error, never silently dropped; a string that
+    cannot be stored (NUL, lone surrogate) is refused by field."""
 
     class Meta:
         unknown = RAISE
+
+    @pre_load(pass_collection=True)
+    def _refuse_unstorable(self, data: Any, **_: Any) -> Any:
+        if found := _unstorable_paths(data):
+            raise ValidationError(found)
+        return data
 
 
 class PageQuery(StrictSchema):
@@ -57,8 +95,17 @@ def one_of(choices: tuple[str, ...]) -> validate.OneOf:
     return validate.OneOf(choices, error="取值须为 {choices} 之一 / Must be one of: {choices}.")
 
 
+def single_line(value: str) -> None:
+    """Names, titles and places are one line: a CR/LF in a name later broke every workbook
+    and header that carried it."""
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise ValidationError(CONTROL)
+
+
 def text(max_len: int, required: bool = True, **kw: Any) -> fields.String:
-    return fields.String(required=required, validate=validate.Length(min=1 if required else 0, max=max_len), **kw)
+    """A single-line text field (names, titles, places)."""
+    return fields.String(required=required, validate=[
+        validate.Length(min=1 if required else 0, max=max_len), single_line], **kw)
 
 
 def enum_list(choices: tuple[str, ...], *, min_items: int = 0, **kw: Any) -> fields.List:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -71,13 +72,20 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+def content_disposition(filename: str, disposition: str = "attachment") -> str:
+    """A ``Content-Disposition`` value for a name that may be Chinese (RFC 6266/5987
+    ``filename*``) and may come from personal data: the plain ``filename`` keeps only safe
+    ASCII, so a worker named ``x"; filename=evil.exe`` or with a line break cannot add a
+    parameter or a header, and ``filename*`` is percent-encoded whole."""
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "_", filename.encode("ascii", "ignore").decode()).strip("._")
+    return f"{disposition}; filename=\"{ascii_name or 'download'}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
 def download(body: bytes, filename: str, mimetype: str, status: int = 200) -> Response:
     """A file response; the filename may be Chinese (RFC 5987 ``filename*``)."""
-    ascii_name = filename.encode("ascii", "ignore").decode() or "download"
     response = Response(body, status=status, mimetype=mimetype.split(";")[0])
     if "charset" in mimetype:
         response.charset = "utf-8"
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}")
+    response.headers["Content-Disposition"] = content_disposition(filename)
     response.headers["Cache-Control"] = "no-store"  # personal data must not sit in caches
     return response
