@@ -139,10 +139,17 @@ def scope_by_party(stmt: Select, *, county: Any, employer: Any) -> Select:
 
 
 def audit(action: str, entity: str, entity_id: object | None = None, **detail: Any) -> None:
-    """Append to the audit log in the request's transaction."""
+    """Append to the audit log in the request's transaction.
+
+    The entry is also kept on the request: when the request is refused and its transaction
+    rolled back, ``api.db`` writes it again in a transaction of its own, marked with the
+    refusal's status — a refused upload of personal data still leaves its trace.
+    """
     principal: Principal | None = g.get("principal")
-    db.session().add(AuditEntry(
+    values = dict(
         user_id=principal.user_id if principal else None, action=action, entity=entity,
         entity_id=None if entity_id is None else str(entity_id),
         request_id=g.get("request_id"), detail=detail,
-    ))
+    )
+    g.setdefault("audit_trail", []).append(values)
+    db.session().add(AuditEntry(**values))

@@ -43,7 +43,8 @@ def _commit(response: Response) -> Response:
     if db is None:
         return response
     if response.status_code >= 400:
-        db.rollback()
+        _safe_rollback(db)
+        _keep_refused_audit(response.status_code)
         return response
     try:
         db.commit()
@@ -58,6 +59,21 @@ def _commit(response: Response) -> Response:
         _safe_rollback(db)
         return database_unavailable(exc)
     return response
+
+
+def _keep_refused_audit(status: int) -> None:
+    """The audit entries of a refused request, written in their own transaction."""
+    trail = g.pop("audit_trail", None)
+    if not trail:
+        return
+    from models.access.tables import AuditEntry
+
+    try:
+        with session_factory().begin() as own:
+            own.add_all(AuditEntry(**{**values, "detail": {**values["detail"], "refused": status}})
+                        for values in trail)
+    except DATABASE_UNAVAILABLE:
+        current_app.logger.warning("audit of a refused request not written: database unavailable")
 
 
 def _safe_rollback(db: Session) -> None:

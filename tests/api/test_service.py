@@ -72,3 +72,17 @@ def test_audit_log_is_append_only(app, api):
     with pytest.raises(DBAPIError):
         with app.extensions["jm.engine"].begin() as conn:
             conn.execute(text("DELETE FROM audit_log"))
+
+
+def test_audit_log_refuses_truncate_on_postgresql(app, api, database):
+    import pytest
+    from sqlalchemy.exc import DBAPIError
+
+    if database.backend != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE; its DELETE is refused above")
+    api.post("bureau", "/api/v1/workers", json=__import__("tests.factories", fromlist=["x"]).worker_payload())
+    with pytest.raises(DBAPIError, match="append-only"):
+        with app.extensions["jm.engine"].begin() as conn:
+            conn.execute(text("TRUNCATE audit_log"))
+    with app.extensions["jm.engine"].connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM audit_log")).scalar() > 0

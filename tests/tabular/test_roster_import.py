@@ -192,3 +192,17 @@ def test_the_template_lists_the_roster_headers_and_imports_when_filled(api):
     worker = api.get("bureau", "/api/v1/workers").get_json()["items"][0]
     assert worker["needs_dormitory"] is True and worker["languages"] == ["zh", "mn"]
     assert worker["available_from"] == "2026-09-01"
+
+
+def test_a_refused_atomic_import_still_leaves_its_audit_trace(api, db_session):
+    from sqlalchemy import select
+
+    from models.access.tables import AuditEntry
+
+    rows = [worker_row(1), worker_row(2, 联系电话="12345")]
+    assert upload(api, "bureau", URL, xlsx(WORKER_HEADERS, rows)).status_code == 422
+    assert count(db_session) == 0
+    entries = db_session.scalars(select(AuditEntry).where(AuditEntry.action == "worker.import")).all()
+    assert len(entries) == 1
+    assert entries[0].detail["refused"] == 422 and entries[0].detail["rejected"] == 1
+    assert entries[0].user_id is not None
