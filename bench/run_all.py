@@ -23,6 +23,7 @@ BENCHMARKS: list[tuple[str, list[str], list[str]]] = [
     ("bench_fair_plan.py", [], ["--attendees", "1000", "--postings", "300"]),
     ("bench_import.py", [], ["--rows", "10000"]),
     ("bench_world.py", [], ["--workers", "20000", "--postings", "2000"]),
+    ("bench_fuzz.py", [], ["--examples", "40"]),
 ]
 
 

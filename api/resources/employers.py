@@ -81,6 +81,7 @@ class EmployerItem(MethodView):
     @blp.arguments(EmployerPatchSchema)
     @blp.response(200, EmployerOut)
     @blp.alt_response(412, description="Stale If-Match")
+    @blp.alt_response(428, description="If-Match missing")
     def patch(self, data: dict[str, Any], employer_id: int):
         """Update an employer; `verified` may be set by administrators only."""
         employer = load_employer(employer_id)

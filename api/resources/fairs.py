@@ -110,6 +110,7 @@ class FairItem(MethodView):
     @blp.response(200, FairOut)
     @blp.alt_response(409, description="Status transition not allowed")
     @blp.alt_response(412, description="Stale If-Match")
+    @blp.alt_response(428, description="If-Match missing")
     def patch(self, data: dict[str, Any], fair_id: int):
         """Edit a fair or move its status (planned → open → closed); send the ETag in `If-Match`."""
         fair = load_fair(fair_id)

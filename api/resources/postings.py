@@ -103,6 +103,7 @@ class PostingItem(MethodView):
     @blp.arguments(PostingPatchSchema)
     @blp.response(200, PostingOut)
     @blp.alt_response(412, description="Stale If-Match")
+    @blp.alt_response(428, description="If-Match missing")
     def patch(self, data: dict[str, Any], posting_id: int):
         """Edit a posting; send the ETag you read in `If-Match`."""
         posting = load_posting(posting_id)

@@ -79,6 +79,7 @@ class PolicyItem(MethodView):
     @blp.arguments(PolicyPatchSchema)
     @blp.response(201, PolicyOut)
     @blp.alt_response(412, description="Stale If-Match or not the current version")
+    @blp.alt_response(428, description="If-Match missing")
     def patch(self, data: dict[str, Any], policy_id: int):
         """Edit a policy: creates and returns the next version (send the ETag in `If-Match`)."""
         policy = load_policy(policy_id)

@@ -90,8 +90,10 @@ class SkillOut(Schema):
 class WorkerOut(Schema):
     id = fields.Integer()
     name = fields.String()
-    id_number = fields.String(metadata={"description": "Masked unless revealed (?reveal=true)"})
-    phone = fields.String(metadata={"description": "Masked unless revealed (?reveal=true)"})
+    id_number = fields.String(allow_none=True, metadata={
+        "description": "Masked unless revealed (?reveal=true); null once the worker is erased"})
+    phone = fields.String(allow_none=True, metadata={
+        "description": "Masked unless revealed (?reveal=true); null once the worker is erased"})
     revealed = fields.Boolean()
     age = fields.Integer(allow_none=True)
     sex = fields.String(allow_none=True)
