@@ -28,11 +28,13 @@ run: install
 	$(BIN)/jingmeng db upgrade
 	$(BIN)/jingmeng seed reference
 	$(BIN)/jingmeng seed demo --if-empty
-	$(BIN)/jingmeng train --if-no-active
+	LOG_FILE=var/log/train.log $(BIN)/jingmeng train --if-no-active
 	@$(BIN)/jingmeng token demo --port $(PORT)
-	@$(BIN)/jingmeng scheduler & SCHED=$$!; \
+	@mkdir -p var/log
+	@echo "Logs: var/log/app.log (API), var/log/scheduler.log, var/log/gunicorn.log; warnings and errors show here."
+	@LOG_FILE=var/log/scheduler.log $(BIN)/jingmeng scheduler & SCHED=$$!; \
 	  trap 'kill $$SCHED 2>/dev/null; wait $$SCHED 2>/dev/null' EXIT INT TERM; \
-	  $(BIN)/gunicorn -c api/gunicorn_conf.py 'api:create_app()'
+	  LOG_FILE=var/log/app.log GUNICORN_ERRORLOG=var/log/gunicorn.log $(BIN)/gunicorn -c api/gunicorn_conf.py 'api:create_app()'
 
 ## test: the whole suite (PostgreSQL tests run when TEST_DATABASE_URL is set)
 test: install-dev

@@ -24,7 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def register_logging(app: Flask) -> None:
     from api.logs import configure_logging, install_request_id
 
-    configure_logging(app.config["LOG_LEVEL"])
+    configure_logging(app.config["LOG_LEVEL"], app.config["LOG_FILE"])
     install_request_id(app)
 
 

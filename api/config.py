@@ -20,6 +20,9 @@ class Config:
     MODEL_SIGNING_KEY = ""
     """Key that signs ranker artifacts (HMAC-SHA256); generated into instance/ if empty."""
     LOG_LEVEL = "INFO"
+    LOG_FILE = ""
+    """Write the JSON log lines to this file (``make run``: var/log/…); the terminal then shows
+    only warnings and errors. Empty: JSON lines on standard error (containers, journald)."""
     BEIJING_MIN_WAGE = 2540
     """Beijing monthly minimum wage, yuan (from 2025-09-01)."""
     POVERTY_PRIORITY_WEIGHT = 0.05

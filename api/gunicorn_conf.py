@@ -8,7 +8,8 @@ threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 timeout = 60
 graceful_timeout = 30
 accesslog = None  # the app writes JSON access lines with request ids
-errorlog = "-"
+errorlog = os.environ.get("GUNICORN_ERRORLOG", "-")
+"""``make run`` sends gunicorn's own lines (start, workers booting) to var/log/gunicorn.log."""
 preload_app = False
 
 
