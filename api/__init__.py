@@ -47,6 +47,10 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in ALL_BLUEPRINTS:
         docs.api(app).register_blueprint(blueprint)
 
+    from api import console
+
+    console.init_app(app)  # the server-rendered console at /console (plain Flask, not in the OpenAPI)
+
 
 def register_errorhandlers(app: Flask) -> None:
     from api.errors import init_app

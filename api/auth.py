@@ -16,7 +16,7 @@ from flask_smorest import abort
 from sqlalchemy import ColumnElement, Select, false, or_, select
 
 from api import db
-from models.access.tables import ApiToken, AuditEntry, hash_token
+from models.access.tables import ApiToken, AuditEntry, User, hash_token
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -83,13 +83,17 @@ def authenticate() -> Principal:
     )
     if row is None or row.revoked_at is not None or not row.user.active:
         abort(401)
-    user = row.user
-    g.principal = Principal(
+    g.principal = principal_for(row.user)
+    return g.principal
+
+
+def principal_for(user: User) -> Principal:
+    """The principal a user acts as: the same for a bearer token and a console session."""
+    return Principal(
         user_id=user.id, name=user.name, role=user.role,
         counties=frozenset(user.counties or ()), employer_id=user.employer_id,
         fair_ids=frozenset(user.fair_ids or ()),
     )
-    return g.principal
 
 
 def roles(*allowed: str) -> Callable[[F], F]:

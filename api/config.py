@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,18 @@ class Config:
     """Base64 HMAC key for the lookup index; generated into instance/ if empty."""
     MODEL_SIGNING_KEY = ""
     """Key that signs ranker artifacts (HMAC-SHA256); generated into instance/ if empty."""
+    SECRET_KEY = ""
+    """Signs the console's session cookie and CSRF tokens; generated into instance/ if empty."""
+    CONSOLE_IDLE_MINUTES = 30
+    """A console session unused this long is signed out."""
+    SESSION_COOKIE_SECURE = False
+    """Send the console cookie over HTTPS only; requests that arrive over HTTPS get it anyway."""
+    LOGIN_MAX_ATTEMPTS = 5
+    """Wrong passwords in a row that lock an account …"""
+    LOGIN_LOCK_MINUTES = 15
+    """… for this long (the right password is refused meanwhile)."""
+    LOGIN_RATE_LIMIT = "20 per minute;100 per hour"
+    """Sign-in attempts (POST /console/login) per client address (Flask-Limiter syntax)."""
     LOG_LEVEL = "INFO"
     LOG_FILE = ""
     """Write the JSON log lines to this file (``make run``: var/log/…); the terminal then shows
@@ -107,8 +120,12 @@ def ensure_secrets(config: dict[str, Any], instance_path: str) -> None:
 
     The file is created with mode 0600 and is never committed (instance/ is git-ignored).
     """
-    needed = ("PII_ENC_KEY", "PII_INDEX_KEY", "MODEL_SIGNING_KEY")
+    needed = ("PII_ENC_KEY", "PII_INDEX_KEY", "MODEL_SIGNING_KEY", "SECRET_KEY")
     if all(config.get(k) for k in needed):
+        return
+    if config.get("TESTING") and all(config.get(k) for k in needed[:3]):
+        # Tests give the data keys; the cookie key of a test app need not outlive it.
+        config["SECRET_KEY"] = secrets.token_urlsafe(32)
         return
     path = Path(instance_path) / "secrets.json"
     stored: dict[str, str] = {}
@@ -117,7 +134,8 @@ def ensure_secrets(config: dict[str, Any], instance_path: str) -> None:
     if not all(stored.get(k) for k in needed):
         enc, idx = PiiKeys.generate().to_b64()
         stored = {"PII_ENC_KEY": enc, "PII_INDEX_KEY": idx,
-                  "MODEL_SIGNING_KEY": PiiKeys.generate().to_b64()[1], **{k: v for k, v in stored.items() if v}}
+                  "MODEL_SIGNING_KEY": PiiKeys.generate().to_b64()[1], "SECRET_KEY": secrets.token_urlsafe(32),
+                  **{k: v for k, v in stored.items() if v}}
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as fh:

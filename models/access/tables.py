@@ -26,6 +26,15 @@ class User(Base):
     fair_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Console accounts (issue 13); a token-only user (machines, scripts) has no username.
+    username: Mapped[str | None] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    """argon2id (``models.access.accounts``); never the password itself."""
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """Also signs every console session out when the password changes."""
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Wrong passwords since the last successful sign-in or lockout."""
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 def hash_token(token: str) -> str:

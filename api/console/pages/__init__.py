@@ -1,0 +1,1 @@
+"""Console page modules: every module here is imported by ``api.console.init_app``."""
