@@ -120,10 +120,13 @@ def sign_in(user: User) -> None:
     g.principal = principal_for(user)
 
 
-def sign_out() -> None:
+def sign_out(reason: str | None = None) -> None:
+    """End the session; ``reason`` (``idle``, ``invalid``) is shown once on the sign-in page."""
     language = lang()
     session.clear()
     session["lang"] = language
+    if reason:
+        session["signed_out"] = reason
     g.pop("console_user", None)
     g.pop("principal", None)
 
@@ -143,13 +146,11 @@ def _load_user() -> None:
     now = int(time.time())
     idle = int(current_app.config["CONSOLE_IDLE_MINUTES"]) * 60
     if now - int(session.get("seen", 0)) > idle:
-        sign_out()
-        g.console_signed_out = "idle"
+        sign_out("idle")
         return
     user = db.session().get(User, uid)
     if user is None or not user.active or password_stamp(user) != session.get("pw"):
-        sign_out()
-        g.console_signed_out = "invalid"
+        sign_out("invalid")
         return
     if now - int(session.get("seen", 0)) >= 30:  # refresh the idle clock, not on every click
         session["seen"] = now

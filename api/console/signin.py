@@ -1,7 +1,7 @@
 """Sign-in and sign-out: ``GET/POST /console/login``, ``POST /console/logout``."""
 from __future__ import annotations
 
-from flask import current_app, g, redirect, render_template, request, url_for
+from flask import current_app, g, redirect, render_template, request, session, url_for
 
 from api import db
 from api.auth import audit, principal_for
@@ -21,7 +21,7 @@ def login():
             return redirect(_next_target())
         notice = {"idle": t("您已因长时间未操作而退出，请重新登录", "You were signed out after a period of inactivity"),
                   "invalid": t("您的登录已失效，请重新登录", "Your session is no longer valid; sign in again")}.get(
-            g.get("console_signed_out", ""))
+            session.pop("signed_out", ""))
         return render_template("console/login.html", form=Form(), next=safe_next(request.args.get("next")),
                                notice=notice)
     username = request.form.get("username", "")
@@ -34,8 +34,7 @@ def login():
     if form.errors:
         return render_template("console/login.html", form=form, next=safe_next(request.form.get("next"))), 200
     config = current_app.config
-    session = db.session()
-    result = accounts.verify(session, username, password, max_attempts=int(config["LOGIN_MAX_ATTEMPTS"]),
+    result = accounts.verify(db.session(), username, password, max_attempts=int(config["LOGIN_MAX_ATTEMPTS"]),
                              lock_minutes=int(config["LOGIN_LOCK_MINUTES"]))
     user = result.user
     if result.ok:
