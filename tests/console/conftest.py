@@ -1,102 +1,22 @@
-"""Console fixtures: one account per role (the same scopes as the ``tokens`` fixture) and a
-test client that signs in through the real sign-in form, CSRF token included.
+"""Console fixtures (see tests/console_support.py):
 
-    def test_something(console):
-        page = console.login("bureau").get("/console/")
+    def test_something(console):                      # a client, not signed in
+        console.login("bureau").get("/console/")
         console.post("/console/…", data={…})          # adds the page's CSRF token
+
+    def test_other(console_as):
+        admin = console_as("admin")                   # a fresh client, already signed in
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 import pytest
 
-from models.db import session_scope
-
-PASSWORDS = {role: f"pw-{role}-Correct-7" for role in
-             ("admin", "bureau", "bureau_other", "employer", "employer_other", "fair")}
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@dataclass(frozen=True)
-class Account:
-    role: str
-    username: str
-    password: str
-    user_id: int
+from tests.console_support import Account, ConsoleClient, create_accounts, csrf_token  # noqa: F401
 
 
 @pytest.fixture
 def console_users(app, tokens) -> dict[str, Account]:
-    """Accounts ``admin``, ``bureau`` (卓资县), ``bureau_other`` (敖汉旗), ``employer`` (the
-    ``tokens`` fixture's own employer), ``employer_other`` and ``fair``."""
-    from models.access import accounts
-    from tests.factories import AOHAN, ZHUOZI
-
-    scopes = {
-        "admin": dict(role="admin"),
-        "bureau": dict(role="bureau", counties=[ZHUOZI], name="卓资县就业局 王"),
-        "bureau_other": dict(role="bureau", counties=[AOHAN], name="敖汉旗就业局 李"),
-        "employer": dict(role="employer", employer_id=tokens["_employer_id"], name="甲物业 人事"),
-        "employer_other": dict(role="employer", employer_id=tokens["_employer_other_id"], name="乙家政 人事"),
-        "fair": dict(role="fair", name="招聘会 工作人员"),
-    }
-    out = {}
-    with session_scope(app.extensions["jm.sessions"]) as session:
-        for key, scope in scopes.items():
-            username = f"{key.replace('_', '-')}-user"
-            user, _ = accounts.create_user(session, username=username, password=PASSWORDS[key], **scope)
-            out[key] = Account(scope["role"], username, PASSWORDS[key], user.id)
-    return out
-
-
-def csrf_token(html: str) -> str:
-    found = CSRF.search(html)
-    assert found, "no csrf_token on the page"
-    return found.group(1)
-
-
-class ConsoleClient:
-    """A browser-like client: keeps the cookie, reads the CSRF token from the pages it gets."""
-
-    def __init__(self, client, accounts: dict[str, Account]) -> None:
-        self.client, self.accounts = client, accounts
-        self.token: str | None = None
-
-    def _remember(self, response):
-        if response.mimetype == "text/html":
-            found = CSRF.search(response.get_data(as_text=True))
-            if found:
-                self.token = found.group(1)
-        return response
-
-    def get(self, path: str, **kw):
-        return self._remember(self.client.get(path, **kw))
-
-    def post(self, path: str, data: dict | None = None, *, csrf: bool = True, **kw):
-        data = dict(data or {})
-        if csrf and "csrf_token" not in data:
-            if self.token is None:
-                self.get("/console/login")
-            data["csrf_token"] = self.token
-        return self._remember(self.client.post(path, data=data, **kw))
-
-    def login(self, role: str, password: str | None = None, *, next: str | None = None):
-        """Sign in through the form; returns self (the sign-in answer is ``self.last``)."""
-        account = self.accounts[role]
-        page = self.get("/console/login")
-        assert page.status_code == 200
-        data = {"username": account.username, "password": password or account.password,
-                "csrf_token": csrf_token(page.get_data(as_text=True))}
-        if next:
-            data["next"] = next
-        self.last = self._remember(self.client.post("/console/login", data=data))
-        return self
-
-    def logout(self):
-        self.get("/console/")
-        return self.post("/console/logout")
+    return create_accounts(app, tokens)
 
 
 @pytest.fixture

@@ -44,7 +44,7 @@ def test_the_console_has_routes_beyond_sign_in(app):
 def test_every_console_route_redirects_anonymous_visitors_to_sign_in(app, console_users):
     client = app.test_client()
     page = client.get("/console/login")  # an anonymous session with a valid CSRF token
-    from tests.console.conftest import csrf_token
+    from tests.console_support import csrf_token
 
     token = csrf_token(page.get_data(as_text=True))
     routes = console_routes(app)

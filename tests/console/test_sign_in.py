@@ -6,7 +6,7 @@ import time
 from sqlalchemy import select
 
 from models.access.tables import AuditEntry, User
-from tests.console.conftest import ConsoleClient, csrf_token
+from tests.console_support import ConsoleClient, csrf_token
 
 
 def test_sign_in_sets_a_locked_down_cookie_and_lands_on_the_home_page(console):

@@ -1,0 +1,146 @@
+"""Browser fixtures: the real app served on a free port, driven by Playwright in Debian's Chromium.
+
+    def test_journey(live, page, shot):
+        live.sign_in(page, "bureau")                    # through the real sign-in form
+        page.goto(live.url("/console/"))
+        assert_no_horizontal_scroll(page)               # at 1366×768
+        assert_accessible(page)                         # axe-core: WCAG 2 A/AA rules
+        shot(page, "bureau-home")                       # → tests/browser/artifacts/<test>/bureau-home.png
+
+``live`` is the app (SQLite, reference data, the ``tokens`` users and one console account
+per role, see tests/console_support.py) served by werkzeug in a thread; ``live.api`` calls
+the JSON API with the role tokens to arrange data. Screenshots go to ``$TEST_ARTIFACTS``
+(default tests/browser/artifacts/, git-ignored).
+
+Chromium cannot be downloaded here: Playwright drives /usr/bin/chromium (ensure_chromium.sh).
+Without it the tests skip locally and fail under ``CI=true``.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ApiClient
+from tests.console_support import Account, create_accounts
+
+VIEWPORT = {"width": 1366, "height": 768}
+"""A county office PC's screen."""
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS") or Path(__file__).parent / "artifacts")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def chromium_path() -> str:
+    found = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if found is None:
+        message = ("chromium not installed: run tests/browser/ensure_chromium.sh "
+                   "(Debian: apt-get install chromium fonts-noto-cjk)")
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true but {message}")
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture(params=["sqlite"])
+def database(request):
+    """Browser tests check pages, not backends: SQLite only (the rest of the suite runs both)."""
+    return request.getfixturevalue("sqlite_database")
+
+
+@dataclass
+class Live:
+    base_url: str
+    app: object
+    accounts: dict[str, Account]
+    api: ApiClient
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def sign_in(self, page, role: str, password: str | None = None) -> None:
+        """Sign in through the form (Chinese labels); lands on the page after sign-in."""
+        account = self.accounts[role]
+        page.goto(self.url("/console/login"))
+        page.get_by_label("用户名").fill(account.username)
+        page.get_by_label("密码").fill(password or account.password)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_load_state()
+
+
+@pytest.fixture
+def live(app, tokens, client) -> Iterator[Live]:
+    from werkzeug.serving import make_server
+
+    chromium_path()
+    accounts = create_accounts(app, tokens)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield Live(f"http://127.0.0.1:{server.server_port}", app, accounts, ApiClient(client, tokens))
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"], headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, live):
+    """A fresh browser context (no cookies) at 1366×768, Chinese locale."""
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", timezone_id="Asia/Shanghai")
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    tab.console_errors = errors  # e.g. a CSP refusal shows up here
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def shot(request):
+    """``shot(page, "name")`` saves a full-page PNG under the artifacts directory."""
+    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
+
+    def save(page, name: str) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save
+
+
+def assert_no_horizontal_scroll(page) -> None:
+    """Nothing wider than the window (tables scroll inside their own box, not the page)."""
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth,"
+                           " document.body.scrollWidth]")
+    scroll, client, body = widths
+    assert scroll <= client and body <= client, f"page scrolls sideways: {widths} at {page.url}"
+
+
+def assert_accessible(page, *, rules: list[str] | None = None) -> None:
+    """axe-core (vendored in axe-playwright-python) finds no WCAG 2 A/AA violation — labels and
+    colour contrast among them; ``rules`` narrows the run to those rule ids."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": {"type": "rule", "values": rules}} if rules else \
+        {"runOnly": {"type": "tag", "values": AXE_TAGS}}
+    results = Axe().run(page, options={**options, "resultTypes": ["violations"]})
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
