@@ -32,6 +32,9 @@ class Config:
     """… for this long (the right password is refused meanwhile)."""
     LOGIN_RATE_LIMIT = "20 per minute;100 per hour"
     """Sign-in attempts (POST /console/login) per client address (Flask-Limiter syntax)."""
+    RATELIMIT_STORAGE_URI = "memory://"
+    """Where the sign-in counts are kept: per process by default; e.g. ``redis://…`` to share
+    them between gunicorn workers (the per-account lockout is in the database either way)."""
     LOG_LEVEL = "INFO"
     LOG_FILE = ""
     """Write the JSON log lines to this file (``make run``: var/log/…); the terminal then shows

@@ -106,7 +106,8 @@ def form_payload(schema: Schema, formdata: MultiDict | None = None) -> dict[str,
             continue
         value = formdata.get(key, "")
         if isinstance(spec, fields.Boolean):
-            payload[key] = value
+            # A checkbox comes after its hidden "false" (see the checkbox macro): the last one counts.
+            payload[key] = formdata.getlist(key)[-1]
         elif value.strip() != "":
             payload[key] = value.strip()
     return payload

@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
@@ -36,6 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 bp = Blueprint("console", __name__, url_prefix="/console",
                static_folder=str(ROOT / "static" / "console"), static_url_path="/static")
 csrf = CSRFProtect()
+limiter = Limiter(get_remote_address, default_limits=[], headers_enabled=False)
+"""Only the sign-in form is limited (per client address); see ``signin.py``."""
 
 LANGUAGES = ("zh", "en")
 PUBLIC_ENDPOINTS = {"console.login", "console.static"}
@@ -219,6 +223,7 @@ def error_page(status: int, message: str | None = None) -> tuple[str, int]:
     default = {
         400: ("请求无效，请返回重试（表单可能已过期）", "Bad request; go back and try again (the form may have expired)"),
         403: ("您无权打开此页面", "You are not allowed to open this page"),
+        429: ("登录尝试过于频繁，请稍后再试", "Too many sign-in attempts from here; try again later"),
         404: ("未找到，或不在您的管辖范围内", "Not found, or not within your scope"),
     }.get(status, (phrase, phrase))
     return render_template("console/error.html", status=status, phrase=phrase,
@@ -230,8 +235,8 @@ def _http_error(exc: HTTPException):
     if exc.code is None or exc.code < 400:
         return exc
     response = current_app.make_response(error_page(exc.code))
-    if exc.code == 405:
-        response.headers.update({k: v for k, v in exc.get_headers() if k == "Allow"})
+    if exc.code in (405, 429):
+        response.headers.update({k: v for k, v in exc.get_headers() if k in ("Allow", "Retry-After")})
     return response
 
 
@@ -251,5 +256,6 @@ def init_app(app) -> None:  # noqa: ANN001
     )
     app.session_interface = ConsoleSessionInterface()
     csrf.init_app(app)
+    limiter.init_app(app)
     app.jinja_env.globals.update(t=t, lang=lang, lang_url=lang_url, nav_for=nav_for,
                                  signed_in_user=signed_in_user)

@@ -6,7 +6,7 @@ from flask import current_app, g, redirect, render_template, request, session, u
 from api import db
 from api.auth import audit, principal_for
 from api.console.forms import FORM_ERROR, Form
-from api.console.frame import bp, console_page, lang, safe_next, sign_in, sign_out, signed_in_user, t
+from api.console.frame import bp, console_page, lang, limiter, safe_next, sign_in, sign_out, signed_in_user, t
 from models.access import accounts
 
 
@@ -14,7 +14,12 @@ def _next_target() -> str:
     return safe_next(request.values.get("next")) or url_for("console.home")
 
 
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
 def login():
     if request.method == "GET":
         if signed_in_user() is not None:
