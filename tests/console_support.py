@@ -85,6 +85,9 @@ class ConsoleClient:
         if next:
             data["next"] = next
         self.last = self._remember(self.client.post("/console/login", data=data))
+        if self.last.status_code == 302:  # a new session has a new CSRF token: read it
+            self.token = None
+            self._remember(self.client.get("/console/"))
         return self
 
     def logout(self):

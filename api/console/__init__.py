@@ -14,10 +14,10 @@ import pkgutil
 from flask import Flask
 
 from api.console.forms import FORM_ERROR, Form, flatten_messages, form_payload, load_form
-from api.console.frame import (PUBLIC_ENDPOINTS, bp, console_page, csrf, error_page, lang, nav_for, nav_item,
+from api.console.frame import (PUBLIC_ENDPOINTS, ROLES_ALL, bp, console_page, csrf, error_page, lang, nav_for, nav_item,
                                signed_in_user, t)
 
-__all__ = ["FORM_ERROR", "Form", "PUBLIC_ENDPOINTS", "bp", "console_page", "csrf", "error_page",
+__all__ = ["FORM_ERROR", "Form", "PUBLIC_ENDPOINTS", "ROLES_ALL", "bp", "console_page", "csrf", "error_page",
            "flatten_messages", "form_payload", "init_app", "lang", "load_form", "nav_for", "nav_item",
            "signed_in_user", "t"]
 

@@ -42,6 +42,7 @@ limiter = Limiter(get_remote_address, default_limits=[], headers_enabled=False)
 """Only the sign-in form is limited (per client address); see ``signin.py``."""
 
 LANGUAGES = ("zh", "en")
+ROLES_ALL = ("admin", "bureau", "employer", "fair")
 PUBLIC_ENDPOINTS = {"console.login", "console.static"}
 """Endpoints an anonymous visitor may open; every other console route needs ``@console_page``
 (a test walks the URL map and checks each one redirects to the sign-in page)."""

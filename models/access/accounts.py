@@ -21,7 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.access.tables import ROLES, User
+from models.access.tables import ROLES, ApiToken, User, hash_token, new_token
 from models.db.base import utcnow
 from models.errors import Conflict, NotFound, RuleViolation, RuleViolations
 
@@ -159,8 +159,23 @@ def set_password(session: Session, user: User, password: str | None = None) -> s
     return secret
 
 
-def disable(session: Session, user: User) -> None:
-    """No more sign-in, and its API tokens stop working (``api.auth`` checks ``active``)."""
+def by_id(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None or user.username is None:
+        raise NotFound("没有此用户 / No such user")
+    return user
+
+
+def accounts_list(session: Session) -> list[User]:
+    """Every console account (token-only users have no username), by username."""
+    return list(session.scalars(select(User).where(User.username.is_not(None)).order_by(User.username)))
+
+
+def disable(session: Session, user: User, *, by_user_id: int | None = None) -> None:
+    """No more sign-in, and its API tokens stop working (``api.auth`` checks ``active``).
+    An administrator cannot disable their own account (someone must be left to undo it)."""
+    if by_user_id is not None and by_user_id == user.id:
+        raise RuleViolation("不能停用自己的账户 / You cannot disable your own account")
     user.active = False
     session.flush()
 
@@ -217,3 +232,43 @@ def _matches(password_hash: str, password: str) -> bool:
         return HASHER.verify(password_hash, password or "")
     except (VerificationError, InvalidHashError):
         return False
+
+
+# --- a signed-in user's own API tokens ------------------------------------------------------
+
+MAX_OWN_TOKENS = 20
+
+
+def own_tokens(session: Session, user_id: int) -> list[ApiToken]:
+    """The user's tokens, newest first, revoked ones included (they show when they stopped)."""
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user_id)
+                                .order_by(ApiToken.id.desc())))
+
+
+def issue_token(session: Session, user: User, label: str) -> tuple[ApiToken, str]:
+    """A new bearer token for ``user`` (same role and scope); the token itself is returned once
+    and stored only as its hash."""
+    label = (label or "").strip()
+    if not 1 <= len(label) <= 64 or any(ord(ch) < 32 for ch in label):
+        raise RuleViolation("用途说明须为1至64个字符的一行文字 / A one-line label of 1 to 64 characters", field="label")
+    active = session.scalar(select(func.count()).select_from(ApiToken)
+                            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)))
+    if active >= MAX_OWN_TOKENS:
+        raise RuleViolation(f"最多{MAX_OWN_TOKENS}个有效令牌，请先撤销不用的 / At most {MAX_OWN_TOKENS} active tokens; "
+                            "revoke one first", field="label")
+    token = new_token(user.role)
+    row = ApiToken(user_id=user.id, token_hash=hash_token(token), label=label)
+    session.add(row)
+    session.flush()
+    return row, token
+
+
+def revoke_token(session: Session, user_id: int, token_id: int) -> ApiToken:
+    """Revoke one of the user's own tokens (another user's is "not found")."""
+    row = session.get(ApiToken, token_id)
+    if row is None or row.user_id != user_id:
+        raise NotFound("没有此令牌 / No such token")
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        session.flush()
+    return row
