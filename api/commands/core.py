@@ -110,11 +110,20 @@ def register(app: Flask) -> None:
             if employer_id is not None:
                 made[f"employer (#{employer_id})"] = create_token(
                     session, role="employer", name="演示用人单位", employer_id=employer_id, label="demo")
+            from api.commands.users import demo_accounts
+
+            signins = demo_accounts(session, counties=counties, employer_id=employer_id,
+                                    fair_ids=_demo_fair_ids(session))
         base = f"http://127.0.0.1:{port}"
         click.echo(f"\nJingmeng Match is starting on {base}")
+        click.echo(f"  Console    : {base}/console/   (sign in with a demo account below)")
         click.echo(f"  Swagger UI : {base}/api/docs")
         click.echo(f"  OpenAPI    : {base}/api/openapi.json")
         click.echo(f"  Health     : {base}/healthz  {base}/readyz")
+        click.echo("Demo console accounts (username / password; a password is shown once, when the account is made):")
+        for role, username, password in signins:
+            shown = password or "(set earlier; new one: jingmeng users reset-password " + username + ")"
+            click.echo(f"  {role:<10} {username:<16} {shown}")
         click.echo("Demo tokens (use as 'Authorization: Bearer <token>'; replaced at every start):")
         for role, token in made.items():
             click.echo(f"  {role:<28} {token}")

@@ -29,6 +29,38 @@ def _read_password() -> str:
     return line[:-1] if line.endswith("\n") else line
 
 
+DEMO_ACCOUNTS = {"admin": "demo-admin", "bureau": "demo-bureau", "employer": "demo-employer", "fair": "demo-fair"}
+
+
+def demo_accounts(session, *, counties: list[str], employer_id: int | None,
+                  fair_ids: list[int]) -> list[tuple[str, str, str | None]]:
+    """One console account per role for ``make run`` (idempotent): ``(role, username, password)``,
+    the password only for an account made now (it is shown once, stored hashed). Existing demo
+    accounts keep their password and get the demo world's current scope."""
+    from models.access.tables import User
+
+    names = {"admin": "演示管理员", "bureau": "演示就业局", "employer": "演示用人单位", "fair": "演示招聘会"}
+    scopes = {"admin": {}, "bureau": {"counties": counties}, "employer": {"employer_id": employer_id},
+              "fair": {"fair_ids": fair_ids}}
+    out: list[tuple[str, str, str | None]] = []
+    for role, username in DEMO_ACCOUNTS.items():
+        if role == "employer" and employer_id is None:
+            continue
+        user = accounts.find(session, username)
+        if user is None:
+            _, password = accounts.create_user(session, username=username, role=role, name=names[role],
+                                               **scopes[role])
+            out.append((role, username, password))
+            continue
+        checked = accounts.check_scope(session, role, scopes[role].get("counties", ()),
+                                       scopes[role].get("employer_id"), scopes[role].get("fair_ids", ()))
+        user.counties, user.employer_id, user.fair_ids = list(checked[0]), checked[1], list(checked[2])
+        user.role, user.active = role, True
+        out.append((role, username, None))
+    session.flush()
+    return out
+
+
 def register(app: Flask) -> None:
     group = AppGroup("users", help="Console accounts (username and password).")
 

@@ -141,3 +141,29 @@ class TestUsersCommand:
         assert accounts.verify(db_session, "clerk", new).outcome == "disabled"
         missing = runner.invoke(args=["users", "disable", "nobody"])
         assert missing.exit_code == 2 and "No such user" in missing.output
+
+
+def test_make_run_demo_accounts_are_made_once_and_printed_with_the_console_url_first(runner, tokens, db_session):
+    first = runner.invoke(args=["token", "demo", "--port", "8123"])
+    assert first.exit_code == 0, first.output
+    lines = first.output.splitlines()
+    urls = [line for line in lines if "http://127.0.0.1:8123/" in line]
+    assert "Console" in urls[0] and urls[0].strip().endswith("(sign in with a demo account below)")
+    passwords = {}
+    for line in lines:
+        parts = line.split()
+        if len(parts) == 3 and parts[1].startswith("demo-"):
+            passwords[parts[1]] = parts[2]
+    assert set(passwords) == {"demo-admin", "demo-bureau", "demo-employer", "demo-fair"}
+    for username, password in passwords.items():
+        assert accounts.verify(db_session, username, password).ok, username
+    db_session.commit()
+    assert accounts.get(db_session, "demo-employer").employer_id == tokens["_employer_id"]
+    assert accounts.get(db_session, "demo-bureau").counties  # the demo world's counties
+    second = runner.invoke(args=["token", "demo", "--port", "8123"])
+    assert second.exit_code == 0, second.output
+    assert "reset-password demo-admin" in second.output
+    for password in passwords.values():
+        assert password not in second.output
+    db_session.expire_all()
+    assert accounts.verify(db_session, "demo-admin", passwords["demo-admin"]).ok  # unchanged
