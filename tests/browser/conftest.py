@@ -5,6 +5,7 @@
         page.goto(live.url("/console/"))
         assert_no_horizontal_scroll(page)               # at 1366×768
         assert_accessible(page)                         # axe-core: WCAG 2 A/AA rules
+        nav(page, "用户管理")                            # a side-navigation entry
         shot(page, "bureau-home")                       # → tests/browser/artifacts/<test>/bureau-home.png
 
 ``live`` is the app (SQLite, reference data, the ``tokens`` users and one console account
@@ -107,8 +108,15 @@ def page(browser, live):
     context.set_default_timeout(15_000)
     tab = context.new_page()
     errors: list[str] = []
-    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    tab.console_errors = errors  # e.g. a CSP refusal shows up here
+
+    def collect(message) -> None:
+        # A form answered 422 (its field messages) is the page itself, not a broken resource.
+        if message.type == "error" and not (message.text.startswith("Failed to load resource")
+                                            and message.location.get("url") == tab.url):
+            errors.append(f"{message.text} ({message.location.get('url')})")
+
+    tab.on("console", collect)
+    tab.console_errors = errors  # e.g. a CSP refusal or a missing script shows up here
     yield tab
     context.close()
 
@@ -125,6 +133,12 @@ def shot(request):
         return path
 
     return save
+
+
+def nav(page, label: str) -> None:
+    """Follow an entry of the side navigation (the home page repeats them as cards)."""
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name=label, exact=True).click()
+    page.wait_for_load_state()
 
 
 def assert_no_horizontal_scroll(page) -> None:
