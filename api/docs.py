@@ -22,6 +22,14 @@ class JingmengApi(Api):
     ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error):  # noqa: ANN001 - flask-smorest's signature
+        from flask import request
+
+        if (request.path == "/console" or request.path.startswith("/console/")) and (error.code or 500) >= 400:
+            # A console URL that matched no route (the console blueprint's own handler answers
+            # everything else): an HTML page for people, not the API's JSON.
+            from api.console.frame import error_page
+
+            return error_page(error.code)
         return handle_http_exception(error)
 
 

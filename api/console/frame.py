@@ -206,8 +206,10 @@ def safe_next(target: str | None) -> str | None:
 
 # --- responses ---------------------------------------------------------------------------------
 
-@bp.after_request
 def _headers(response: Response) -> Response:
+    """On every answer under /console (also the 404 of an address no route matched)."""
+    if not (request.path == "/console" or request.path.startswith("/console/")):
+        return response
     response.headers["Content-Security-Policy"] = CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
@@ -258,5 +260,6 @@ def init_app(app) -> None:  # noqa: ANN001
     app.session_interface = ConsoleSessionInterface()
     csrf.init_app(app)
     limiter.init_app(app)
+    app.after_request(_headers)
     app.jinja_env.globals.update(t=t, lang=lang, lang_url=lang_url, nav_for=nav_for,
                                  signed_in_user=signed_in_user)

@@ -123,8 +123,6 @@ def test_the_session_acts_as_the_same_principal_as_the_api(console, app, console
     from tests.factories import ZHUOZI
 
     console.login("bureau")
-    with app.test_request_context("/console/"):
-        pass
     with console.client:
         console.get("/console/")
         from flask import g
@@ -167,6 +165,15 @@ def test_the_json_api_needs_no_csrf_token_and_ignores_the_console_cookie(console
     assert anonymous_with_cookie.status_code == 401
     created = api.post("bureau", "/api/v1/workers", json=worker_payload(seq=401))
     assert created.status_code == 201, created.get_json()
+
+
+def test_an_unknown_console_address_is_an_html_page_and_the_api_keeps_json(console, client):
+    console.login("admin")
+    page = console.get("/console/no-such-page")
+    assert page.status_code == 404 and page.mimetype == "text/html" and "未找到" in page.get_data(as_text=True)
+    assert page.headers["Content-Security-Policy"]
+    api = client.get("/api/v1/no-such-thing")
+    assert api.status_code == 404 and api.mimetype == "application/json"
 
 
 def test_the_home_page_lists_the_roles_pages_from_the_registry(console):
