@@ -120,7 +120,7 @@ def sign_in(user: User) -> None:
     language = lang()
     session.clear()
     session.permanent = True
-    session.update(uid=user.id, pw=password_stamp(user), seen=int(time.time()), lang=language)
+    session.update(uid=user.id, pw=password_stamp(user), iat=time.time(), seen=int(time.time()), lang=language)
     g.console_user = user
     g.principal = principal_for(user)
 
@@ -154,7 +154,9 @@ def _load_user() -> None:
         sign_out("idle")
         return
     user = db.session().get(User, uid)
-    if user is None or not user.active or password_stamp(user) != session.get("pw"):
+    revoked = user.sessions_revoked_at.timestamp() if user is not None and user.sessions_revoked_at else 0.0
+    if user is None or not user.active or password_stamp(user) != session.get("pw") \
+            or float(session.get("iat", 0)) <= revoked:
         sign_out("invalid")
         return
     if now - int(session.get("seen", 0)) >= 30:  # refresh the idle clock, not on every click

@@ -67,5 +67,7 @@ def login():
 @console_page()
 def logout():
     audit("console.sign_out", "user", g.principal.user_id)
+    # The cookie is signed, not stored: ending it here would leave any copy of it valid.
+    accounts.end_sessions(db.session(), signed_in_user())
     sign_out()
     return redirect(url_for("console.login", lang=lang()))

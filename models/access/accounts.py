@@ -171,6 +171,12 @@ def accounts_list(session: Session) -> list[User]:
     return list(session.scalars(select(User).where(User.username.is_not(None)).order_by(User.username)))
 
 
+def end_sessions(session: Session, user: User) -> None:
+    """Every console session of the user ends (each browser, each copy of the cookie)."""
+    user.sessions_revoked_at = utcnow()
+    session.flush()
+
+
 def disable(session: Session, user: User, *, by_user_id: int | None = None) -> None:
     """No more sign-in, and its API tokens stop working (``api.auth`` checks ``active``).
     An administrator cannot disable their own account (someone must be left to undo it)."""

@@ -35,6 +35,8 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """Wrong passwords since the last successful sign-in or lockout."""
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sessions_revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """Console sessions begun before this are over (sign-out ends every copy of the cookie)."""
 
 
 def hash_token(token: str) -> str:

@@ -183,3 +183,17 @@ def test_the_home_page_lists_the_roles_pages_from_the_registry(console):
     text = console.get("/console/").get_data(as_text=True)
     for item in nav_for("admin"):
         assert item.label_zh in text
+
+
+def test_after_sign_out_a_copy_of_the_cookie_is_worthless(app, console):
+    console.login("bureau")
+    assert console.get("/console/").status_code == 200
+    stolen = console.client.get_cookie("jm_console", path="/console")
+    thief = app.test_client()
+    thief.set_cookie("jm_console", stolen.value, path="/console")
+    assert thief.get("/console/").status_code == 200  # a copied cookie works while signed in …
+    console.logout()
+    thief.set_cookie("jm_console", stolen.value, path="/console")
+    assert thief.get("/console/").status_code == 302  # … and not after the sign-out
+    console.login("bureau")  # signing in again works at once
+    assert console.get("/console/").status_code == 200
