@@ -24,6 +24,14 @@ def _usage(exc: DomainError) -> click.UsageError:
     return click.UsageError("; ".join(f"{field}: {' '.join(texts)}" for field, texts in messages.items()))
 
 
+def _audit(session, action: str, user) -> None:
+    """The audit log entry of a command (no signed-in principal: ``via`` says where it came from)."""
+    from models.access.tables import AuditEntry
+
+    session.add(AuditEntry(user_id=None, action=action, entity="user", entity_id=str(user.id),
+                           detail={"via": "cli", "role": user.role}))
+
+
 def _read_password() -> str:
     line = sys.stdin.readline()
     return line[:-1] if line.endswith("\n") else line
@@ -82,6 +90,7 @@ def register(app: Flask) -> None:
                     session, username=username, role=role, name=name, counties=counties,
                     employer_id=employer_id, fair_ids=fair_ids, password=password)
                 username = user.username
+                _audit(session, "user.create", user)
         except DomainError as exc:
             raise _usage(exc) from None
         click.echo(f"created {username} ({role})")
@@ -96,7 +105,9 @@ def register(app: Flask) -> None:
         password = _read_password() if password_stdin else None
         try:
             with session_scope(db.session_factory()) as session:
-                secret = accounts.set_password(session, accounts.get(session, username), password)
+                user = accounts.get(session, username)
+                secret = accounts.set_password(session, user, password)
+                _audit(session, "user.reset_password", user)
         except DomainError as exc:
             raise _usage(exc) from None
         click.echo(f"password of {accounts.normalise_username(username)} reset")
@@ -109,7 +120,9 @@ def register(app: Flask) -> None:
         """Disable an account: no sign-in, and its API tokens stop working."""
         try:
             with session_scope(db.session_factory()) as session:
-                accounts.disable(session, accounts.get(session, username))
+                user = accounts.get(session, username)
+                accounts.disable(session, user)
+                _audit(session, "user.disable", user)
         except DomainError as exc:
             raise _usage(exc) from None
         click.echo(f"disabled {accounts.normalise_username(username)}")

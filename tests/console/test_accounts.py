@@ -141,6 +141,11 @@ class TestUsersCommand:
         assert accounts.verify(db_session, "clerk", new).outcome == "disabled"
         missing = runner.invoke(args=["users", "disable", "nobody"])
         assert missing.exit_code == 2 and "No such user" in missing.output
+        from models.access.tables import AuditEntry
+
+        trail = db_session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "user")
+                                   .order_by(AuditEntry.id)).all()
+        assert trail == ["user.create", "user.reset_password", "user.disable"]
 
 
 def test_make_run_demo_accounts_are_made_once_and_printed_with_the_console_url_first(runner, tokens, db_session):
