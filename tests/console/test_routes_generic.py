@@ -12,12 +12,13 @@ from api.console import PUBLIC_ENDPOINTS
 SAMPLE = {"int": 1, "string": "x", "path": "x", "default": "x", "uuid": "00000000-0000-0000-0000-000000000000"}
 
 
-def console_routes(app):
-    """(method, url) of every console route, its arguments filled with sample values."""
+def console_routes(app, *, public: bool = False):
+    """(method, url, endpoint) of every console route, its arguments filled with sample values;
+    the sign-in page and static files only when ``public``."""
     out = []
     adapter = app.url_map.bind("localhost")
     for rule in app.url_map.iter_rules():
-        if not rule.endpoint.startswith("console.") or rule.endpoint in PUBLIC_ENDPOINTS:
+        if not rule.endpoint.startswith("console.") or (rule.endpoint in PUBLIC_ENDPOINTS and not public):
             continue
         values = {arg: _sample(rule, arg) for arg in rule.arguments}
         url = adapter.build(rule.endpoint, values)
@@ -62,8 +63,8 @@ def test_every_console_route_redirects_anonymous_visitors_to_sign_in(app, consol
 @pytest.mark.parametrize("token", [None, "", "not-a-token"])
 def test_every_state_changing_console_route_refuses_a_missing_or_wrong_csrf_token(console_as, app, token):
     signed = console_as("admin")
-    posts = [(m, u) for m, u, _ in console_routes(app) if m in ("POST", "PUT", "PATCH", "DELETE")]
-    assert ("POST", "/console/logout") in posts
+    posts = [(m, u) for m, u, _ in console_routes(app, public=True) if m in ("POST", "PUT", "PATCH", "DELETE")]
+    assert ("POST", "/console/logout") in posts and ("POST", "/console/login") in posts
     for method, url in posts:
         data = {} if token is None else {"csrf_token": token}
         response = signed.client.open(url, method=method, data=data)
@@ -78,3 +79,12 @@ def test_a_token_of_another_session_is_refused(console_as):
     response = admin.client.post("/console/logout", data={"csrf_token": bureau.token})
     assert response.status_code == 400
     assert admin.get("/console/").status_code == 200
+
+
+def test_the_sign_in_form_refuses_a_missing_csrf_token_even_with_the_right_password(app, console_users):
+    client = app.test_client()
+    client.get("/console/login")
+    account = console_users["admin"]
+    response = client.post("/console/login", data={"username": account.username, "password": account.password})
+    assert response.status_code == 400
+    assert client.get("/console/").status_code == 302
