@@ -53,9 +53,14 @@ def check_password(password: str, field: str = "password") -> str:
     return password
 
 
-def generate_password() -> str:
-    """A one-time password: 16 URL-safe characters (96 random bits)."""
-    return secrets.token_urlsafe(12)
+READABLE = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
+"""Letters and digits that cannot be mistaken for each other (no 0/O, 1/l/I) when a one-time
+password is read out over the phone."""
+
+
+def generate_password(length: int = 16) -> str:
+    """A one-time password: 16 unambiguous letters and digits (about 92 random bits)."""
+    return "".join(secrets.choice(READABLE) for _ in range(length))
 
 
 def check_scope(session: Session, role: str, counties: Iterable[str] = (), employer_id: int | None = None,
