@@ -57,7 +57,7 @@ def demo_accounts(session, *, counties: list[str], employer_id: int | None,
         user = accounts.find(session, username)
         if user is None:
             _, password = accounts.create_user(session, username=username, role=role, name=names[role],
-                                               **scopes[role])
+                                               must_change=False, **scopes[role])
             out.append((role, username, password))
             continue
         checked = accounts.check_scope(session, role, scopes[role].get("counties", ()),

@@ -47,6 +47,9 @@ PUBLIC_ENDPOINTS = {"console.login", "console.static"}
 """Endpoints an anonymous visitor may open; every other console route needs ``@console_page``
 (a test walks the URL map and checks each one redirects to the sign-in page)."""
 
+PASSWORD_CHANGE_ENDPOINTS = {"console.password", "console.logout"}
+"""What a user whose one-time password must be changed can open before changing it."""
+
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
        "base-uri 'none'; object-src 'none'")
@@ -185,6 +188,8 @@ def console_page(*roles: str) -> Callable[[F], F]:
             if signed_in_user() is None:
                 target = request.full_path if request.method == "GET" else request.path
                 return redirect(url_for("console.login", next=target.rstrip("?")))
+            if signed_in_user().password_must_change and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+                return redirect(url_for("console.password"))
             if roles and g.principal.role not in roles:
                 abort(403)
             return view(*args, **kwargs)

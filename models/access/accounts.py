@@ -116,8 +116,9 @@ def get(session: Session, username: str) -> User:
 
 def create_user(session: Session, *, username: str, role: str, name: str | None = None,
                 counties: Iterable[str] = (), employer_id: int | None = None, fair_ids: Iterable[int] = (),
-                password: str | None = None) -> tuple[User, str]:
-    """A new account; returns it with its password (the given one, or a generated one-time one)."""
+                password: str | None = None, must_change: bool | None = None) -> tuple[User, str]:
+    """A new account; returns it with its password (the given one, or a generated one-time one
+    that must be changed at the first sign-in unless ``must_change=False``)."""
     errors: dict[str, list[str]] = {}
     try:
         username = check_username(username)
@@ -143,6 +144,7 @@ def create_user(session: Session, *, username: str, role: str, name: str | None 
     user = User(username=username, name=display, role=role, counties=counties, employer_id=employer_id,
                 fair_ids=fair_ids, active=True, failed_logins=0)
     _store_password(user, secret)
+    user.password_must_change = password is None if must_change is None else must_change
     session.add(user)
     session.flush()
     return user, secret
@@ -156,12 +158,34 @@ def _store_password(user: User, password: str, now: datetime | None = None) -> N
 
 
 def set_password(session: Session, user: User, password: str | None = None) -> str:
-    """Replace the password (a generated one when ``None``); every console session of the user
-    ends (they carry the password's change time). Returns the new password."""
+    """Replace the password (a generated one-time one when ``None``, to be changed at the next
+    sign-in); every console session of the user ends (they carry the password's change time).
+    Returns the new password."""
     secret = check_password(password) if password is not None else generate_password()
     _store_password(user, secret)
+    user.password_must_change = password is None
     session.flush()
     return secret
+
+
+def change_own_password(session: Session, user: User, current: str, new: str, repeated: str) -> None:
+    """The signed-in user replaces their password (knowing the current one)."""
+    errors: dict[str, list[str]] = {}
+    if not _matches(user.password_hash or _DUMMY_HASH, current or ""):
+        errors["current_password"] = ["当前密码不正确 / The current password is wrong"]
+    try:
+        check_password(new, field="new_password")
+    except RuleViolation as exc:
+        errors.update(exc.field_messages())
+    if "new_password" not in errors and new == current:
+        errors["new_password"] = ["新密码须与当前密码不同 / Choose a password different from the current one"]
+    if new != repeated:
+        errors["repeat_password"] = ["两次输入的新密码不一致 / The two new passwords differ"]
+    if errors:
+        raise RuleViolations(errors)
+    _store_password(user, new)
+    user.password_must_change = False
+    session.flush()
 
 
 def by_id(session: Session, user_id: int) -> User:

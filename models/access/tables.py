@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.db.base import Base, UTCDateTime, utcnow
@@ -35,6 +35,8 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """Wrong passwords since the last successful sign-in or lockout."""
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    password_must_change: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """A one-time password (generated, or reset by an administrator) is changed at first sign-in."""
     sessions_revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     """Console sessions begun before this are over (sign-out ends every copy of the cookie)."""
 

@@ -106,12 +106,14 @@ class TestUsersCommand:
         assert result.exit_code == 0, result.output
         assert "stdin-password-1" not in result.output
         assert accounts.verify(db_session, "zhuozi.wang", "stdin-password-1").ok
+        assert not accounts.get(db_session, "zhuozi.wang").password_must_change
 
     def test_create_prints_a_one_time_password(self, runner, db_session):
         result = runner.invoke(args=["users", "create", "root2", "--role", "admin"])
         assert result.exit_code == 0, result.output
         password = result.output.split("one-time password:")[1].strip()
         assert accounts.verify(db_session, "root2", password).ok
+        assert accounts.get(db_session, "root2").password_must_change  # changed at the first sign-in
 
     def test_scope_is_checked_like_the_token_command(self, runner, tokens):
         result = runner.invoke(args=["users", "create", "nocounty", "--role", "bureau"])
@@ -162,6 +164,7 @@ def test_make_run_demo_accounts_are_made_once_and_printed_with_the_console_url_f
     assert set(passwords) == {"demo-admin", "demo-bureau", "demo-employer", "demo-fair"}
     for username, password in passwords.items():
         assert accounts.verify(db_session, username, password).ok, username
+        assert not accounts.get(db_session, username).password_must_change  # a demo: no change asked
     db_session.commit()
     assert accounts.get(db_session, "demo-employer").employer_id == tokens["_employer_id"]
     assert accounts.get(db_session, "demo-bureau").counties  # the demo world's counties

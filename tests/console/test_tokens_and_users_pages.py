@@ -92,3 +92,40 @@ def test_only_administrators_open_the_users_page(console_as):
         assert signed.get("/console/admin/users").status_code == 403
         assert signed.post("/console/admin/users", data={"username": "x-evil", "role": "admin"}).status_code == 403
         assert "用户管理" not in signed.get("/console/").get_data(as_text=True)
+
+
+def test_a_one_time_password_is_changed_at_the_first_sign_in(console_as, app, console_users, db_session):
+    from tests.console_support import Account, ConsoleClient
+
+    admin = console_as("admin")
+    page = admin.post("/console/admin/users", data={"username": "new.clerk", "role": "bureau", "counties": ZHUOZI})
+    one_time = PASSWORD.search(page.get_data(as_text=True)).group(1)
+    user = accounts.get(db_session, "new.clerk")
+    clerk = ConsoleClient(app.test_client(), {"clerk": Account("bureau", "new.clerk", one_time, user.id)})
+    clerk.login("clerk")
+    assert clerk.get("/console/").headers["Location"] == "/console/password"
+    assert clerk.get("/console/tokens").headers["Location"] == "/console/password"
+    form = clerk.get("/console/password")
+    assert form.status_code == 200 and "一次性密码" in form.get_data(as_text=True)
+    wrong = clerk.post("/console/password", data={"current_password": "not-it-at-all", "new_password": "short",
+                                                  "repeat_password": "other"})
+    text = wrong.get_data(as_text=True)
+    assert wrong.status_code == 422
+    for name in ("current_password", "new_password", "repeat_password"):
+        assert f'id="f-{name}-error"' in text, name
+    done = clerk.post("/console/password", data={"current_password": one_time, "new_password": "my-own-password-1",
+                                                 "repeat_password": "my-own-password-1"})
+    assert done.status_code == 302 and done.headers["Location"] == "/console/"
+    assert clerk.get("/console/").status_code == 200  # this session goes on
+    db_session.expire_all()
+    assert not accounts.verify(db_session, "new.clerk", one_time).ok
+    assert accounts.verify(db_session, "new.clerk", "my-own-password-1").ok
+    actions = db_session.scalars(select(AuditEntry.action).where(AuditEntry.entity_id == str(user.id))
+                                 .order_by(AuditEntry.id)).all()
+    assert actions[0] == "user.create" and "user.change_password" in actions
+
+
+def test_a_chosen_password_need_not_be_changed(console):
+    console.login("employer")
+    assert console.get("/console/").status_code == 200
+    assert "修改密码" in console.get("/console/").get_data(as_text=True)

@@ -25,6 +25,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('password_changed_at', UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('failed_logins', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('locked_until', UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('password_must_change', sa.Boolean(), server_default=sa.false(),
+                                      nullable=False))
         batch_op.add_column(sa.Column('sessions_revoked_at', UTCDateTime(timezone=True), nullable=True))
         batch_op.create_unique_constraint(batch_op.f('uq_users_username'), ['username'])
 
@@ -33,6 +35,7 @@ def downgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_users_username'), type_='unique')
         batch_op.drop_column('sessions_revoked_at')
+        batch_op.drop_column('password_must_change')
         batch_op.drop_column('locked_until')
         batch_op.drop_column('failed_logins')
         batch_op.drop_column('password_changed_at')
