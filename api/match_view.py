@@ -3,6 +3,11 @@ posting matches, job fairs), so the same pair reads the same everywhere.
 
 Workers are always shown masked here: employers get the name and masked ID number only
 (no phone), everyone else additionally the masked phone. Revealing is never done in a list.
+
+Employers never see a worker's poverty or monitoring status (脱贫/监测, sensitive personal
+information, PIPL Art. 28): their view of a match carries no priority bonus, no priority
+reason and no score (a score would include the bonus); the priority policy still orders the
+list. Bureaus and administrators see all of it.
 """
 from __future__ import annotations
 
@@ -54,9 +59,10 @@ class PostingBriefOut(Schema):
 class MatchOut(Schema):
     worker_id = fields.Integer()
     posting_id = fields.Integer()
-    score = fields.Float()
-    model_score = fields.Float()
-    priority_bonus = fields.Float()
+    score = fields.Float(metadata={"description": "Ranking score (model score + priority bonus); "
+                                                 "not shown to employers"})
+    model_score = fields.Float(metadata={"description": "Not shown to employers"})
+    priority_bonus = fields.Float(metadata={"description": "脱贫/监测 priority bonus; not shown to employers"})
     matched_skills = fields.List(fields.String())
     missing_skills = fields.List(fields.String())
     wage_min = fields.Integer()
@@ -72,9 +78,23 @@ class MatchOut(Schema):
     posting = fields.Nested(PostingBriefOut)
 
 
+PRIORITY_FEATURE = "priority_group"
+"""The reason naming the 脱贫/监测 priority bonus (``matching.rank``)."""
+EMPLOYER_WITHHELD = ("score", "model_score", "priority_bonus")
+"""Match fields an employer never gets: the bonus itself, and the scores it would show in."""
+
+
+def public_reasons(reasons: Any) -> list[dict[str, Any]]:
+    """The reasons without the priority one: what may be shown or printed for an employer."""
+    return [dict(r) for r in reasons or () if r.get("feature", r.get("code")) != PRIORITY_FEATURE]
+
+
 def present_match(result: MatchResult, *, worker: dict[str, Any] | None = None,
-                  posting: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A ``MatchResult`` as response fields (``MatchOut``), with optional briefs attached."""
+                  posting: dict[str, Any] | None = None, employer_view: bool = False) -> dict[str, Any]:
+    """A ``MatchResult`` as response fields (``MatchOut``), with optional briefs attached.
+
+    ``employer_view`` withholds everything that would reveal a priority group
+    (:data:`EMPLOYER_WITHHELD` and the priority reason)."""
     out: dict[str, Any] = {
         "worker_id": result.worker_id, "posting_id": result.posting_id,
         "score": result.score, "model_score": result.model_score,
@@ -86,6 +106,10 @@ def present_match(result: MatchResult, *, worker: dict[str, Any] | None = None,
         "provides_dormitory": result.provides_dormitory, "needs_dormitory": result.needs_dormitory,
         "reasons": [dict(r) for r in result.reasons],
     }
+    if employer_view:
+        for key in EMPLOYER_WITHHELD:
+            del out[key]
+        out["reasons"] = public_reasons(out["reasons"])
     if worker is not None:
         out["worker"] = worker
     if posting is not None:

@@ -14,7 +14,7 @@ from flask_smorest import abort
 from api.http import Blueprint
 from api import auth, db, ranking
 from api.auth import roles
-from api.match_view import posting_brief, present_match, worker_brief
+from api.match_view import posting_brief, present_match, public_reasons, worker_brief
 from api.resources.fairs import load_fair
 from api.schemas.fairs import ExportQuery, FairMatchesOut, MatchesQuery, PlanIn, PlanOut, SummaryOut
 from api.tabular.writers import XLSX_MIME, content_disposition, download, xlsx_bytes
@@ -68,7 +68,8 @@ class FairMatches(MethodView):
         auth.audit("fair.matches", "posting", posting.id, fair_id=fair.id, shown=len(results))
         return {"ranker": scorer.name, "fair_id": fair.id, "posting": posting_brief(posting),
                 "items": [present_match(r, worker=worker_brief(workers[r.worker_id], db.vault(),
-                                                                employer_view=employer_view))
+                                                                employer_view=employer_view),
+                                        employer_view=employer_view)
                           for r in results]}
 
 
@@ -80,11 +81,14 @@ def load_plan(fair: Fair) -> tuple[FairPlan, list[FairInterview]]:
 
 
 def interview_view(row: FairInterview, posting: Posting, worker: Worker, *, employer_view: bool,
-                   calibrated: bool) -> dict[str, Any]:
+                   calibrated: bool, for_employer: bool = False) -> dict[str, Any]:
+    """One planned interview; ``for_employer`` (a list handed to the employer, whoever prints
+    it) keeps no priority reason."""
     return {"worker": worker_brief(worker, db.vault(), employer_view=employer_view),
             "posting_id": posting.id, "posting_title": posting.title, "employer_id": posting.employer_id,
             "employer_name": posting.employer.name, "is_primary": row.is_primary, "p": row.p,
-            "booth_order": row.booth_order, "reasons": row.reasons,
+            "booth_order": row.booth_order,
+            "reasons": public_reasons(row.reasons) if for_employer or employer_view else list(row.reasons or ()),
             "kind": "首选（计划录用）" if row.is_primary else "备选",
             # A probability only when a calibrated model planned; the heuristic's score is not one.
             "percent": f"{row.p:.0%}" if calibrated else "—"}
@@ -175,7 +179,7 @@ class FairInterviewList(MethodView):
                    "openings_left": plan.detail["postings"].get(str(p.id), {}).get("openings_left", p.openings_left),
                    "slots": plan.detail["postings"].get(str(p.id), {}).get("slots", 0),
                    "rows": [interview_view(r, p, workers[r.worker_id], employer_view=employer_view,
-                               calibrated=plan.ranker != HEURISTIC)
+                                           calibrated=plan.ranker != HEURISTIC, for_employer=True)
                             for r in rows if r.posting_id == p.id]} for p in mine]
         employer_name = mine[0].employer.name
         auth.audit("fair.export", "fair", fair.id, kind="interview_list", employer_id=employer_id,

@@ -80,7 +80,8 @@ class PostingMatches(MethodView):
         """Seeking workers ranked for a posting; employers see them masked, bureaus only their counties.
 
         脱贫人口 and 监测对象 get the configured priority weight (`POVERTY_PRIORITY_WEIGHT`),
-        shown as the first reason whenever it applies.
+        shown to bureaus and administrators as the first reason whenever it applies; employers
+        get the same order without the bonus, the scores or that reason (PIPL Art. 28).
         """
         posting = load_posting(posting_id)
         principal = auth.current()
@@ -105,5 +106,6 @@ class PostingMatches(MethodView):
             auth.audit("posting.matches", "posting", posting.id, workers=[r.worker_id for r in results])
         return {"ranker": scorer.name, "fallback_reason": scorer.fallback_reason,
                 "items": [present_match(r, worker=worker_brief(by_id[r.worker_id], db.vault(),
-                                                               employer_view=employer_view))
+                                                               employer_view=employer_view),
+                                        employer_view=employer_view)
                           for r in results]}
