@@ -40,7 +40,9 @@ def test_worker_matches_respect_constraints_and_explain(api, world):
     assert match["matched_skills"] == ["security"] and match["missing_skills"] == []
     assert match["destination_tier"] == "paired_beijing" and match["paired"] is True
     assert match["posting"]["title"] == "保安" and match["reasons"]
-    assert all({"feature", "delta", "text_zh", "text_en"} <= set(x) for x in match["reasons"])
+    assert all({"code", "kind", "direction", "zh", "en", "text_zh", "text_en"} <= set(x) and "delta" not in x
+               for x in match["reasons"])
+    assert [f["code"] for f in match["facts"]][:2] == ["skill_held", "wage"]
 
 
 def test_worker_matches_filters(api, world):
