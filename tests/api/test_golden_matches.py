@@ -1,7 +1,7 @@
 """Golden profiles: canonical workers against a fixed set of open postings, through the API.
 
-For each profile the answering ranker (the heuristic here: no model is active) gives a
-sensible top 3 with the expected facts and reasons: the security guard's top job is a
+For each profile the answering ranker (the heuristic when no model is active, and a ranker
+trained on a small demo world and activated) gives a sensible top 3 with the expected facts and reasons: the security guard's top job is a
 security posting in the paired district, a posting that lacks a required skill of the worker
 never sits above one that fits, a missing required skill is always a listed reason, and no
 reason pairs a favourable fact with 减分 / "lowers".
@@ -74,10 +74,24 @@ PROFILES: dict[str, dict[str, Any]] = {
 EXPECTED_TOP = {"security_guard": "security_paired", "domestic_helper": "domestic", "welder": "welder",
                 "cook": "cook", "mongolian_only": "livestock_mn", "needs_dormitory": "security_paired"}
 FAVOURABLE_LOWERING = re.compile(r"减分|lower")
+HEURISTIC_ONLY = pytest.mark.parametrize("answering", ["heuristic"], indirect=True)
+"""Facts do not depend on the ranker: checked once."""
+
+
+@pytest.fixture(params=["heuristic", "trained"])
+def answering(request, runner) -> str:
+    """Which ranker answers: the heuristic (no model), or a ranker trained on a small demo
+    world (`jingmeng train --activate`) — its postings and workers stay in the world."""
+    if request.param == "trained":
+        seeded = runner.invoke(args=["seed", "demo", "--workers", "1500", "--postings", "150", "--seed", "2"])
+        assert seeded.exit_code == 0, seeded.output
+        trained = runner.invoke(args=["train", "--activate"])
+        assert trained.exit_code == 0 and "status active" in trained.output, trained.output
+    return request.param
 
 
 @pytest.fixture
-def golden(api) -> dict[str, Any]:
+def golden(api, answering) -> dict[str, Any]:
     postings = {}
     for key, fields in POSTINGS.items():
         r = api.post("employer", "/api/v1/postings", json=posting_payload(**fields))
@@ -89,13 +103,17 @@ def golden(api) -> dict[str, Any]:
                                                                      name=f"样例{k}", **fields))
         assert r.status_code == 201, (key, r.get_json())
         workers[key] = r.get_json()["id"]
-    return {"postings": postings, "workers": workers, "key_of": {v: k for k, v in postings.items()}}
+    return {"postings": postings, "workers": workers, "key_of": {v: k for k, v in postings.items()},
+            "ranker": answering}
 
 
 def matches(api, golden, profile: str) -> list[dict[str, Any]]:  # noqa: ANN001
-    r = api.get("bureau", f"/api/v1/workers/{golden['workers'][profile]}/matches", query_string={"limit": 20})
+    """The profile's matches among the fixed postings (a trained world has others too)."""
+    r = api.get("bureau", f"/api/v1/workers/{golden['workers'][profile]}/matches", query_string={"limit": 100})
     assert r.status_code == 200, r.get_json()
-    return r.get_json()["items"]
+    body = r.get_json()
+    assert (body["ranker"] == "heuristic") == (golden["ranker"] == "heuristic"), body["ranker"]
+    return [m for m in body["items"] if m["posting_id"] in golden["key_of"]]
 
 
 def facts(item: dict[str, Any], code: str) -> list[dict[str, Any]]:
@@ -119,59 +137,78 @@ def check_reasons(item: dict[str, Any]) -> None:
     assert codes & {"skill_held", "skill_missing", "skills_none_required"}
 
 
+def test_golden_profiles_facts_and_reasons(api, golden):
+    for profile in PROFILES:
+        items = matches(api, golden, profile)
+        assert items, profile
+        for item in items:
+            check_reasons(item)
+        fitting = [m for m in items if not m["missing_skills"]]
+        assert fitting and all(facts(m, "skill_held") for m in fitting), profile
+        assert all(r["kind"] != "fact" for m in fitting for r in m["reasons"]), profile
+
+
+# The ranker trained by `jingmeng train` on main puts, for these two profiles, 海淀区's
+# security job (not the paired district, lower wage) above 朝阳区's and a job the worker lacks
+# the skill for into the top three: the model's order, which the ranker's owners fix (issue 12
+# item 2); strict, so the marker goes as soon as the trained ranker gets them right.
+RANKER_ORDER_KNOWN_WRONG = {"security_guard", "needs_dormitory"}
+
+
 @pytest.mark.parametrize("profile", sorted(PROFILES))
-def test_golden_profile_top_three_and_reasons(api, golden, profile):
+def test_golden_profile_top_three(request, api, golden, profile):
+    if golden["ranker"] == "trained" and profile in RANKER_ORDER_KNOWN_WRONG:
+        request.applymarker(pytest.mark.xfail(strict=True, reason="trained ranker's order (ranker helper's scope)"))
     items = matches(api, golden, profile)
-    assert items, profile
     keys = [golden["key_of"][m["posting_id"]] for m in items]
     assert keys[0] == EXPECTED_TOP[profile], keys
-    for item in items:
-        check_reasons(item)
     # a posting the worker lacks a required skill for never sits above one that fits
     fits = [not m["missing_skills"] for m in items]
     assert fits == sorted(fits, reverse=True), list(zip(keys, fits))
-    top = items[0]
-    assert facts(top, "skill_held") and not top["missing_skills"]
-    assert all(r["direction"] != "unfavourable" or r["kind"] != "fact" for r in top["reasons"])
+    if PROFILES[profile]["preferred_occupations"] == [SECURITY]:
+        assert set(keys[:3]) == {"security_paired", "security_no_dorm", "security_haidian"}, keys
+    if profile == "needs_dormitory":
+        assert keys.index("security_paired") < keys.index("security_no_dorm"), keys
 
 
+@HEURISTIC_ONLY
 def test_security_guard_sees_the_paired_district_and_the_certificate(api, golden):
     items = matches(api, golden, "security_guard")
     keys = [golden["key_of"][m["posting_id"]] for m in items]
-    assert set(keys[:3]) <= {"security_paired", "security_no_dorm", "security_haidian"}
-    top = items[0]
-    held = facts(top, "skill_held")[0]
+    paired = items[keys.index("security_paired")]
+    held = facts(paired, "skill_held")[0]
     assert (held["skill_code"], held["level"], held["certified"], held["certificate_required"]) == (
         "security", 3, True, True)
     assert "保安" in held["zh"] and "有证" in held["zh"] and "须持证" in held["zh"]
-    place = facts(top, "place")[0]
+    place = facts(paired, "place")[0]
     assert place["paired"] is True and "朝阳区" in place["zh"] and "卓资县的结对区" in place["zh"]
     haidian = items[keys.index("security_haidian")]
     assert "不是卓资县的结对区" in facts(haidian, "place")[0]["zh"]
-    wage = facts(top, "wage")[0]
+    wage = facts(paired, "wage")[0]
     assert (wage["wage_min"], wage["wage_max"], wage["expected_wage"]) == (5500, 6500, 5000)
     assert "5500–6500 元" in wage["zh"] and "期望 5000 元" in wage["zh"] and wage["direction"] == "favourable"
-    # the cook and welder postings need certificates he lacks: never offered
+    # the cook, welder and domestic postings need certificates he lacks: never offered
     assert not {"cook", "welder", "domestic"} & set(keys)
     # jobs he lacks the skills for come with the missing skills as reasons
     truck = items[keys.index("truck")]
     assert truck["reasons"][0]["code"] == "skill_missing" and "货车驾驶" in truck["reasons"][0]["zh"]
 
 
+@HEURISTIC_ONLY
 def test_mongolian_only_speaker_gets_only_jobs_without_mandarin(api, golden):
     items = matches(api, golden, "mongolian_only")
     keys = {golden["key_of"][m["posting_id"]] for m in items}
     assert keys == {"livestock_mn", "dairy"}  # every other posting requires Mandarin
-    top = items[0]
-    assert "蒙古语" in facts(top, "language")[0]["zh"] and facts(top, "language")[0]["direction"] == "favourable"
+    mn = items[[golden["key_of"][m["posting_id"]] for m in items].index("livestock_mn")]
+    assert "蒙古语" in facts(mn, "language")[0]["zh"] and facts(mn, "language")[0]["direction"] == "favourable"
     dairy = next(m for m in items if golden["key_of"][m["posting_id"]] == "dairy")
     assert dairy["reasons"][0]["code"] == "skill_missing" and "乳品加工" in dairy["reasons"][0]["zh"]
 
 
+@HEURISTIC_ONLY
 def test_a_worker_needing_a_dormitory_sees_it_stated_and_ranked(api, golden):
     items = matches(api, golden, "needs_dormitory")
     keys = [golden["key_of"][m["posting_id"]] for m in items]
-    assert keys.index("security_paired") < keys.index("security_no_dorm")
     with_dorm, without = items[keys.index("security_paired")], items[keys.index("security_no_dorm")]
     assert facts(with_dorm, "dormitory")[0]["direction"] == "favourable"
     no_dorm = facts(without, "dormitory")[0]
@@ -180,6 +217,7 @@ def test_a_worker_needing_a_dormitory_sees_it_stated_and_ranked(api, golden):
     assert all(r["direction"] == "unfavourable" and r["effect"] == "lowers" for r in listed)
 
 
+@HEURISTIC_ONLY
 def test_employers_get_the_same_facts_for_their_candidates(api, golden):
     items = api.get("employer", f"/api/v1/postings/{golden['postings']['cook']}/matches").get_json()["items"]
     cook = next(m for m in items if m["worker_id"] == golden["workers"]["cook"])
