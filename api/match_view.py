@@ -162,11 +162,15 @@ def facts_of(worker: WorkerProfile, posting: PostingProfile, tier: str) -> list[
 
 
 def explained(reasons: Any, facts: list[dict[str, Any]], *, employer_view: bool) -> list[dict[str, Any]]:
-    """The reasons a match lists (``ReasonOut``) from the ranker's and the pair's facts."""
+    """The reasons a match lists (``ReasonOut``) from the ranker's and the pair's facts.
+
+    Reasons stored before they were worded by fact and effect (interview plans computed
+    earlier: no ``kind``, a raw ``delta``) are not shown; recomputing the plan words them."""
     reasons = list(reasons or ())
     priority = any(r.get("feature", r.get("code")) == PRIORITY_FEATURE for r in reasons)
     policy = [dict(PRIORITY_REASON)] if priority and not employer_view else []
-    return listed_reasons(facts, public_reasons(reasons), policy)
+    model = [r for r in public_reasons(reasons) if "kind" in r]
+    return listed_reasons(facts, model, policy)
 
 
 def present_match(result: MatchResult, *, worker: dict[str, Any] | None = None,

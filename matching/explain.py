@@ -1,10 +1,14 @@
-"""Faithful explanations (推荐理由) for any scorer.
+"""Faithful explanations (推荐理由) for any scorer, in plain language.
 
 The contribution of feature ``f`` to a pair's score is
 ``score(x) - score(x with x[f] replaced by reference[f])``, where the reference is a
 typical feature vector (the median over the candidate batch, or a median stored with a
 trained model). It is computed with the real scorer, so it cannot disagree with it; all
 perturbed rows go through ``score_fn`` in one call (tree models are slow on tiny batches).
+
+:func:`top_reasons` turns the contributions into at most three model reasons, each a fact
+of the pair worded with the direction of the fact and of its effect, on a 1–3 scale; the
+facts themselves (skills, wage, place, …) are :mod:`matching.facts`.
 """
 from __future__ import annotations
 
@@ -72,7 +76,7 @@ def contributions(score_fn: ScoreFn, X: np.ndarray, reference: np.ndarray) -> tu
 # listed as lowering the score, nor an unfavourable one as raising it: such a contribution
 # comes from the model's interactions with the pair's other features, not from the fact
 # itself, and saying "being in the asked-for occupation lowers the score" explains nothing;
-# the pair's facts (:func:`pair_facts`) are always shown in full beside the reasons.
+# the pair's facts (:func:`matching.facts.pair_facts`) are always shown in full beside the reasons.
 
 FAVOURABLE, UNFAVOURABLE, NEUTRAL = "favourable", "unfavourable", "neutral"
 RAISES, LOWERS = "raises", "lowers"
