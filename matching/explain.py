@@ -146,14 +146,13 @@ def _fact(group: str, v: Callable[[str], float | None], r: Callable[[str], float
         if months > 0:
             return FAVOURABLE, f"有该工种从业经验约 {months} 个月", f"about {months} months of experience in this occupation"
         return UNFAVOURABLE, "无该工种从业经验", "no experience in this occupation"
-    if group == "wage":
+    if group == "wage":  # the yuan are in the wage fact; the reason says which side of the expectation
         ratio, meets = v("wage_ratio"), v("wage_max_meets_expectation")
-        pct = int(round(100 * (ratio or 0.0)))
         if ratio is not None and ratio >= 1:
-            return FAVOURABLE, f"工资达到期望（中间值约为期望的 {pct}%）", f"wage meets expectation (mid-range about {pct}% of it)"
+            return FAVOURABLE, "工资达到期望", "wage meets the expectation"
         if meets:
-            return NEUTRAL, f"最高工资达到期望，中间值约为期望的 {pct}%", f"top of the range meets expectation, mid-range about {pct}%"
-        return UNFAVOURABLE, f"工资低于期望（中间值约为期望的 {pct}%）", f"wage below expectation (mid-range about {pct}% of it)"
+            return NEUTRAL, "最高工资达到期望，中间值低于期望", "top of the range meets the expectation, the middle does not"
+        return UNFAVOURABLE, "工资低于期望", "wage below the expectation"
     if group == "place":
         tier = next((t.removeprefix("tier_") for t in _GROUPS["place"] if v(t)), None)
         if tier is None:
@@ -184,11 +183,12 @@ def _fact(group: str, v: Callable[[str], float | None], r: Callable[[str], float
             return FAVOURABLE, "会说岗位要求的语言", "speaks the languages the job requires"
         return NEUTRAL, "岗位没有语言要求", "the job requires no particular language"
     if group == "employer_retention":
-        pct = int(round(100 * (v("employer_retention") or 0.0)))
+        tenths = int(round(10 * (v("employer_retention") or 0.0)))
         d = higher("employer_retention")
-        word = {FAVOURABLE: ("较高，", "high, "), UNFAVOURABLE: ("较低，", "low, "), NEUTRAL: ("", "")}[d]
-        return d, f"用人单位以往录用人员90天留存率{word[0]}约 {pct}%", \
-            f"employer's 90-day retention {word[1]}about {pct}%"
+        zh_word = {FAVOURABLE: "，较高", UNFAVOURABLE: "，较低", NEUTRAL: ""}[d]
+        en_word = {FAVOURABLE: " (high)", UNFAVOURABLE: " (low)", NEUTRAL: ""}[d]
+        return (d, f"用人单位以往录用的人约 {tenths} 成干满 90 天{zh_word}",
+                f"about {tenths} in 10 of the employer's hires stayed 90 days{en_word}")
     if group == "posting_age":
         days = int(round(float(np.expm1(v("posting_age_log") or 0.0))))
         return NEUTRAL, f"岗位已发布约 {days} 天", f"posted about {days} days ago"

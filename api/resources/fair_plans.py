@@ -88,7 +88,7 @@ def load_plan(fair: Fair) -> tuple[FairPlan, list[FairInterview]]:
     return plan, rows
 
 
-def pair_facts_of(fair: Fair, rows: list[FairInterview], postings: dict[int, Posting],
+def pair_facts_of(rows: list[FairInterview], postings: dict[int, Posting],
                   workers: dict[int, Worker]) -> dict[tuple[int, int], list[dict[str, Any]]]:
     """The checkable facts of each planned (worker, posting) pair."""
     today = clock.today()
@@ -122,7 +122,7 @@ def interview_view(row: FairInterview, posting: Posting, worker: Worker, *, empl
 
 def plan_view(fair: Fair, plan: FairPlan, rows: list[FairInterview]) -> dict[str, Any]:
     postings, workers = fair_people(fair)
-    facts = pair_facts_of(fair, rows, postings, workers)
+    facts = pair_facts_of(rows, postings, workers)
     booths = []
     for pid, cap in plan.detail.get("postings", {}).items():
         mine = [r for r in rows if r.posting_id == int(pid)]
@@ -202,7 +202,7 @@ class FairInterviewList(MethodView):
         if not mine:
             abort(404)
         employer_view = principal.role == "employer"
-        facts = pair_facts_of(fair, [r for r in rows if r.posting_id in {p.id for p in mine}], postings, workers)
+        facts = pair_facts_of([r for r in rows if r.posting_id in {p.id for p in mine}], postings, workers)
         booths = [{"title": p.title, "district_name": gbt2260.region_name(p.district_code),
                    "openings_left": plan.detail["postings"].get(str(p.id), {}).get("openings_left", p.openings_left),
                    "slots": plan.detail["postings"].get(str(p.id), {}).get("slots", 0),
@@ -236,7 +236,7 @@ class FairAttendeeSheet(MethodView):
         postings, workers = fair_people(fair)
         worker = workers.get(worker_id) or abort(404)
         mine = sorted((r for r in rows if r.worker_id == worker_id), key=lambda r: (not r.is_primary, -r.p))
-        facts = pair_facts_of(fair, mine, postings, workers)
+        facts = pair_facts_of(mine, postings, workers)
         items = [{**interview_view(r, postings[r.posting_id], worker, employer_view=False,
                                    calibrated=plan.ranker != HEURISTIC, facts=facts[(r.worker_id, r.posting_id)]),
                   "title": postings[r.posting_id].title,
