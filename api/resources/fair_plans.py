@@ -14,16 +14,18 @@ from flask_smorest import abort
 from api.http import Blueprint
 from api import auth, db, ranking
 from api.auth import roles
-from api.match_view import posting_brief, present_match, worker_brief
+from api.match_view import explained, facts_of, posting_brief, present_match, worker_brief
 from api.resources.fairs import load_fair
 from api.schemas.fairs import ExportQuery, FairMatchesOut, MatchesQuery, PlanIn, PlanOut, SummaryOut
 from api.tabular.writers import XLSX_MIME, content_disposition, download, xlsx_bytes
+from matching.destinations import destination_tier
 from models import clock
 from models.fairs import service as fair_service
 from models.reference import gbt2260
 from models.fairs.tables import Fair, FairInterview, FairPlan
 from models.postings.tables import Posting
 from models.workers.tables import Worker
+from training.loading import posting_profile, worker_profiles
 from training.fairs import compute_plan, plan_congestion, rank_fair_attendees, rank_fair_postings
 from training.scoring import HEURISTIC
 
@@ -57,18 +59,25 @@ class FairMatches(MethodView):
                                    "for their own postings only")
             worker = workers.get(args["worker_id"]) or abort(404)
             results = rank_fair_postings(db.session(), fair, worker, scorer, today=today, limit=args["limit"])
+            person = worker_profiles(db.session(), [worker], as_of=today)[0]
             return {"ranker": scorer.name, "fair_id": fair.id,
                     "worker": worker_brief(worker, db.vault(), employer_view=False),
-                    "items": [present_match(r, posting=posting_brief(postings[r.posting_id])) for r in results]}
+                    "items": [present_match(r, posting=posting_brief(postings[r.posting_id]),
+                                            profiles=(person, posting_profile(postings[r.posting_id])))
+                              for r in results]}
         posting = postings.get(args["posting_id"])
         if posting is None or (employer_view and posting.employer_id != principal.employer_id):
             abort(404)
         results = rank_fair_attendees(db.session(), fair, posting, scorer, today=today, limit=args["limit"],
                                       priority_weight=current_app.config["POVERTY_PRIORITY_WEIGHT"])
         auth.audit("fair.matches", "posting", posting.id, fair_id=fair.id, shown=len(results))
+        job = posting_profile(posting)
+        people = {p.worker_id: p for p in worker_profiles(
+            db.session(), [workers[r.worker_id] for r in results], as_of=today)}
         return {"ranker": scorer.name, "fair_id": fair.id, "posting": posting_brief(posting),
                 "items": [present_match(r, worker=worker_brief(workers[r.worker_id], db.vault(),
-                                                                employer_view=employer_view))
+                                                                employer_view=employer_view),
+                                        employer_view=employer_view, profiles=(people[r.worker_id], job))
                           for r in results]}
 
 
@@ -79,12 +88,33 @@ def load_plan(fair: Fair) -> tuple[FairPlan, list[FairInterview]]:
     return plan, rows
 
 
+def pair_facts_of(rows: list[FairInterview], postings: dict[int, Posting],
+                  workers: dict[int, Worker]) -> dict[tuple[int, int], list[dict[str, Any]]]:
+    """The checkable facts of each planned (worker, posting) pair."""
+    today = clock.today()
+    people = {p.worker_id: p for p in worker_profiles(
+        db.session(), [workers[w] for w in sorted({r.worker_id for r in rows})], as_of=today)}
+    jobs = {pid: posting_profile(p) for pid, p in postings.items()}
+    out = {}
+    for r in rows:
+        person, job = people[r.worker_id], jobs[r.posting_id]
+        tier = destination_tier(job.district_code, person.county_code, person.paired_districts)
+        out[(r.worker_id, r.posting_id)] = facts_of(person, job, tier)
+    return out
+
+
 def interview_view(row: FairInterview, posting: Posting, worker: Worker, *, employer_view: bool,
-                   calibrated: bool) -> dict[str, Any]:
+                   calibrated: bool, for_employer: bool = False,
+                   facts: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """One planned interview; ``for_employer`` (a list handed to the employer, whoever prints
+    it) keeps no priority reason. ``facts`` give the pair's facts and missing-skill reasons."""
+    facts = facts or []
     return {"worker": worker_brief(worker, db.vault(), employer_view=employer_view),
             "posting_id": posting.id, "posting_title": posting.title, "employer_id": posting.employer_id,
             "employer_name": posting.employer.name, "is_primary": row.is_primary, "p": row.p,
-            "booth_order": row.booth_order, "reasons": row.reasons,
+            "booth_order": row.booth_order,
+            "facts": facts,
+            "reasons": explained(row.reasons, facts, employer_view=for_employer or employer_view),
             "kind": "首选（计划录用）" if row.is_primary else "备选",
             # A probability only when a calibrated model planned; the heuristic's score is not one.
             "percent": f"{row.p:.0%}" if calibrated else "—"}
@@ -92,6 +122,7 @@ def interview_view(row: FairInterview, posting: Posting, worker: Worker, *, empl
 
 def plan_view(fair: Fair, plan: FairPlan, rows: list[FairInterview]) -> dict[str, Any]:
     postings, workers = fair_people(fair)
+    facts = pair_facts_of(rows, postings, workers)
     booths = []
     for pid, cap in plan.detail.get("postings", {}).items():
         mine = [r for r in rows if r.posting_id == int(pid)]
@@ -104,7 +135,7 @@ def plan_view(fair: Fair, plan: FairPlan, rows: list[FairInterview]) -> dict[str
         "allowed_pairs": plan.detail.get("allowed_pairs", 0),
         "congestion": plan_congestion(plan, rows).as_row(), "booths": booths,
         "interviews": [interview_view(r, postings[r.posting_id], workers[r.worker_id], employer_view=False,
-                               calibrated=plan.ranker != HEURISTIC)
+                                      calibrated=plan.ranker != HEURISTIC, facts=facts[(r.worker_id, r.posting_id)])
                        for r in rows],
     }
 
@@ -171,11 +202,13 @@ class FairInterviewList(MethodView):
         if not mine:
             abort(404)
         employer_view = principal.role == "employer"
+        facts = pair_facts_of([r for r in rows if r.posting_id in {p.id for p in mine}], postings, workers)
         booths = [{"title": p.title, "district_name": gbt2260.region_name(p.district_code),
                    "openings_left": plan.detail["postings"].get(str(p.id), {}).get("openings_left", p.openings_left),
                    "slots": plan.detail["postings"].get(str(p.id), {}).get("slots", 0),
                    "rows": [interview_view(r, p, workers[r.worker_id], employer_view=employer_view,
-                               calibrated=plan.ranker != HEURISTIC)
+                                           calibrated=plan.ranker != HEURISTIC, for_employer=True,
+                                           facts=facts[(r.worker_id, p.id)])
                             for r in rows if r.posting_id == p.id]} for p in mine]
         employer_name = mine[0].employer.name
         auth.audit("fair.export", "fair", fair.id, kind="interview_list", employer_id=employer_id,
@@ -203,8 +236,9 @@ class FairAttendeeSheet(MethodView):
         postings, workers = fair_people(fair)
         worker = workers.get(worker_id) or abort(404)
         mine = sorted((r for r in rows if r.worker_id == worker_id), key=lambda r: (not r.is_primary, -r.p))
+        facts = pair_facts_of(mine, postings, workers)
         items = [{**interview_view(r, postings[r.posting_id], worker, employer_view=False,
-                               calibrated=plan.ranker != HEURISTIC),
+                                   calibrated=plan.ranker != HEURISTIC, facts=facts[(r.worker_id, r.posting_id)]),
                   "title": postings[r.posting_id].title,
                   "district_name": gbt2260.region_name(postings[r.posting_id].district_code),
                   "wage_min": postings[r.posting_id].wage_min, "wage_max": postings[r.posting_id].wage_max,

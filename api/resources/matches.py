@@ -19,7 +19,7 @@ from sqlalchemy import select
 from api.http import Blueprint
 from api import auth, db, ranking
 from api.auth import roles
-from api.match_view import MatchOut, posting_brief, present_match, worker_brief
+from api.match_view import MatchOut, batch_profiles, posting_brief, present_match, worker_brief
 from api.resources.postings import load_posting
 from api.resources.workers import load_worker
 from api.schemas.common import StrictSchema
@@ -66,8 +66,10 @@ class WorkerMatches(MethodView):
             profile, open_postings.batch, scorer.score, today, args["limit"],
             occupations=args.get("occupation"), districts=args.get("district"), min_wage=args.get("min_wage"),
             reference=scorer.reference, shortlist=scorer.shortlist)
+        shown = batch_profiles(open_postings.batch, (r.posting_id for r in results))
         return {"ranker": scorer.name, "fallback_reason": scorer.fallback_reason,
-                "items": [present_match(r, posting=posting_brief(open_postings.listings[r.posting_id]))
+                "items": [present_match(r, posting=posting_brief(open_postings.listings[r.posting_id]),
+                                        profiles=(profile, shown[r.posting_id]))
                           for r in results]}
 
 
@@ -80,7 +82,8 @@ class PostingMatches(MethodView):
         """Seeking workers ranked for a posting; employers see them masked, bureaus only their counties.
 
         脱贫人口 and 监测对象 get the configured priority weight (`POVERTY_PRIORITY_WEIGHT`),
-        shown as the first reason whenever it applies.
+        shown to bureaus and administrators as the first reason whenever it applies; employers
+        get the same order without the bonus, the scores or that reason (PIPL Art. 28).
         """
         posting = load_posting(posting_id)
         principal = auth.current()
@@ -95,8 +98,10 @@ class PostingMatches(MethodView):
             stmt = stmt.where(Worker.county_code.in_(sorted(principal.counties)))
         workers = session.scalars(stmt).all()
         scorer = ranking.scorer()
+        job, people = posting_profile(posting), worker_profiles(session, workers, as_of=today)
+        profile_of = {p.worker_id: p for p in people}
         results = rank_workers_for_posting(
-            posting_profile(posting), worker_profiles(session, workers, as_of=today), scorer.score, today,
+            job, people, scorer.score, today,
             args["limit"], priority_weight=current_app.config["POVERTY_PRIORITY_WEIGHT"],
             retention=employer_retention(session, as_of=today), reference=scorer.reference)
         by_id = {w.id: w for w in workers}
@@ -105,5 +110,6 @@ class PostingMatches(MethodView):
             auth.audit("posting.matches", "posting", posting.id, workers=[r.worker_id for r in results])
         return {"ranker": scorer.name, "fallback_reason": scorer.fallback_reason,
                 "items": [present_match(r, worker=worker_brief(by_id[r.worker_id], db.vault(),
-                                                               employer_view=employer_view))
+                                                               employer_view=employer_view),
+                                        employer_view=employer_view, profiles=(profile_of[r.worker_id], job))
                           for r in results]}

@@ -51,7 +51,7 @@ def present_many(placements: list[Placement]) -> list[dict[str, Any]]:
     for p in placements:
         body = {c.key: getattr(p, c.key) for c in Placement.__table__.columns if c.key != "version"}
         if employer:
-            body["poverty_status"] = None  # an employer needs no household status
+            del body["poverty_status"]  # sensitive (PIPL Art. 28): an employer never sees it
         body.update(tracking_fields(p, follow_ups[p.id], today))
         # The employer keeps the phone of a worker it employs while the job lasts.
         body["worker"] = worker_brief(workers[p.worker_id], full_phone=employer and p.end_date is None,

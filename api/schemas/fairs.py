@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from api.match_view import MatchOut, PostingBriefOut, WorkerBriefOut
+from api.match_view import FactOut, MatchOut, PostingBriefOut, ReasonOut, WorkerBriefOut
 from api.schemas.common import PageQuery, StrictSchema, one_of, rule, text
 from api.schemas.workers import WorkerCreateSchema
 from models.reference import region_codes
@@ -153,7 +153,9 @@ class InterviewOut(Schema):
     is_primary = fields.Boolean(metadata={"description": "The attendee's planned hire"})
     p = fields.Float(metadata={"description": "Estimated P(still employed at 90 days) if hired"})
     booth_order = fields.Integer()
-    reasons = fields.List(fields.Dict())
+    facts = fields.List(fields.Nested(FactOut), metadata={"description": "The pair's checkable facts"})
+    reasons = fields.List(fields.Nested(ReasonOut), metadata={
+        "description": "Missing required skills first, then at most three model reasons"})
 
 
 class CongestionOut(Schema):

@@ -43,7 +43,7 @@ class PlacementOut(Schema):
     posting_id = fields.Integer(allow_none=True)
     employer_id = fields.Integer(allow_none=True)
     county_code = fields.String()
-    poverty_status = fields.String(allow_none=True, metadata={"description": "Not shown to employers"})
+    poverty_status = fields.String(allow_none=True, metadata={"description": "Absent for employers (PIPL Art. 28)"})
     destination = fields.String()
     workplace_code = fields.String(allow_none=True)
     start_date = fields.Date()

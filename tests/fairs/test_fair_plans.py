@@ -141,6 +141,8 @@ def test_exports_mask_workers_as_the_api_does(api, busy_fair):
     sheet = api.get("admin", f"{URL}/{fid}/attendees/{worker}/sheet").get_data(as_text=True)
     mine = [i for i in plan["interviews"] if i["worker"]["id"] == worker]
     assert all(r["text_zh"] in sheet for i in mine for r in i["reasons"])
+    assert all(f["text_zh"] in sheet for i in mine for f in i["facts"] if f["code"] == "skill_held")
+    assert "具备岗位要求技能：保安" in sheet
     assert "150921********" in sheet and not any(x in sheet for x in full_ids + phones)
     book = _all_cells(api.get("admin",
                               f"{URL}/{fid}/attendees/{worker}/sheet?format=xlsx").data)

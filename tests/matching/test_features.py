@@ -108,11 +108,12 @@ def test_contributions_are_exact_for_a_linear_scorer_and_score_fn_is_called_once
     assert np.allclose(deltas, (X - ref) * w)
 
 
-def test_explain_returns_top_features_by_absolute_delta() -> None:
+def test_explain_returns_top_facts_by_absolute_effect() -> None:
     X = np.zeros((1, len(FEATURE_NAMES)))
-    X[0, FEATURE_INDEX["wage_ratio"]] = -3.0
+    X[0, FEATURE_INDEX["wage_ratio"]] = 0.5
     X[0, FEATURE_INDEX["social_insurance"]] = 1.0
-    reasons = explain(lambda A: A.sum(axis=1), X, reference=np.zeros(len(FEATURE_NAMES)), top_k=3)[0]
-    assert [r["feature"] for r in reasons] == ["wage_ratio", "social_insurance"]
-    assert reasons[0]["delta"] == pytest.approx(-3.0)
-    assert set(reasons[0]) == {"feature", "delta", "text_zh", "text_en"}
+    reasons = explain(lambda A: A.sum(axis=1) - 8 * A[:, FEATURE_INDEX["wage_ratio"]],
+                      X, reference=np.zeros(len(FEATURE_NAMES)), top_k=3)[0]
+    assert [r["feature"] for r in reasons] == ["wage", "social_insurance"]
+    assert [(r["direction"], r["effect"]) for r in reasons] == [("unfavourable", "lowers"), ("favourable", "raises")]
+    assert {"code", "kind", "direction", "effect", "strength", "zh", "en", "text_zh", "text_en"} <= set(reasons[0])

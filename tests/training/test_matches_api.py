@@ -40,7 +40,9 @@ def test_worker_matches_respect_constraints_and_explain(api, world):
     assert match["matched_skills"] == ["security"] and match["missing_skills"] == []
     assert match["destination_tier"] == "paired_beijing" and match["paired"] is True
     assert match["posting"]["title"] == "保安" and match["reasons"]
-    assert all({"feature", "delta", "text_zh", "text_en"} <= set(x) for x in match["reasons"])
+    assert all({"code", "kind", "direction", "zh", "en", "text_zh", "text_en"} <= set(x) and "delta" not in x
+               for x in match["reasons"])
+    assert [f["code"] for f in match["facts"]][:2] == ["skill_held", "wage"]
 
 
 def test_worker_matches_filters(api, world):
@@ -56,19 +58,24 @@ def test_worker_matches_are_scoped(api, world):
     assert api.get("employer", path).status_code == 403
 
 
-def test_posting_matches_mask_workers_for_employers_and_show_priority(api, world):
+def test_posting_matches_mask_workers_and_show_priority_to_bureaus_only(api, world):
     other = api.post("bureau", "/api/v1/workers", json=worker_payload(
         seq=555, phone="13800000555", poverty_status="none",
         skills=[{"code": "security", "level": 3, "certified": True}])).get_json()["id"]
-    r = api.get("employer", f"/api/v1/postings/{world['fit']}/matches")
+    path = f"/api/v1/postings/{world['fit']}/matches"
+    r = api.get("employer", path)
     assert r.status_code == 200
     items = r.get_json()["items"]
     assert {m["worker_id"] for m in items} == {world["worker"], other}
     for m in items:
         assert "phone" not in m["worker"] and "*" in m["worker"]["id_number"]
-    prioritized = next(m for m in items if m["worker_id"] == world["worker"])
+        assert not {"priority_bonus", "score", "model_score"} & set(m)
+        assert all(x["feature"] != "priority_group" for x in m["reasons"])
+    bureau = api.get("bureau", path).get_json()["items"]
+    assert [m["worker_id"] for m in bureau] == [m["worker_id"] for m in items]  # the same order
+    prioritized = next(m for m in bureau if m["worker_id"] == world["worker"])
     assert prioritized["priority_bonus"] > 0 and prioritized["reasons"][0]["feature"] == "priority_group"
-    plain = next(m for m in items if m["worker_id"] == other)
+    plain = next(m for m in bureau if m["worker_id"] == other)
     assert plain["priority_bonus"] == 0
     assert all(x["feature"] != "priority_group" for x in plain["reasons"])
 
