@@ -43,7 +43,7 @@ def register(app: Flask) -> None:
     @click.option("--revision", default="heads")
     def db_upgrade(revision: str) -> None:
         """Migrate the database to the latest schema."""
-        migrate.upgrade(current_app.extensions["jm.engine"], revision)
+        migrate.upgrade(current_app.extensions["jm.engine"], revision, vault=db.vault())
         click.echo(f"database at {migrate.current_revision(current_app.extensions['jm.engine'])}")
 
     @db_group.command("current")
