@@ -209,3 +209,23 @@ def test_a_refused_atomic_import_still_leaves_its_audit_trace(api, db_session):
     assert len(entries) == 1
     assert entries[0].detail["refused"] == 422 and entries[0].detail["rejected"] == 1
     assert entries[0].user_id is not None
+
+
+def test_an_update_import_changes_only_the_columns_the_file_carries(api, db_session):
+    full = ["姓名", "身份证号", "联系电话", "户籍所在旗县", "脱贫属性", "文化程度", "技能", "意向工种", "意向地区",
+            "期望月薪", "需要住宿", "可到岗日期", "语言", "乡镇（苏木）"]
+    row = worker_row(1, 需要住宿="是", 可到岗日期="2026-09-01", 语言="汉语；蒙古语", **{"乡镇（苏木）": "卓资山镇"})
+    assert upload(api, "bureau", URL, xlsx(full, [row])).get_json()["created"] == 1
+    before = api.get("bureau", "/api/v1/workers").get_json()["items"][0]
+    # A roster as kept: name, ID, a new phone, 文化程度 left blank; no skills, occupation,
+    # dormitory, destination, wage, date, language or county columns.
+    thin = {"姓名": "张一", "身份证号": row["身份证号"], "联系电话": "13900000001", "文化程度": None}
+    r = upload(api, "bureau", URL, xlsx(["姓名", "身份证号", "联系电话", "文化程度"], [thin]), on_duplicate="update")
+    assert r.status_code == 200 and r.get_json()["updated"] == 1, r.get_json()
+    after = api.get("bureau", f"/api/v1/workers/{before['id']}?reveal=true").get_json()
+    assert after["name"] == "张一" and after["phone"] == "13900000001"
+    unchanged = ("skills", "preferred_occupations", "needs_dormitory", "destinations", "expected_monthly_wage",
+                 "available_from", "languages", "education", "poverty_status", "county_code", "township", "status",
+                 "profile_complete")
+    assert {k: after[k] for k in unchanged} == {k: before[k] for k in unchanged}
+    assert before["needs_dormitory"] is True and before["skills"] and before["languages"] == ["zh", "mn"]
