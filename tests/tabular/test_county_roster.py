@@ -187,3 +187,11 @@ def test_an_id_error_is_reported_together_with_the_rows_other_errors(api):
     assert r.status_code == 422
     columns = sorted(e["column"] for e in r.get_json()["errors"]["rows"])
     assert columns == ["联系电话", "身份证号"]
+
+
+def test_the_export_says_what_each_roster_worker_still_lacks(api):
+    send(api, "xlsx", mode="valid_rows")
+    exported = api.get("bureau", "/api/v1/workers/export?format=xlsx&profile_complete=false")
+    rows = sheet_rows(exported.data)
+    at = rows[0].index("待完善项")
+    assert len(rows) == 25 and all("意向地区" in r[at] and "期望月薪" in r[at] for r in rows[1:])
