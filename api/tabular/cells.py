@@ -54,7 +54,8 @@ def as_text(raw: Any) -> str:
         return raw.date().isoformat() if raw.time() == datetime.min.time() else raw.isoformat()
     if isinstance(raw, date):
         return raw.isoformat()
-    return unicodedata.normalize("NFKC", str(raw)).strip()
+    value = str(raw)
+    return (value if value.isascii() else unicodedata.normalize("NFKC", value)).strip()
 
 
 def text(raw: Any) -> str:

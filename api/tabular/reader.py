@@ -63,8 +63,13 @@ def footer_reason(values: list[Any]) -> str | None:
     """Why a row under the header is no data row: a total (合计/小计) or a footer line
     (制表人, 填报日期, 审核人 …), or None. Only the first text cells are looked at, and a row
     whose text merely contains 合计 further right (an address, a remark) stays a data row."""
-    texts = [as_text(v) for v in values if not is_blank(v)]
-    for text in texts[:2]:
+    texts: list[str] = []
+    for v in values:
+        if not is_blank(v):
+            texts.append(as_text(v))
+            if len(texts) == 2:
+                break
+    for text in texts:
         folded = _FOLD.sub("", text)
         for marker in FOOTER_MARKERS:
             if folded.startswith(_FOLD.sub("", marker)):
@@ -168,7 +173,6 @@ def _table(rows: Iterable[Iterable[Any]], spec: Spec, max_rows: int) -> tuple[li
     out: list[tuple[int, list[Any]]] = []
     skipped: list[tuple[int, str]] = []
     width = len(headers)
-    header_keys = [spec.column(h) for h in headers]
     for number, row in enumerate(iterator, start=number + 1):
         values = list(row)[:width]
         if all(is_blank(v) for v in values):
@@ -177,7 +181,7 @@ def _table(rows: Iterable[Iterable[Any]], spec: Spec, max_rows: int) -> tuple[li
         if (reason := footer_reason(values)) is not None:
             skipped.append((number, reason))
             continue
-        if sum(1 for v, c in zip(values, header_keys) if c is not None and spec.column(v) is c) >= 2:
+        if sum(1 for v, h in zip(values, headers) if h and isinstance(v, str) and v.strip() == h) >= 2:
             skipped.append((number, "重复的表头 / repeated header"))
             continue
         if len(out) >= max_rows:
