@@ -45,6 +45,7 @@ FOOTER_MARKERS = ("合计", "小计", "总计", "共计", "累计", "制表人",
 """What starts the lines under a county roster's last row (合计 row, 制表人/审核人 signatures)."""
 BLANK = "空行 / blank row"
 _FOLD = re.compile(r"[\s:：]+")
+_FOLDED_MARKERS = tuple(_FOLD.sub("", m) for m in FOOTER_MARKERS)
 
 
 @dataclass
@@ -70,10 +71,8 @@ def footer_reason(values: list[Any]) -> str | None:
             if len(texts) == 2:
                 break
     for text in texts:
-        folded = _FOLD.sub("", text)
-        for marker in FOOTER_MARKERS:
-            if folded.startswith(_FOLD.sub("", marker)):
-                return f"合计/表尾行（{text[:20]}）/ total or footer line"
+        if _FOLD.sub("", text).startswith(_FOLDED_MARKERS):
+            return f"合计/表尾行（{text[:20]}）/ total or footer line"
     return None
 
 
