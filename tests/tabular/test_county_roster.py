@@ -84,6 +84,10 @@ def test_roster_workers_without_wage_or_destinations_are_to_complete_and_never_m
     assert refused.status_code == 422 and "Complete this worker's profile" in refused.get_json()["message"] + str(
         refused.get_json().get("errors"))
 
+    invited = api.post("employer", "/api/v1/applications", json={"worker_id": seeker["id"],
+                                                                 "posting_id": posting["id"]})
+    assert invited.status_code == 422 and "cannot be invited" in str(invited.get_json())
+
     etag = api.get("bureau", f"/api/v1/workers/{seeker['id']}").headers["ETag"]
     done = api.patch("bureau", f"/api/v1/workers/{seeker['id']}", headers={"If-Match": etag},
                      json={"destinations": ["beijing"], "expected_monthly_wage": 5000})
