@@ -199,3 +199,30 @@ def test_the_export_says_what_each_roster_worker_still_lacks(api):
     rows = sheet_rows(exported.data)
     at = rows[0].index("待完善项")
     assert len(rows) == 25 and all("意向地区" in r[at] and "期望月薪" in r[at] for r in rows[1:])
+
+
+def test_an_update_import_records_a_new_job_once(api, db_session):
+    from tests.tabular.sheets import xlsx
+
+    number = roster.valid_id("150921", roster.date(1990, 6, 1), 311)
+    headers = ["姓名", "身份证号", "务工状态", "务工地点", "务工单位", "月收入"]
+    seeking = {"姓名": "其其格", "身份证号": number, "务工状态": "未务工"}
+    assert upload(api, "bureau", URL, xlsx(headers, [seeking])).get_json()["created"] == 1
+    at_work = {**seeking, "务工状态": "已务工", "务工地点": "北京市海淀区", "务工单位": "北京乙家政公司", "月收入": 6200}
+    for expected in (1, 0):  # the second upload finds the job on record and adds none
+        body = upload(api, "bureau", URL, xlsx(headers, [at_work]), on_duplicate="update").get_json()
+        assert (body["updated"], body["employed"], body["placements_recorded"]) == (1, 1, expected), body
+    placements = api.get("bureau", "/api/v1/placements").get_json()["items"]
+    assert [(p["workplace_code"], p["employer_name"], p["monthly_wage"]) for p in placements] == [
+        ("110108", "北京乙家政公司", 6200)]
+    assert all_workers(api)[0]["status"] == "employed"
+
+
+def test_a_roster_income_under_the_beijing_minimum_wage_is_a_row_error(api):
+    from tests.tabular.sheets import xlsx
+
+    number = roster.valid_id("150921", roster.date(1990, 6, 1), 313)
+    row = {"姓名": "其其格", "身份证号": number, "务工状态": "已务工", "务工地点": "北京市朝阳区", "月收入": 1500}
+    r = upload(api, "bureau", URL, xlsx(list(row), [row]))
+    assert r.status_code == 422
+    assert [(e["column"], e["value"]) for e in r.get_json()["errors"]["rows"]] == [("月收入", "1500")]
