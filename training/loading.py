@@ -34,16 +34,20 @@ def paired_districts(session: Session, day: date | None = None) -> dict[str, tup
 
 def worker_profile(worker: Worker, paired: dict[str, tuple[str, ...]],
                    experience: dict[str, int] | None = None) -> WorkerProfile:
+    """The engine's view of a worker. One whose profile is incomplete (``profile_complete``) or
+    erased is ``inactive`` to the engine, so no path ranks her; its empty fields get neutral
+    placeholders only so that the profile can be built."""
+    ready = worker.erased_at is None and worker.profile_complete is not False
     return WorkerProfile(
         worker_id=worker.id, county_code=worker.county_code,
-        birth_date=worker.birth_date or date(1900, 1, 1), poverty_status=worker.poverty_status,
-        languages=tuple(worker.languages or ()), education=worker.education,
+        birth_date=worker.birth_date or date(1900, 1, 1), poverty_status=worker.poverty_status or "none",
+        languages=tuple(worker.languages or ()), education=worker.education or "none",
         skills=tuple(WorkerSkill(s["code"], int(s.get("level", 1)), bool(s.get("certified")))
                      for s in worker.skills or ()),
         preferred_occupations=tuple(worker.preferred_occupations or ()),
         destinations=tuple(worker.destinations or ()),
-        expected_monthly_wage=worker.expected_monthly_wage, needs_dormitory=worker.needs_dormitory,
-        available_from=worker.available_from, status=worker.status if worker.erased_at is None else "inactive",
+        expected_monthly_wage=worker.expected_monthly_wage or 0, needs_dormitory=worker.needs_dormitory,
+        available_from=worker.available_from, status=worker.status if ready else "inactive",
         paired_districts=paired.get(worker.county_code, ()), experience_months=experience or {},
     )
 

@@ -70,9 +70,10 @@ def pending_applications(session: Session, posting_ids: np.ndarray) -> np.ndarra
 
 
 def load_inputs(session: Session, *, today: date, scorer: Scorer) -> NightlyInputs:
-    """Seeking workers, today's open postings and their pending applications."""
+    """Seeking workers with a complete profile, today's open postings and their pending applications."""
     postings = load_open_postings(session, today=today).batch
-    workers = session.scalars(select(Worker).where(Worker.status == "seeking", Worker.erased_at.is_(None))
+    workers = session.scalars(select(Worker).where(Worker.status == "seeking", Worker.erased_at.is_(None),
+                                                      Worker.profile_complete.is_(True))
                               .order_by(Worker.id)).all()
     return NightlyInputs(today, scorer, postings, worker_profiles(session, workers, as_of=today),
                          pending_applications(session, postings.posting_ids))

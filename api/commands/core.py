@@ -43,7 +43,7 @@ def register(app: Flask) -> None:
     @click.option("--revision", default="heads")
     def db_upgrade(revision: str) -> None:
         """Migrate the database to the latest schema."""
-        migrate.upgrade(current_app.extensions["jm.engine"], revision)
+        migrate.upgrade(current_app.extensions["jm.engine"], revision, vault=db.vault())
         click.echo(f"database at {migrate.current_revision(current_app.extensions['jm.engine'])}")
 
     @db_group.command("current")
@@ -150,7 +150,19 @@ def register(app: Flask) -> None:
             n = posting_service.expire_postings(session=session, today=clock.today())
         click.echo(f"expired {n}")
 
-    for group in (db_group, token_group, seed_group, postings_group):
+    workers_group = AppGroup("workers", help="Worker maintenance.")
+
+    @workers_group.command("reindex")
+    def workers_reindex() -> None:
+        """Recompute the keyed ID-tail search indexes of every worker (after migration 0015 ran
+        without the keys, or after the index key changed)."""
+        from models.workers import service as worker_service
+
+        with session_scope(sessions()) as session:
+            n = worker_service.reindex_tails(session=session, vault=db.vault())
+        click.echo(f"reindexed {n} workers")
+
+    for group in (db_group, token_group, seed_group, postings_group, workers_group):
         app.cli.add_command(group)
 
 

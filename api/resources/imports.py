@@ -73,7 +73,20 @@ class DuplicateOut(Schema):
     existing_worker_id = fields.Integer()
 
 
+class SkippedRowOut(Schema):
+    row = fields.Integer()
+    reason = fields.String()
+
+
+class IncompleteOut(Schema):
+    row = fields.Integer()
+    missing_fields = fields.List(fields.String())
+
+
 class ImportResult(Schema):
+    """The one report shape: the 200 body in both modes, and the 422's `errors` when an atomic
+    import is refused (`written` false, nothing stored)."""
+
     kind = fields.String()
     mode = fields.String()
     on_duplicate = fields.String()
@@ -84,8 +97,19 @@ class ImportResult(Schema):
     skipped = fields.Integer()
     rejected = fields.Integer(metadata={"description": "Rows not imported because of errors"})
     written = fields.Boolean()
-    ignored_columns = fields.List(fields.String())
-    errors = fields.List(fields.Nested(IssueOut))
+    ignored_columns = fields.List(fields.String(), metadata={"description": "Headers not recognised"})
+    not_stored_columns = fields.List(fields.String(), metadata={
+        "description": "Recognised roster columns that are not stored (序号, 培训意愿, 备注)"})
+    non_data_rows = fields.Integer(metadata={"description": "Blank, total and footer rows passed over"})
+    incomplete_profiles = fields.Integer(metadata={
+        "description": "Workers registered with profile_complete false (not matched until completed)"})
+    employed = fields.Integer(metadata={"description": "Rows marked as at work (已务工 …): status employed"})
+    placements_recorded = fields.Integer(metadata={
+        "description": "Jobs found outside the service recorded as placements (务工地点/务工单位)"})
+    rows = fields.List(fields.Nested(IssueOut), metadata={"description": "Every error of every rejected row"})
+    skipped_rows = fields.List(fields.Nested(SkippedRowOut), metadata={
+        "description": "Rows that hold no data (blank, 合计, 制表人 …), reported but not errors"})
+    incomplete = fields.List(fields.Nested(IncompleteOut))
     duplicates = fields.List(fields.Nested(DuplicateOut))
 
 
@@ -145,15 +169,14 @@ def respond(report: ImportReport) -> Any:
         n = len(report.rejected)
         abort(422, message=f"未导入任何数据：{n}行有错误，请按 errors.rows 修改后重新上传 / Nothing was imported: "
                            f"{n} rows have errors; fix them (errors.rows) and upload again",
-              errors={"rows": [i.as_dict() for i in report.issues], "summary": report.summary(),
-                      "duplicates": [d.as_dict() for d in report.duplicates]})
+              errors=report.as_dict())
     return report.as_dict()
 
 
 def run_import(run: Callable[[], ImportReport], entity: str) -> Any:
     report = run()  # missing required columns: UploadError (400)
     auth.audit(f"{entity}.import", entity, None, **{k: v for k, v in report.summary().items()
-                                                   if k not in ("ignored_columns", "kind")})
+                                                   if k not in ("ignored_columns", "not_stored_columns", "kind")})
     return respond(report)
 
 
@@ -176,7 +199,8 @@ def export(kind: str, items: Iterable[dict[str, Any]], fmt: str, entity: str, fi
     return download(body, f"{title}_{clock.today()}.{fmt}", mime)
 
 
-IMPORT_DOC = {"description": "Rows rejected in atomic mode: `errors.rows`, nothing written"}
+IMPORT_DOC = {"description": "Rows rejected in atomic mode: `errors` is the import report (same shape as "
+                              "the 200 body; its `rows` lists every error), nothing written"}
 
 
 def import_endpoint(view: Any) -> Any:
@@ -208,7 +232,8 @@ class WorkersImport(MethodView):
         principal = auth.current()
         return run_import(lambda: import_workers.run(
             table, session=db.session(), vault=db.vault(), principal=principal, mode=query["mode"],
-            on_duplicate=query["on_duplicate"], today=clock.today()), "worker")
+            on_duplicate=query["on_duplicate"], today=clock.today(),
+            minimum_wage=current_app.config["BEIJING_MIN_WAGE"]), "worker")
 
 
 @blp.route("/workers/import/template")

@@ -92,6 +92,7 @@ class PostingMatches(MethodView):
         today = clock.today()
         session = db.session()
         stmt = (select(Worker).where(Worker.status == "seeking", Worker.erased_at.is_(None),
+                                     Worker.profile_complete.is_(True),
                                      Worker.available_from <= today + timedelta(days=AVAILABILITY_HORIZON_DAYS))
                 .order_by(Worker.id.desc()).limit(MAX_CANDIDATE_WORKERS))
         if principal.role == "bureau":

@@ -35,7 +35,8 @@ def present(worker: Worker, *, reveal: bool = False) -> dict[str, Any]:
     id_number, phone = worker_service.reveal(worker, db.vault())
     out = {c: getattr(worker, c) for c in worker_service.PROFILE_FIELDS}
     out.update(
-        id=worker.id, revealed=reveal, sex=worker.sex, age=worker.age_on(clock.today()),
+        id=worker.id, revealed=reveal, profile_complete=worker.profile_complete,
+        missing_fields=list(worker.missing_fields or ()), sex=worker.sex, age=worker.age_on(clock.today()),
         county_name=gbt2260.region_name(worker.county_code), erased=worker.erased_at is not None,
         created_at=worker.created_at, updated_at=worker.updated_at,
         id_number=(id_number if reveal else mask_id_number(id_number)) if id_number else None,
@@ -49,7 +50,7 @@ def list_query(args: dict[str, Any]) -> Select:
     stmt = auth.scope_by_county(select(Worker).order_by(Worker.id), Worker.county_code)
     if "county" in args:
         stmt = stmt.where(Worker.county_code == args["county"])
-    stmt = where_equal(stmt, Worker, args, "status", "poverty_status")
+    stmt = where_equal(stmt, Worker, args, "status", "poverty_status", "profile_complete")
     if "occupation" in args:
         stmt = stmt.where(cast(Worker.preferred_occupations, String).like(f'%"{args["occupation"]}"%'))
     if "id_number" in args:
@@ -70,7 +71,8 @@ class Workers(MethodView):
     @blp.arguments(WorkerQuery, location="query")
     @blp.response(200, page_schema(WorkerOut, "WorkerPage"))
     def get(self, args: dict[str, Any]):
-        """List workers of the caller's counties (filters: county, status, poverty_status, occupation)."""
+        """List workers of the caller's counties (filters: county, status, poverty_status, occupation,
+        profile_complete; `q` finds by name, ID number, its last 4–6 characters, or phone)."""
         page = paginate(list_query(args), args["page"], args["page_size"])
         page["items"] = [present(w) for w in page["items"]]
         return page

@@ -46,8 +46,11 @@ class PlacementOut(Schema):
     poverty_status = fields.String(allow_none=True, metadata={"description": "Absent for employers (PIPL Art. 28)"})
     destination = fields.String()
     workplace_code = fields.String(allow_none=True)
+    employer_name = fields.String(allow_none=True, metadata={
+        "description": "The employer as a roster named it (务工单位), for a job found outside the service"})
     start_date = fields.Date()
-    monthly_wage = fields.Integer()
+    monthly_wage = fields.Integer(allow_none=True, metadata={
+        "description": "Yuan per month; null when a roster recorded the job without its income"})
     contract_type = fields.String()
     contract_months = fields.Integer()
     social_insurance = fields.Boolean()

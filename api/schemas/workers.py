@@ -62,7 +62,7 @@ class WorkerBase(StrictSchema):
 class WorkerCreateSchema(WorkerBase):
     id_number = fields.String(required=True)
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)  # a bad ID is reported with the row's other errors
     def _check_id(self, data: dict[str, Any], **_: Any) -> None:
         if "id_number" not in data:
             return
@@ -72,6 +72,20 @@ class WorkerCreateSchema(WorkerBase):
             worker_rules.check_working_age(birth, today=today)
         except RuleViolation as exc:
             raise ValidationError(str(exc), field_name="id_number") from None
+
+
+class RosterWorkerSchema(WorkerCreateSchema):
+    """A row of a county roster (花名册) as kept: only 姓名 and 身份证号 are required. The county
+    is filled in by the import (the bureau's one county, else the ID's region) before loading;
+    what matching needs but the roster lacks is left empty and the worker is registered with
+    ``profile_complete: false`` (``models.workers.service.MATCHING_FIELDS``)."""
+
+    phone = fields.String(validate=rule(worker_rules.check_phone))
+    poverty_status = fields.String(validate=one_of(POVERTY_STATUSES))
+    education = fields.String(validate=one_of(EDUCATION_LEVELS))
+    destinations = enum_list(DESTINATIONS, min_items=1)
+    expected_monthly_wage = fields.Integer(validate=validate.Range(
+        min=1, max=100_000, error="期望月薪须为1至100000元 / Must be between 1 and 100000 yuan"))
 
 
 class WorkerPatchSchema(WorkerBase):
@@ -101,17 +115,21 @@ class WorkerOut(Schema):
     county_name = fields.String()
     township = fields.String(allow_none=True)
     village = fields.String(allow_none=True)
-    poverty_status = fields.String()
+    poverty_status = fields.String(allow_none=True)
     ethnicity = fields.String(allow_none=True)
     languages = fields.List(fields.String())
-    education = fields.String()
+    education = fields.String(allow_none=True)
     skills = fields.List(fields.Nested(SkillOut))
     preferred_occupations = fields.List(fields.String())
     destinations = fields.List(fields.String())
-    expected_monthly_wage = fields.Integer()
+    expected_monthly_wage = fields.Integer(allow_none=True)
     needs_dormitory = fields.Boolean()
     available_from = fields.Date()
     status = fields.String()
+    profile_complete = fields.Boolean(metadata={
+        "description": "False while a field matching needs is missing: the worker is not ranked, "
+                       "recommended or referred until the profile is completed (PATCH)"})
+    missing_fields = fields.List(fields.String(), metadata={"description": "What is still missing"})
     erased = fields.Boolean()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
@@ -124,9 +142,13 @@ class WorkerQuery(PageQuery):
     occupation = fields.String()
     id_number = fields.String(metadata={"description": "Exact lookup through the keyed index"})
     phone = fields.String(metadata={"description": "Exact lookup through the keyed index"})
+    profile_complete = fields.Boolean(metadata={
+        "description": "false: the workers whose profile is still to complete (待完善), e.g. imported "
+                       "from a roster without expected wage or destinations"})
     q = fields.String(validate=validate.Length(min=1, max=40), metadata={
         "description": "Find a worker: a name (exact or its beginning), a full ID number or a mobile "
-                       "number (both through the keyed indexes)"})
+                       "number, or the last 4–6 characters of the ID number (all numbers through "
+                       "keyed indexes), within the caller's counties"})
 
 
 class RevealQuery(StrictSchema):

@@ -8,8 +8,9 @@ rules apply exactly as for a JSON request.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from models.reference import gbt2260
@@ -36,27 +37,60 @@ def is_blank(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
+def shown(raw: Any) -> str:
+    """A cell as the clerk typed it (for the report: the value she will look for)."""
+    if isinstance(raw, str):
+        return raw.strip()
+    return as_text(raw)
+
+
 def as_text(raw: Any) -> str:
-    """Any cell as text; integral floats lose their '.0' (Excel stores 5000 as 5000.0)."""
+    """Any cell as text; integral floats lose their '.0' (Excel stores 5000 as 5000.0).
+    Full-width digits, letters and spaces fold to ASCII (NFKC) and stray spaces go: rosters
+    are typed with a Chinese input method and pasted from other sheets."""
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
     if isinstance(raw, datetime):
         return raw.date().isoformat() if raw.time() == datetime.min.time() else raw.isoformat()
     if isinstance(raw, date):
         return raw.isoformat()
-    return str(raw).strip()
+    value = str(raw)
+    return (value if value.isascii() else unicodedata.normalize("NFKC", value)).strip()
 
 
 def text(raw: Any) -> str:
     return as_text(raw)
 
 
+_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff·])\s+(?=[\u3400-\u9fff·])")
+
+
+def name(raw: Any) -> str:
+    """A person's name: spaces a clerk typed between Chinese characters (张 三) go."""
+    return _CJK_SPACE.sub("", as_text(raw))
+
+
+def phone(raw: Any) -> str:
+    """A phone as text: full-width digits, spaces and dashes normalised (the schema checks it)."""
+    return re.sub(r"[\s-]", "", as_text(raw))
+
+
+EXCEL_NUMBER_ADVICE = ("身份证号被Excel存成了数字（科学计数法，只保留15位有效数字，末几位已丢失），请将该列设为“文本”"
+                       "格式后重新填写 / Excel stored the ID number as a number (scientific notation, 15 "
+                       "significant digits: the last digits are lost); format the ID column as Text (store "
+                       "the numbers as text) and enter them again")
+_SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE]\+?\d+$")
+
+
 def id_text(raw: Any) -> str:
-    """ID numbers must be text cells: a number cell keeps only 15 significant digits."""
+    """ID numbers must be text cells: a number cell keeps only 15 significant digits, and a CSV
+    saved by Excel carries the number in scientific notation (1.50921E+17)."""
     if isinstance(raw, float) or (isinstance(raw, int) and len(str(raw)) > 15):
-        raise CellError("身份证号须设为文本格式（数字格式会丢失末几位） / Enter the ID number as text: "
-                        "a number cell loses its last digits")
-    return as_text(raw).replace(" ", "")
+        raise CellError(EXCEL_NUMBER_ADVICE)
+    value = re.sub(r"\s+", "", as_text(raw)).upper()
+    if _SCIENTIFIC.match(value):
+        raise CellError(EXCEL_NUMBER_ADVICE)
+    return value
 
 
 def integer(raw: Any) -> int:
@@ -69,7 +103,10 @@ def integer(raw: Any) -> int:
     value = as_text(raw)
     if value.startswith("="):
         raise CellError(FORMULA_HINT)
-    cleaned = value.replace(",", "").replace("，", "").removesuffix("元").strip()
+    cleaned = value.replace(",", "").replace("，", "")
+    for suffix in ("元/月", "元每月", "元", "/月"):
+        cleaned = cleaned.removesuffix(suffix)
+    cleaned = cleaned.strip()
     if re.fullmatch(r"-?\d+", cleaned):
         return int(cleaned)
     if re.fullmatch(r"-?\d+\.0+", cleaned):
@@ -88,19 +125,75 @@ def boolean(raw: Any) -> bool:
     raise CellError("须填写“是”或“否” / Must be 是/否 (yes/no)")
 
 
+EXCEL_EPOCH = date(1899, 12, 30)
+"""Day 0 of Excel's serial dates (1900 system, its 1900-02-29 bug included)."""
+_SERIALS = range(1, 2958466)  # 1900-01-01 … 9999-12-31
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:份)?$")
+_COMPACT_MONTH = re.compile(r"^(\d{4})(\d{2})$")
+
+
+def _serial(raw: Any) -> date | None:
+    """An Excel serial date (45292 = 2024-01-01): a date cell a CSV or a lost format left as a number."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float)) and float(raw).is_integer() and int(raw) in _SERIALS:
+        return EXCEL_EPOCH + timedelta(days=int(raw))
+    if isinstance(raw, str) and re.fullmatch(r"\d{5}(\.0+)?", raw.strip()):
+        return EXCEL_EPOCH + timedelta(days=int(float(raw)))
+    return None
+
+
+def _iso(y: int, m: int, d: int) -> str:
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:
+        raise CellError("日期不存在 / Not a valid date") from None
+
+
 def day(raw: Any) -> str:
-    """A date cell or text like 2026-03-01, 2026/3/1, 2026年3月1日 → ISO text for the schema."""
+    """A date cell, an Excel serial number, or text like 2026-03-01, 2026/3/1, 2026年3月1日,
+    20260301 → ISO text for the schema."""
     if isinstance(raw, datetime):
         return raw.date().isoformat()
     if isinstance(raw, date):
         return raw.isoformat()
+    if (serial := _serial(raw)) is not None:
+        return serial.isoformat()
     value = as_text(raw)
     if value.startswith("="):
         raise CellError(FORMULA_HINT)
-    m = _DATE.match(value)
+    m = _DATE.match(value) or _COMPACT.match(value)
     if not m:
         raise CellError("日期格式应为 YYYY-MM-DD / Dates must look like YYYY-MM-DD")
-    return f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}"
+    return _iso(int(m[1]), int(m[2]), int(m[3]))
+
+
+def day_or_month(raw: Any) -> str:
+    """As ``day``, also a month alone (2023年3月, 2023.03, 202303) → its first day: rosters record
+    when someone went out to work (外出务工时间) to the month."""
+    if not isinstance(raw, (date, datetime)) and _serial(raw) is None:
+        value = as_text(raw)
+        m = _MONTH.match(value) or _COMPACT_MONTH.match(value)
+        if m:
+            return _iso(int(m[1]), int(m[2]), 1)
+    return day(raw)
+
+
+def birth_day(raw: Any) -> tuple[int, int | None, int | None]:
+    """A 出生日期 cell as (year, month, day) to the precision given: 1985-03-07, 1985.03, 198503."""
+    if not isinstance(raw, (date, datetime)) and _serial(raw) is None:
+        value = as_text(raw)
+        if re.fullmatch(r"\d{4}\s*年?", value):
+            return int(value[:4]), None, None
+        m = _MONTH.match(value) or _COMPACT_MONTH.match(value)
+        if m:
+            return int(m[1]), int(m[2]), None
+    y, m_, d = (int(p) for p in day(raw).split("-"))
+    return y, m_, d
+
+
+SEX_LABELS = {"M": ("男", "男性", "m", "male"), "F": ("女", "女性", "f", "female")}
 
 
 def labelled(labels: Mapping[str, tuple[str, ...]]) -> Converter:

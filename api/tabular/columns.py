@@ -13,18 +13,26 @@ from api.tabular import cells
 from seed.taxonomy import normalize
 
 POVERTY_LABELS = {
-    "alleviated": ("脱贫户", "脱贫人口", "脱贫劳动力", "建档立卡", "建档立卡户", "脱贫"),
-    "monitored": ("监测对象", "防返贫监测对象", "监测户", "监测"),
-    "none": ("一般", "无", "一般户", "一般农户", "非脱贫户", "否"),
+    "alleviated": ("脱贫户", "脱贫人口", "脱贫劳动力", "建档立卡", "建档立卡户", "建档立卡贫困户", "脱贫", "已脱贫",
+                   "脱贫享受政策户", "贫困户"),
+    # 防返贫监测对象 and its three categories (监测户 of any kind counts as monitored).
+    "monitored": ("监测对象", "防返贫监测对象", "监测户", "监测", "脱贫不稳定户", "边缘易致贫户", "突发严重困难户",
+                  "边缘户", "监测帮扶对象"),
+    "none": ("一般", "无", "一般户", "一般农户", "非脱贫户", "普通农户", "农户", "否", "非贫困户"),
+}
+POVERTY_YES_NO = {
+    # Under a 是否脱贫户/监测户 header a roster may write just 是/否; 是 counts as 脱贫户 unless the
+    # header names only the monitored group (是否监测户). Named categories keep their meaning.
+    "alleviated": ("是",), "none": ("否",),
 }
 EDUCATION_LABELS = {
-    "none": ("未上学", "无", "文盲", "不识字"),
-    "primary": ("小学",),
-    "junior": ("初中",),
-    "senior": ("高中",),
-    "vocational": ("中专", "中职", "职高", "技校", "中专/技校"),
-    "college": ("大专", "专科", "高职", "大学专科"),
-    "bachelor": ("本科", "本科及以上", "大学本科", "研究生", "硕士", "博士"),
+    "none": ("未上学", "无", "文盲", "半文盲", "文盲或半文盲", "文盲半文盲", "不识字", "学龄前", "未受教育"),
+    "primary": ("小学", "小学及以下", "小学文化", "完小"),
+    "junior": ("初中", "初中及以下", "初中文化", "初级中学"),
+    "senior": ("高中", "普通高中", "高中文化", "高中及以上"),
+    "vocational": ("中专", "中职", "职高", "职业高中", "技校", "技工学校", "技工", "中技", "中专/技校", "中专及以上"),
+    "college": ("大专", "专科", "高职", "大学专科", "大专及以上"),
+    "bachelor": ("本科", "本科及以上", "大学本科", "大学", "研究生", "硕士", "硕士研究生", "博士"),
 }
 DESTINATION_LABELS = {
     "home_county": ("本县", "本旗", "本旗县", "县内", "旗内", "就近", "家门口"),
@@ -43,7 +51,24 @@ STATUS_LABELS = {
     "employed": ("已就业", "在岗"),
     "inactive": ("暂不求职", "不求职"),
 }
+WORK_STATUS_LABELS = {
+    # 务工状态 as rosters write it: (status, where) — where is a hint for the workplace when the
+    # 务工地点 cell names no place: home county, the region, or outside it (unknown code).
+    ("employed", None): ("已务工", "务工", "已就业", "就业", "在岗", "外出务工", "已外出务工", "灵活就业", "是"),
+    ("employed", "outside"): ("区外务工", "省外务工", "外省务工", "区外就业", "省外就业", "跨省务工"),
+    ("employed", "region"): ("区内务工", "省内务工", "区内就业", "区内县外务工", "县外区内务工"),
+    ("employed", "home"): ("县内务工", "旗内务工", "本地务工", "就地就近务工", "就近务工", "县内就业", "旗内就业",
+                           "公益性岗位", "帮扶车间", "乡村公益性岗位"),
+    ("seeking", None): ("未务工", "未就业", "待业", "失业", "求职中", "无业", "否"),
+    ("inactive", None): ("暂不求职", "不求职", "无劳动能力", "丧失劳动能力", "在校生", "在校学生"),
+}
 YES_NO = "是/否"
+
+
+FIELD, CHECK, ROSTER, NOT_STORED = "field", "check", "roster", "not_stored"
+"""What a column's value is for: a field of the API's schema; a cell cross-checked with the
+ID number (性别, 出生日期); a roster fact the import turns into something (务工状态, 务工地点 …:
+the job found outside the service); a column recognised but not stored (序号, 备注)."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +80,7 @@ class Column:
     required: bool = False
     aliases: tuple[str, ...] = ()
     help: str = ""
+    role: str = FIELD
 
     def spellings(self) -> tuple[str, ...]:
         return (self.zh, self.en, self.field, *self.aliases)
@@ -102,34 +128,88 @@ def _labels_help(labels: dict[str, tuple[str, ...]]) -> str:
     return "；".join(f"{v[0]}（{k}）" for k, v in labels.items())
 
 
+def _with(labels: dict[str, tuple[str, ...]], extra: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    return {k: (*v, *extra.get(k, ())) for k, v in labels.items()}
+
+
+_WORK_STATUS = cells.labelled({f"{k[0]}|{k[1] or ''}": v for k, v in WORK_STATUS_LABELS.items()})
+
+
+def work_status(raw: Any) -> tuple[str, str | None]:
+    """已务工 → (employed, None); 区内务工 → (employed, region); 未务工 → (seeking, None)."""
+    try:
+        status, where = _WORK_STATUS(raw).split("|")
+    except cells.CellError:
+        shown = "、".join(v[0] for v in WORK_STATUS_LABELS.values())
+        raise cells.CellError(f"取值须为 {shown} 等 / Must be a work status such as 已务工, 未务工, "
+                              "区外务工") from None
+    return status, where or None
+
+
+def sex(raw: Any) -> str:
+    return cells.labelled(cells.SEX_LABELS)(raw)
+
+
+POVERTY_HELP = ("可填 脱贫户、监测户（脱贫不稳定户、边缘易致贫户、突发严重困难户）、一般户；列名为“是否脱贫户/监测户”时"
+                "可填 是/否（是 = 脱贫户）")
 WORKER_SPEC = Spec("workers", "劳动力花名册", (
-    Column("name", "姓名", "name", cells.text, True),
+    Column("name", "姓名", "name", cells.name, True, help="必填"),
     Column("id_number", "身份证号", "id_number", cells.id_text, True,
-           ("身份证号码", "公民身份号码", "身份证", "id number", "id_no"), "18位，单元格设为文本"),
-    Column("phone", "联系电话", "phone", cells.text, True, ("手机号", "手机号码", "电话", "mobile"), "11位手机号"),
-    Column("county_code", "户籍所在旗县", "county", cells.region("15"), True,
-           ("county_code", "户籍地", "所在旗县", "旗县", "旗县区"), "旗县名称（如 卓资县）或6位区划代码"),
-    Column("township", "乡镇（苏木）", "township", cells.text, False, ("乡镇", "苏木乡镇", "乡镇苏木")),
-    Column("village", "村（嘎查）", "village", cells.text, False, ("村", "嘎查村", "村嘎查")),
-    Column("poverty_status", "脱贫属性", "poverty_status", cells.labelled(POVERTY_LABELS), True,
-           ("人员类别", "脱贫状态"), _labels_help(POVERTY_LABELS)),
+           ("身份证号码", "公民身份号码", "公民身份证号码", "身份证", "身份证件号码", "证件号码", "id number", "id_no"),
+           "必填；18位，整列单元格设为“文本”格式（数字格式会丢失末几位）"),
+    Column("phone", "联系电话", "phone", cells.phone, False,
+           ("手机号", "手机号码", "电话", "联系方式", "电话号码", "联系电话号码", "本人电话", "mobile"), "11位手机号"),
+    Column("county_code", "户籍所在旗县", "county", cells.region("15"), False,
+           ("county_code", "户籍地", "所在旗县", "旗县", "旗县区", "旗县（市、区）", "县区", "所属旗县"),
+           "可不填：只管一个旗县的账号按本旗县登记，否则按身份证号的地区码；填写时为旗县名称（如 卓资县）或6位区划代码"),
+    Column("township", "乡镇（苏木）", "township", cells.text, False,
+           ("乡镇", "苏木乡镇", "乡镇苏木", "乡（镇）", "乡镇（街道）", "所在乡镇")),
+    Column("village", "村（嘎查）", "village", cells.text, False,
+           ("村", "嘎查村", "村嘎查", "村（居）", "行政村", "所在村", "村（社区）")),
+    Column("poverty_status", "脱贫属性", "poverty_status", cells.labelled(POVERTY_LABELS), False,
+           ("人员类别", "脱贫状态", "户类型", "农户类型", "户属性", "脱贫户/监测户"), POVERTY_HELP),
+    Column("poverty_status", "是否脱贫户/监测户", "alleviated", cells.labelled(_with(POVERTY_LABELS, POVERTY_YES_NO)),
+           False, ("是否脱贫户", "是否脱贫人口", "是否建档立卡户", "是否建档立卡", "是否为脱贫户", "是否脱贫劳动力",
+                   "是否脱贫户或监测户", "是否为脱贫户/监测户", "是否脱贫人口/监测对象", "是否脱贫户（监测户）",
+                   "是否脱贫户/监测对象")),
+    Column("poverty_status", "是否监测户", "monitored",
+           cells.labelled(_with(POVERTY_LABELS, {"monitored": ("是",), "none": ("否",)})),
+           False, ("是否监测对象", "是否防返贫监测对象", "是否为监测户")),
+    Column("sex", "性别", "sex", sex, False, ("性 别",), "可不填；填写时须与身份证号一致", CHECK),
+    Column("birth_date", "出生日期", "birth_date", cells.birth_day, False, ("出生年月", "出生年月日"),
+           "可不填；填写时须与身份证号一致", CHECK),
     Column("ethnicity", "民族", "ethnicity", cells.text),
     Column("languages", "语言", "languages", cells.labelled_list(LANGUAGE_LABELS), False,
            ("掌握语言",), "可填多项，用；分隔：" + _labels_help(LANGUAGE_LABELS)),
-    Column("education", "文化程度", "education", cells.labelled(EDUCATION_LABELS), True,
-           ("学历",), _labels_help(EDUCATION_LABELS)),
+    Column("education", "文化程度", "education", cells.labelled(EDUCATION_LABELS), False,
+           ("学历", "文化水平", "受教育程度", "最高学历"), _labels_help(EDUCATION_LABELS)),
     Column("skills", "技能", "skills", cells.skills, False, ("技能特长", "职业技能"),
            "可填多项，用；分隔，括号内写等级与是否持证，如 保安（中级，有证）；电工"),
     Column("preferred_occupations", "意向工种", "preferred_occupations", cells.occupations, False,
            ("求职意向", "意向职业"), "可填多项，用；分隔，如 保安员；家政服务员"),
-    Column("destinations", "意向地区", "destinations", cells.labelled_list(DESTINATION_LABELS), True,
-           ("意向就业地区", "外出意向"), "可填多项：" + _labels_help(DESTINATION_LABELS)),
-    Column("expected_monthly_wage", "期望月薪", "expected_monthly_wage", cells.integer, True,
-           ("期望工资", "期望薪资"), "元/月，整数"),
+    Column("destinations", "意向地区", "destinations", cells.labelled_list(DESTINATION_LABELS), False,
+           ("意向就业地区", "外出意向", "就业意向地区", "意向务工地"), "可填多项：" + _labels_help(DESTINATION_LABELS)),
+    Column("expected_monthly_wage", "期望月薪", "expected_monthly_wage", cells.integer, False,
+           ("期望工资", "期望薪资", "期望收入"), "元/月，整数"),
     Column("needs_dormitory", "需要住宿", "needs_dormitory", cells.boolean, False, ("是否需要住宿",), YES_NO),
     Column("available_from", "可到岗日期", "available_from", cells.day, False, ("到岗日期",), "YYYY-MM-DD"),
     Column("status", "求职状态", "status", cells.labelled(STATUS_LABELS), False, (),
            _labels_help(STATUS_LABELS)),
+    Column("work_status", "务工状态", "work_status", work_status, False,
+           ("就业状态", "务工情况", "是否务工", "是否外出务工", "就业情况"),
+           "已务工、区外务工、区内务工、县内务工（公益性岗位、帮扶车间）= 在岗；未务工 = 求职中", ROSTER),
+    Column("workplace", "务工地点", "workplace", cells.text, False,
+           ("务工地址", "就业地点", "务工地", "工作地点", "就业地区", "务工所在地"), "如 北京市朝阳区、呼和浩特市", ROSTER),
+    Column("employer_name", "务工单位", "employer", cells.text, False,
+           ("就业单位", "工作单位", "务工企业", "用工单位", "所在单位", "单位名称"), "", ROSTER),
+    Column("monthly_income", "月收入", "monthly_income", cells.integer, False,
+           ("月工资", "月均收入", "务工月收入", "月收入（元）", "工资收入"), "元/月，整数", ROSTER),
+    Column("work_start", "外出务工时间", "work_start", cells.day_or_month, False,
+           ("务工时间", "务工开始时间", "就业时间", "入职时间", "外出时间"), "YYYY-MM-DD 或 YYYY-MM", ROSTER),
+    Column("seq", "序号", "no", cells.text, False, ("编号", "序"), "不导入", NOT_STORED),
+    Column("training_wish", "培训意愿", "training_wish", cells.text, False, ("培训需求", "是否有培训意愿"),
+           "不导入", NOT_STORED),
+    Column("note", "备注", "note", cells.text, False, ("说明",), "不导入", NOT_STORED),
 ))
 
 POSTING_SPEC = Spec("postings", "招聘岗位", (

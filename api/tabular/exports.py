@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from api.tabular.columns import (DESTINATION_LABELS, EDUCATION_LABELS, LANGUAGE_LABELS, POVERTY_LABELS,
-                                 STATUS_LABELS, first_label)
+                                 STATUS_LABELS, WORKER_SPEC, first_label)
 from seed import taxonomy
 
 Getter = Callable[[dict[str, Any]], Any]
@@ -38,6 +38,11 @@ def _occupation(d: dict[str, Any]) -> str:
     return taxonomy.occupation_name(d["occupation_code"])
 
 
+def _header(name: str) -> str:
+    column = WORKER_SPEC.by_field(name)
+    return column.zh if column else name
+
+
 def _field(key: str) -> Getter:
     return lambda d: d.get(key)
 
@@ -64,6 +69,7 @@ WORKER_COLUMNS: tuple[tuple[str, Getter], ...] = (
     ("需要住宿", _field("needs_dormitory")),
     ("可到岗日期", _field("available_from")),
     ("求职状态", lambda d: first_label(STATUS_LABELS)(d["status"])),
+    ("待完善项", lambda d: "、".join(_header(f) for f in d.get("missing_fields") or [])),
     ("登记时间", _field("created_at")),
 )
 

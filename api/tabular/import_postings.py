@@ -25,7 +25,7 @@ def run(table: Table, *, session: Session, principal: Principal, mode: str, on_d
     """
     lay = layout(table, POSTING_SPEC)
     rows = validate_rows(table, lay, PostingCreateSchema())
-    report = ImportReport("postings", mode, on_duplicate, table.format, lay, rows)
+    report = ImportReport("postings", mode, on_duplicate, table.format, lay, rows, skipped_rows=table.skipped)
     known = employer_service.existing_ids(
         session, {r.data["employer_id"] for r in rows if r.data and "employer_id" in r.data})
     for row in rows:

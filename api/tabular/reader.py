@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from api.tabular.cells import is_blank
+from api.tabular.cells import as_text, is_blank
 from api.tabular.columns import Spec
 from models.errors import DomainError
 
@@ -38,13 +39,41 @@ class UploadError(DomainError):
         self.status = status
 
 
+FOOTER_MARKERS = ("合计", "小计", "总计", "共计", "累计", "制表人", "制表", "填表人", "填报人", "填报日期",
+                  "填表日期", "审核人", "审核", "负责人", "单位负责人", "经办人", "联系人", "填报单位", "备注：", "注：",
+                  "说明：")
+"""What starts the lines under a county roster's last row (合计 row, 制表人/审核人 signatures)."""
+BLANK = "空行 / blank row"
+_FOLD = re.compile(r"[\s:：]+")
+_FOLDED_MARKERS = tuple(_FOLD.sub("", m) for m in FOOTER_MARKERS)
+
+
 @dataclass
 class Table:
-    """The sheet as read: the header cells, and data rows as (spreadsheet row number, cells)."""
+    """The sheet as read: the header cells, data rows as (spreadsheet row number, cells), and
+    the rows passed over below the header as (row number, why) — blank, total or footer lines,
+    a repeated header — which are reported as skipped, never as errors."""
 
     format: str
     headers: list[str]
     rows: list[tuple[int, list[Any]]]
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+
+
+def footer_reason(values: list[Any]) -> str | None:
+    """Why a row under the header is no data row: a total (合计/小计) or a footer line
+    (制表人, 填报日期, 审核人 …), or None. Only the first text cells are looked at, and a row
+    whose text merely contains 合计 further right (an address, a remark) stays a data row."""
+    texts: list[str] = []
+    for v in values:
+        if not is_blank(v):
+            texts.append(as_text(v))
+            if len(texts) == 2:
+                break
+    for text in texts:
+        if _FOLD.sub("", text).startswith(_FOLDED_MARKERS):
+            return f"合计/表尾行（{text[:20]}）/ total or footer line"
+    return None
 
 
 def read_upload(filename: str, data: bytes, spec: Spec, *, max_rows: int, max_unzipped: int) -> Table:
@@ -74,7 +103,7 @@ def _check_zip(data: bytes, max_unzipped: int) -> None:
                                f"inflates to {total // 1_000_000} MB (abnormal compression) and was refused")
 
 
-def _xlsx(data: bytes, spec: Spec, *, max_rows: int, max_unzipped: int) -> tuple[list[str], list]:
+def _xlsx(data: bytes, spec: Spec, *, max_rows: int, max_unzipped: int) -> tuple[list[str], list, list]:
     _check_zip(data, max_unzipped)
     from openpyxl import load_workbook
 
@@ -110,7 +139,7 @@ def _decode(data: bytes) -> str:
                                "UTF-8 or GBK CSV") from None
 
 
-def _csv(data: bytes, spec: Spec, *, max_rows: int) -> tuple[list[str], list]:
+def _csv(data: bytes, spec: Spec, *, max_rows: int) -> tuple[list[str], list, list]:
     text = _decode(data)
     if "\x00" in text:
         raise UploadError(400, "文件不是文本格式的 CSV / The file is not a text CSV")
@@ -122,8 +151,10 @@ def _csv(data: bytes, spec: Spec, *, max_rows: int) -> tuple[list[str], list]:
         raise UploadError(400, f"CSV 格式错误 / Malformed CSV: {exc}") from None
 
 
-def _table(rows: Iterable[Iterable[Any]], spec: Spec, max_rows: int) -> tuple[list[str], list]:
-    """Find the header row (the first with two or more known headers) and collect the data rows."""
+def _table(rows: Iterable[Iterable[Any]], spec: Spec, max_rows: int) -> tuple[list[str], list, list]:
+    """Find the header row (the first with two or more known headers; title rows, merged title
+    cells and a 填报单位 line above it are passed over) and collect the data rows, setting aside
+    blank, total and footer rows and repeated headers."""
     iterator: Iterator[Iterable[Any]] = iter(rows)
     headers: list[str] | None = None
     number = 0
@@ -139,13 +170,24 @@ def _table(rows: Iterable[Iterable[Any]], spec: Spec, max_rows: int) -> tuple[li
                                f"{spec.columns[1].zh}） / No header row found in the first "
                                f"{HEADER_SEARCH_ROWS} rows; download the template")
     out: list[tuple[int, list[Any]]] = []
+    skipped: list[tuple[int, str]] = []
     width = len(headers)
     for number, row in enumerate(iterator, start=number + 1):
         values = list(row)[:width]
         if all(is_blank(v) for v in values):
+            skipped.append((number, BLANK))
+            continue
+        if (reason := footer_reason(values)) is not None:
+            skipped.append((number, reason))
+            continue
+        if sum(1 for v, h in zip(values, headers) if h and isinstance(v, str) and v.strip() == h) >= 2:
+            skipped.append((number, "重复的表头 / repeated header"))
             continue
         if len(out) >= max_rows:
             raise UploadError(413, f"行数超过上限{max_rows}行，请拆分文件 / More than {max_rows} rows; "
                                    "split the file")
         out.append((number, values + [None] * (width - len(values))))
-    return headers, out
+    # Trailing blank lines after the last data row are not worth a report line.
+    last = out[-1][0] if out else number
+    skipped = [(n, why) for n, why in skipped if n < last or why != BLANK]
+    return headers, out, skipped

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from api.tabular.columns import CODES_HELP, Spec
+from api.tabular.columns import CODES_HELP, NOT_STORED, Spec
 from api.tabular.rows import Issue, Layout, Row
 from api.tabular.writers import xlsx_bytes
 
@@ -27,6 +27,17 @@ class Duplicate:
                 "existing_worker_id": self.existing_worker_id}
 
 
+@dataclass(frozen=True)
+class Incomplete:
+    """An imported (or importable) row whose worker lacks what matching needs."""
+
+    row: int
+    missing_fields: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "missing_fields": self.missing_fields}
+
+
 @dataclass
 class ImportReport:
     kind: str
@@ -40,6 +51,12 @@ class ImportReport:
     updated: int = 0
     skipped: int = 0
     written: bool = False
+    skipped_rows: list[tuple[int, str]] = field(default_factory=list)
+    """Rows that are no data (blank, 合计, 制表人 …): reported, never errors."""
+    incomplete: list[Incomplete] = field(default_factory=list)
+    employed: int = 0
+    """Rows marked as at work (已务工 …): registered as employed, never matched."""
+    placements_recorded: int = 0
 
     @property
     def rejected(self) -> list[Row]:
@@ -55,10 +72,17 @@ class ImportReport:
             "format": self.file_format, "total_rows": len(self.rows), "created": self.created,
             "updated": self.updated, "skipped": self.skipped, "rejected": len(self.rejected),
             "written": self.written, "ignored_columns": self.layout.ignored,
+            "not_stored_columns": self.layout.not_stored, "non_data_rows": len(self.skipped_rows),
+            "incomplete_profiles": len(self.incomplete), "employed": self.employed,
+            "placements_recorded": self.placements_recorded,
         }
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.summary(), "errors": [i.as_dict() for i in self.issues],
+        """The one report shape: the 200 body in either mode, and ``errors`` of the 422 that
+        refuses an atomic import (then ``written`` is false and nothing was stored)."""
+        return {**self.summary(), "rows": [i.as_dict() for i in self.issues],
+                "skipped_rows": [{"row": n, "reason": why} for n, why in self.skipped_rows],
+                "incomplete": [i.as_dict() for i in self.incomplete],
                 "duplicates": [d.as_dict() for d in self.duplicates]}
 
     def workbook(self) -> bytes:
@@ -73,6 +97,9 @@ class ImportReport:
         return xlsx_bytes([
             ("待修改 rejected rows", headers, rejected),
             ("错误明细 errors", ["行号 / row", "列 / column", "值 / value", "说明 / message"], errors),
+            ("跳过的行 skipped rows", ["行号 / row", "原因 / reason"], [list(s) for s in self.skipped_rows]),
+            ("待完善 incomplete", ["行号 / row", "缺少 / missing_fields"],
+             [[i.row, ", ".join(i.missing_fields)] for i in self.incomplete]),
             ("重复 duplicates", ["行号 / row", "列 / column", "值 / value", "处理 / action",
                                   "已登记编号 / existing_worker_id"], duplicates),
             ("汇总 summary", ["项 / item", "值 / value"],
@@ -82,8 +109,10 @@ class ImportReport:
 
 def template(spec: Spec) -> bytes:
     """The empty roster with headers ('*' marks required columns) and a sheet explaining each."""
-    headers = [f"{c.zh}*" if c.required else c.zh for c in spec.columns]
-    help_rows = [[c.zh, c.en, "是" if c.required else "否", c.help] for c in spec.columns]
+    seen: set[str] = set()
+    columns = [c for c in spec.columns if c.role != NOT_STORED and not (c.field in seen or seen.add(c.field))]
+    headers = [f"{c.zh}*" if c.required else c.zh for c in columns]
+    help_rows = [[c.zh, c.en, "是" if c.required else "否", c.help] for c in columns]
     help_rows.append(list(CODES_HELP))
     return xlsx_bytes([
         (spec.title, headers, []),

@@ -5,15 +5,15 @@ cell's value, so the report reads "row 7, 身份证号, 1509…, 身份证号校
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from marshmallow import Schema, ValidationError
 
 from api.errors import bilingual
-from api.tabular.cells import CellError, as_text, is_blank
-from api.tabular.columns import Column, Spec
+from api.tabular.cells import CellError, is_blank, shown
+from api.tabular.columns import CHECK, FIELD, NOT_STORED, ROSTER, Column, Spec
 from api.tabular.reader import Table, UploadError
 
 ROW_LABEL = "（整行）/ (row)"
@@ -38,6 +38,10 @@ class Row:
     raw: list[Any]
     data: dict[str, Any] | None = None
     issues: list[Issue] = field(default_factory=list)
+    given: frozenset[str] = frozenset()
+    """The schema fields this row's file actually filled (an update changes only those)."""
+    facts: dict[str, Any] = field(default_factory=dict)
+    """Converted cross-check and roster cells (性别, 出生日期, 务工状态 …), not schema fields."""
 
     @property
     def ok(self) -> bool:
@@ -52,6 +56,9 @@ class Layout:
     headers: list[str]
     positions: dict[str, int]
     ignored: list[str]
+    columns: dict[str, Column] = field(default_factory=dict)
+    """The column each field was read from (是否监测户 and 脱贫属性 both give poverty_status)."""
+    not_stored: list[str] = field(default_factory=list)
 
     def header_for(self, name: str) -> str:
         """The uploaded header of a field, else the template's Chinese one."""
@@ -62,26 +69,32 @@ class Layout:
 
     def value_of(self, row: Row, name: str) -> str:
         at = self.positions.get(name)
-        return "" if at is None or is_blank(row.raw[at]) else as_text(row.raw[at])
+        return "" if at is None or is_blank(row.raw[at]) else shown(row.raw[at])
 
 
 def layout(table: Table, spec: Spec) -> Layout:
     """Map headers to fields; returns the layout or raises ``UploadError`` naming missing columns."""
     positions: dict[str, int] = {}
+    columns: dict[str, Column] = {}
     ignored: list[str] = []
+    not_stored: list[str] = []
     for at, header in enumerate(table.headers):
         column = spec.column(header)
         if column is None or column.field in positions:
             if header:
                 ignored.append(header)
             continue
+        if column.role == NOT_STORED:
+            not_stored.append(header)
+            continue
         positions[column.field] = at
+        columns[column.field] = column
     missing = [c for c in spec.columns if c.required and c.field not in positions]
     if missing:
         zh = "、".join(c.zh for c in missing)
         en = ", ".join(c.en for c in missing)
         raise UploadError(400, f"缺少必填列：{zh} / Missing required columns: {en}")
-    return Layout(spec, table.headers, positions, ignored)
+    return Layout(spec, table.headers, positions, ignored, columns, not_stored)
 
 
 def _messages(errors: Any, prefix: str = "") -> Iterator[str]:
@@ -99,27 +112,42 @@ def _messages(errors: Any, prefix: str = "") -> Iterator[str]:
 
 
 def convert(row: Row, lay: Layout) -> tuple[dict[str, Any], dict[str, str]]:
-    """Cells → field values; failing cells give an error per field instead of a value."""
+    """Cells → field values (cross-check and roster cells into ``row.facts``); failing cells
+    give an error per field instead of a value."""
     data: dict[str, Any] = {}
     failed: dict[str, str] = {}
     for name, at in lay.positions.items():
         raw = row.raw[at]
         if is_blank(raw):
             continue
-        column: Column = lay.spec.by_field(name)  # type: ignore[assignment]
+        column = lay.columns[name]
         try:
-            data[name] = column.convert(raw)
+            value = column.convert(raw)
         except CellError as exc:
             failed[name] = str(exc)
+            continue
+        if column.role == FIELD:
+            data[name] = value
+        elif column.role in (CHECK, ROSTER):
+            row.facts[name] = value
     return data, failed
 
 
-def validate_rows(table: Table, lay: Layout, schema: Schema) -> list[Row]:
-    """Every row converted and validated; ``row.data`` holds the schema's output when valid."""
+Prepare = Callable[[Row, dict[str, Any], dict[str, str]], None]
+"""Completes a row's ``data`` before validation, or files a message in its ``failed`` cells."""
+
+
+def validate_rows(table: Table, lay: Layout, schema: Schema, prepare: Prepare | None = None) -> list[Row]:
+    """Every row converted and validated; ``row.data`` holds the schema's output when valid.
+    ``prepare`` may complete a row's data before validation (the county a roster leaves out);
+    every error of a row is reported, not only the first."""
     out: list[Row] = []
     for number, raw in table.rows:
         row = Row(number, raw)
         data, failed = convert(row, lay)
+        row.given = frozenset(data)
+        if prepare is not None:
+            prepare(row, data, failed)
         for name, message in failed.items():
             row.issues.append(Issue(number, lay.header_for(name), lay.value_of(row, name), message))
         try:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -21,15 +22,17 @@ def alembic_config(url: str | None = None) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "heads") -> None:
-    _run(engine, command.upgrade, revision)
+def upgrade(engine: Engine, revision: str = "heads", *, vault: Any = None) -> None:
+    """Migrate to ``revision``; a ``PiiVault`` lets data migrations that need the keys (the
+    keyed ID-tail indexes of 0015) fill them, otherwise they leave that to a CLI command."""
+    _run(engine, command.upgrade, revision, vault=vault)
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
     _run(engine, command.downgrade, revision)
 
 
-def _run(engine: Engine, step: Callable[[Config, str], None], revision: str) -> None:
+def _run(engine: Engine, step: Callable[[Config, str], None], revision: str, *, vault: Any = None) -> None:
     """Run ``step`` in one transaction. On SQLite foreign keys are off meanwhile: batch mode
     rebuilds a table by copy-and-drop, and dropping a referenced table fails while they are
     on (the pragma cannot change inside a transaction); they are checked before commit."""
@@ -42,6 +45,7 @@ def _run(engine: Engine, step: Callable[[Config, str], None], revision: str) -> 
         try:
             with conn.begin():
                 cfg.attributes["connection"] = conn
+                cfg.attributes["pii_vault"] = vault
                 step(cfg, revision)
                 if sqlite and (broken := conn.exec_driver_sql("PRAGMA foreign_key_check").all()):
                     raise RuntimeError(f"migration left rows with dangling foreign keys: {broken[:5]}")

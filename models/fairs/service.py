@@ -14,6 +14,7 @@ from models.clock import CST
 from models.errors import Conflict, RuleViolation
 from models.fairs.tables import Fair, FairAttendee, FairInterview, FairPlan, FairPosting
 from models.placements.tables import Application, Placement
+from models.placements.service import UNKNOWN_POVERTY
 from models.postings.tables import Posting
 from models.workers.tables import Worker
 
@@ -208,7 +209,8 @@ def summary(*, session: Session, fair: Fair, today: date) -> dict[str, Any]:
     if fair.status != "closed":
         raise Conflict("招聘会结束后才能汇总 / The summary is available once the fair has closed")
     attendees = attendees_of(session, fair.id)
-    worker_group = {w.id: (w.county_code, w.poverty_status) for _, w in attendees}
+    # A roster may leave the household status unknown; it is grouped as placements record it.
+    worker_group = {w.id: (w.county_code, w.poverty_status or UNKNOWN_POVERTY) for _, w in attendees}
     groups: dict[tuple[str, str], dict[str, int]] = {}
     for attendee, _worker in attendees:
         g = groups.setdefault(worker_group[attendee.worker_id], _group())

@@ -38,8 +38,13 @@ def refer(*, session: Session, worker: Worker, posting: Posting, source: str,
         raise Conflict("该劳动力已删除个人信息 / This worker's personal data was erased")
     if posting.status != "open":
         raise Conflict(f"岗位状态为 {posting.status}，不能推荐 / A {posting.status} posting takes no referrals")
+    if source == "bureau" and not worker.profile_complete:
+        raise RuleViolation("该劳动力信息待完善，完善后才能推荐（缺：" + "、".join(worker.missing_fields or ()) + "）/ "
+                            "Complete this worker's profile before referring them (missing: "
+                            + ", ".join(worker.missing_fields or ()) + ")", field="worker_id")
     if source == "employer" and not (
-            worker.status == "seeking"
+            worker.profile_complete
+            and worker.status == "seeking"
             and worker_accepts(worker.destinations or (), posting.district_code, worker.county_code)):
         # One message for both causes: an employer learns no more than "cannot invite".
         raise RuleViolation("该劳动力目前不可邀请（未求职或不接受该工作地）/ This worker cannot "

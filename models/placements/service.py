@@ -45,8 +45,13 @@ def active_placement(*, session: Session, worker_id: int, today: date) -> Placem
         (Placement.end_date.is_(None)) | (Placement.end_date > today)).limit(1))
 
 
+UNKNOWN_POVERTY = "unknown"
+"""The snapshot of a worker whose roster did not give the household status."""
+
+
 def _place(session: Session, *, worker: Worker, terms: dict[str, Any], posting: Posting | None,
-           workplace_code: str | None, application_id: int | None, today: date) -> Placement:
+           workplace_code: str | None, application_id: int | None, today: date,
+           employer_name: str | None = None, outside: bool = False) -> Placement:
     if worker.erased_at is not None:
         raise Conflict("该劳动力已删除个人信息 / This worker's personal data was erased")
     if active_placement(session=session, worker_id=worker.id, today=today) is not None:
@@ -54,12 +59,13 @@ def _place(session: Session, *, worker: Worker, terms: dict[str, Any], posting: 
     if posting is not None:
         _take_opening(session, posting.id)
         workplace_code = posting.district_code
-    assert workplace_code is not None
+    assert workplace_code is not None or outside
     placement = Placement(
         application_id=application_id, worker_id=worker.id,
         posting_id=posting.id if posting else None, employer_id=posting.employer_id if posting else None,
-        county_code=worker.county_code, poverty_status=worker.poverty_status,
+        county_code=worker.county_code, poverty_status=worker.poverty_status or UNKNOWN_POVERTY,
         destination=destination_group(workplace_code), workplace_code=workplace_code,
+        employer_name=employer_name,
         **{k: terms[k] for k in TERMS if k in terms},
     )
     session.add(placement)
@@ -86,6 +92,19 @@ def record_placement(*, session: Session, worker: Worker, terms: dict[str, Any],
                minimum_wage=minimum_wage, field="monthly_wage")
     return _place(session, worker=worker, terms=terms, posting=posting, workplace_code=workplace_code,
                   application_id=None, today=today)
+
+
+def record_found_job(*, session: Session, worker: Worker, workplace_code: str | None,
+                     employer_name: str | None, terms: dict[str, Any], today: date,
+                     minimum_wage: int) -> Placement:
+    """A job the worker already holds, found outside the service (a roster's 已务工 row): the
+    place may be known only roughly (a prefecture, the region) or not at all (counted as
+    ``other``), the income may be unknown. Same rules as ``record_placement``: the minimum
+    wage where the place is known, one running job per worker."""
+    if workplace_code is not None:
+        check_wage(workplace_code, terms, minimum_wage=minimum_wage, field="monthly_wage")
+    return _place(session, worker=worker, terms=terms, posting=None, workplace_code=workplace_code,
+                  application_id=None, today=today, employer_name=employer_name, outside=True)
 
 
 def end_placement(*, session: Session, placement: Placement, end_date: date, reason_code: str,

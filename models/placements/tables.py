@@ -88,8 +88,11 @@ class Placement(Base):
     destination: Mapped[str] = mapped_column(String(12))
     """beijing / in_region / other (``matching.profiles.DESTINATION_GROUPS``)."""
     workplace_code: Mapped[str | None] = mapped_column(String(6))
+    employer_name: Mapped[str | None] = mapped_column(String(128))
+    """The employer as a roster names it (务工单位), for a job found outside the service."""
     start_date: Mapped[date] = mapped_column(Date, index=True)
-    monthly_wage: Mapped[int] = mapped_column(Integer)
+    monthly_wage: Mapped[int | None] = mapped_column(Integer)
+    """None only for a job found outside the service whose roster gave no income."""
     contract_type: Mapped[str] = mapped_column(String(16), default="fixed_term")
     contract_months: Mapped[int] = mapped_column(Integer, default=12)
     social_insurance: Mapped[bool] = mapped_column(default=True)

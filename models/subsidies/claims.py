@@ -42,7 +42,7 @@ def facts_for(*, session: Session, placement: Placement) -> sr.PlacementFacts:
         county_code=placement.county_code, poverty_status=placement.poverty_status,
         destination=placement.destination, workplace_code=placement.workplace_code,
         start_date=placement.start_date, end_date=placement.end_date,
-        monthly_wage_fen=placement.monthly_wage * 100,  # placements record wages in yuan
+        monthly_wage_fen=(placement.monthly_wage or 0) * 100,  # yuan; an unknown income meets no floor
         contract_months=placement.contract_months, social_insurance=placement.social_insurance,
         employed_since=sr.chain_start(spans, current, same_employer=False),
         with_employer_since=sr.chain_start(spans, current, same_employer=True),

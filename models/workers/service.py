@@ -24,6 +24,14 @@ PROFILE_FIELDS = (
 )
 
 
+MATCHING_FIELDS = ("phone", "poverty_status", "education", "destinations", "expected_monthly_wage")
+"""What a profile needs before the worker is ranked, recommended or referred (完善信息): a way
+to reach her, her household status (priority and subsidies), education (postings' minimum),
+where she would go and the wage she expects. A roster often lacks the last two."""
+TAIL_LENGTHS = (4, 5, 6)
+TAIL_CTX = "worker.id_tail{n}"
+
+
 def id_index(vault: PiiVault, id_number: str) -> str:
     return vault.index(rules.normalize_id_number(id_number), context=ID_CTX)
 
@@ -88,11 +96,52 @@ def check_codes(*, session: Session, data: Mapping[str, Any], under: str | None 
                               for field, messages in errors.items()})
 
 
+def tail_indexes(vault: PiiVault, id_number: str) -> dict[str, str]:
+    """Keyed digests of the last 4, 5 and 6 characters (``id_tail{n}_index``): a clerk finds
+    张三 by the 4 digits she reads off his card, and no plaintext tail is stored. Each length
+    has its own context, so equal digests never link a 4-character tail to a 6-character one."""
+    number = rules.normalize_id_number(id_number)
+    return {f"id_tail{n}_index": vault.index(number[-n:], context=TAIL_CTX.format(n=n)) for n in TAIL_LENGTHS}
+
+
 def set_identity(worker: Worker, vault: PiiVault, id_number: str, *, today: date) -> None:
     number, birth, sex = rules.check_id_number(id_number, today=today)
     worker.id_number_enc = vault.encrypt(number, context=ID_CTX)
     worker.id_number_index = vault.index(number, context=ID_CTX)
+    for column, digest in tail_indexes(vault, number).items():
+        setattr(worker, column, digest)
     worker.birth_date, worker.sex = birth, sex
+
+
+def missing_profile_fields(worker: Worker) -> list[str]:
+    """The ``MATCHING_FIELDS`` a worker still lacks, in that order."""
+    present = {"phone": worker.phone_enc is not None, "poverty_status": worker.poverty_status is not None,
+               "education": worker.education is not None, "destinations": bool(worker.destinations),
+               "expected_monthly_wage": worker.expected_monthly_wage is not None}
+    return [f for f in MATCHING_FIELDS if not present[f]]
+
+
+def refresh_completeness(worker: Worker) -> None:
+    """Set ``profile_complete`` and ``missing_fields`` from the profile (after every change)."""
+    worker.missing_fields = missing_profile_fields(worker)
+    worker.profile_complete = not worker.missing_fields
+
+
+def reindex_tails(*, session: Session, vault: PiiVault, batch: int = 1000) -> int:
+    """Recompute every held ID number's tail indexes (``jingmeng workers reindex``): for rows
+    migrated without the key, or after the index key changed. Returns the workers indexed."""
+    done, last = 0, 0
+    while True:
+        workers = session.scalars(select(Worker).where(Worker.id > last, Worker.id_number_enc.is_not(None))
+                                  .order_by(Worker.id).limit(batch)).all()
+        if not workers:
+            return done
+        for worker in workers:
+            number = vault.decrypt(worker.id_number_enc, context=ID_CTX)  # type: ignore[arg-type]
+            for column, digest in tail_indexes(vault, number).items():
+                setattr(worker, column, digest)
+        session.flush()
+        done, last = done + len(workers), workers[-1].id
 
 
 def set_phone(worker: Worker, vault: PiiVault, phone: str) -> None:
@@ -105,8 +154,11 @@ def build_worker(vault: PiiVault, data: dict[str, Any], *, today: date,
                  created_by: int | None = None) -> Worker:
     """A new, unsaved worker from validated fields (ID and phone encrypted)."""
     worker = Worker(created_by=created_by, **{k: data[k] for k in PROFILE_FIELDS if k in data})
+    worker.destinations = data.get("destinations", [])
     set_identity(worker, vault, data["id_number"], today=today)
-    set_phone(worker, vault, data["phone"])
+    if data.get("phone"):
+        set_phone(worker, vault, data["phone"])
+    refresh_completeness(worker)
     return worker
 
 
@@ -139,8 +191,9 @@ def apply_profile(worker: Worker, vault: PiiVault, data: dict[str, Any]) -> None
     for key in PROFILE_FIELDS:
         if key in data:
             setattr(worker, key, data[key])
-    if "phone" in data:
+    if data.get("phone"):
         set_phone(worker, vault, data["phone"])
+    refresh_completeness(worker)
 
 
 def reveal(worker: Worker, vault: PiiVault) -> tuple[str | None, str | None]:
@@ -154,6 +207,7 @@ def erase_worker(*, session: Session, worker: Worker) -> None:
     """Wipe personal fields on request; county, poverty status and placements stay for counts."""
     worker.name = "（已删除）"
     worker.id_number_enc = worker.id_number_index = None
+    worker.id_tail4_index = worker.id_tail5_index = worker.id_tail6_index = None
     worker.phone_enc = worker.phone_index = None
     worker.birth_date = worker.sex = None
     worker.township = worker.village = worker.ethnicity = None
@@ -165,12 +219,17 @@ def erase_worker(*, session: Session, worker: Worker) -> None:
 
 def search_condition(vault: PiiVault, q: str) -> ColumnElement[bool]:
     """What a clerk's search box means (``?q=``): a full ID number or a mobile number is looked
-    up through its keyed index (never a plaintext comparison); anything else is a name, matched
-    exactly or by its beginning — a clerk types 王 or 王秀 to find 王秀兰."""
+    up through its keyed index (never a plaintext comparison); the last 4–6 characters of an ID
+    number (digits, a final X) through the keyed tail indexes — the caller scopes the result to
+    her counties; anything else is a name, matched exactly or by its beginning — a clerk types
+    王 or 王秀 to find 王秀兰."""
     text_ = q.strip()
     number = rules.normalize_id_number(text_)
     if len(number) == 18 and number[:17].isdigit():
         return Worker.id_number_index == id_index(vault, number)
+    if len(number) in TAIL_LENGTHS and number[:-1].isdigit() and (number[-1].isdigit() or number[-1] == "X"):
+        column = getattr(Worker, f"id_tail{len(number)}_index")
+        return column == vault.index(number, context=TAIL_CTX.format(n=len(number)))
     try:
         return Worker.phone_index == phone_index(vault, text_)
     except RuleViolation:

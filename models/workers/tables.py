@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, LargeBinary, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from matching.profiles import age_on
@@ -32,18 +32,28 @@ class Worker(Base):
     county_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
     township: Mapped[str | None] = mapped_column(String(64))
     village: Mapped[str | None] = mapped_column(String(64))
-    poverty_status: Mapped[str] = mapped_column(String(12), index=True)
+    poverty_status: Mapped[str | None] = mapped_column(String(12), index=True)
+    """None when the roster did not say (the profile is then incomplete)."""
     ethnicity: Mapped[str | None] = mapped_column(String(16))
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
-    education: Mapped[str] = mapped_column(String(12))
+    education: Mapped[str | None] = mapped_column(String(12))
     skills: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     """[{code, level 1..5, certified}]"""
     preferred_occupations: Mapped[list[str]] = mapped_column(JSON, default=list)
     destinations: Mapped[list[str]] = mapped_column(JSON, default=list)
-    expected_monthly_wage: Mapped[int] = mapped_column(Integer)
+    expected_monthly_wage: Mapped[int | None] = mapped_column(Integer)
     needs_dormitory: Mapped[bool] = mapped_column(default=False)
     available_from: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(12), index=True, default="seeking")
+    profile_complete: Mapped[bool] = mapped_column(Boolean, index=True, default=True, server_default=true())
+    """False while a field matching needs is missing (``missing_fields``): such a worker is
+    never ranked, recommended or referred to employers until the profile is completed."""
+    missing_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    id_tail4_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    id_tail5_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    id_tail6_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    """Keyed (HMAC) digests of the ID number's last 4, 5 and 6 characters, for a clerk's
+    search within her county; no plaintext tail is stored (``models.workers.service``)."""
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

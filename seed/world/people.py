@@ -15,7 +15,7 @@ import numpy as np
 from matching.profiles import DESTINATIONS, EDUCATION_LEVELS, POVERTY_STATUSES, WorkerProfile, WorkerSkill
 from models.reference import gbt2260
 from models.access.pii import PiiVault
-from models.workers.service import ID_CTX, PHONE_CTX
+from models.workers.service import ID_CTX, PHONE_CTX, tail_indexes
 from seed import taxonomy
 from seed.world import geo, names
 
@@ -182,6 +182,7 @@ def generate_chunk(table: WorkerTable, start: int, stop: int, *, seed: int, as_o
             "id": profile.worker_id, "name": names.person_name(rng, mongolian=bool(mong[i]), male=bool(male[i])),
             "id_number_enc": vault.encrypt(id_numbers[i], context=ID_CTX),
             "id_number_index": vault.index(id_numbers[i], context=ID_CTX),
+            **tail_indexes(vault, id_numbers[i]),
             "phone_enc": vault.encrypt(phone, context=PHONE_CTX),
             "phone_index": vault.index(phone, context=PHONE_CTX),
             "birth_date": profile.birth_date, "sex": "M" if male[i] else "F", "county_code": c.code,

@@ -72,3 +72,21 @@ def test_summary_counts_fair_hires_and_their_retention_by_group(api, db_session)
     assert groups[(AOHAN, "alleviated")]["hires"] == 0
     assert groups[(AOHAN, "alleviated")]["attendees"] == 1 and groups[(AOHAN, "alleviated")]["county_name"] == "敖汉旗"
     assert api.get("employer", f"{URL}/{fid}/summary").status_code == 403
+
+
+def test_a_roster_worker_of_unknown_household_status_is_summarised_as_unknown(api, db_session):
+    from tests.tabular.sheets import upload, xlsx
+
+    fid = open_fair(api)
+    known = api.post("bureau", "/api/v1/workers", json=worker_payload(seq=1)).get_json()["id"]
+    roster = xlsx(["姓名", "身份证号"], [{"姓名": "乌云", "身份证号": worker_payload(seq=2)["id_number"]}])
+    assert upload(api, "bureau", "/api/v1/workers/import", roster).get_json()["created"] == 1
+    unknown = next(w["id"] for w in api.get("bureau", "/api/v1/workers?profile_complete=false").get_json()["items"])
+    for w in (known, unknown):
+        assert api.post("admin", f"{URL}/{fid}/attendees", json={"worker_id": w}).status_code == 201
+    etag = api.get("bureau", f"{URL}/{fid}").headers["ETag"]
+    assert api.patch("bureau", f"{URL}/{fid}", json={"status": "closed"}, headers={"If-Match": etag}).status_code == 200
+    r = api.get("admin", f"{URL}/{fid}/summary")
+    assert r.status_code == 200, r.get_json()
+    groups = {(g["county_code"], g["poverty_status"]): g["attendees"] for g in r.get_json()["groups"]}
+    assert groups == {(ZHUOZI, "alleviated"): 1, (ZHUOZI, "unknown"): 1}

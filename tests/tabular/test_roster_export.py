@@ -116,7 +116,7 @@ def test_posting_rules_are_row_errors_and_atomic_writes_nothing(api, db_session)
 
 def test_an_administrator_must_name_the_employer(api):
     r = upload(api, "admin", "/api/v1/postings/import", xlsx(POSTING_HEADERS, [posting_row()]), mode="valid_rows")
-    assert r.get_json()["created"] == 0 and "employer_id is required" in r.get_json()["errors"][0]["message"]
+    assert r.get_json()["created"] == 0 and "employer_id is required" in r.get_json()["rows"][0]["message"]
     named = {**posting_row(), "用人单位编号": api.tokens["_employer_other_id"]}
     ok = upload(api, "admin", "/api/v1/postings/import", xlsx([*POSTING_HEADERS, "用人单位编号"], [named]))
     assert ok.status_code == 200 and ok.get_json()["created"] == 1

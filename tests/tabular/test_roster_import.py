@@ -72,7 +72,7 @@ def test_valid_rows_mode_imports_the_good_rows_and_lists_the_rest(api, db_sessio
     assert r.status_code == 200
     body = r.get_json()
     assert (body["created"], body["rejected"], body["total_rows"]) == (2, 1, 3)
-    assert [(e["row"], e["column"], e["value"]) for e in body["errors"]] == [(3, "文化程度", "博士后研究")]
+    assert [(e["row"], e["column"], e["value"]) for e in body["rows"]] == [(3, "文化程度", "博士后研究")]
     assert count(db_session) == 2
 
 
@@ -115,7 +115,7 @@ def test_valid_rows_report_workbook_comes_with_200(api, db_session):
 def test_duplicate_id_numbers_in_the_file_are_reported(api, db_session):
     rows = [worker_row(1), worker_row(2, 身份证号=id_number(seq=1))]
     r = upload(api, "bureau", URL, xlsx(WORKER_HEADERS, rows), mode="valid_rows")
-    assert r.get_json()["errors"] == [{"row": 3, "column": "身份证号", "value": id_number(seq=1),
+    assert r.get_json()["rows"] == [{"row": 3, "column": "身份证号", "value": id_number(seq=1),
                                        "message": "与第2行身份证号重复 / Same ID number as row 2"}]
     assert count(db_session) == 1
 
@@ -165,25 +165,28 @@ def test_formula_cells_are_imported_as_text_never_evaluated(api):
     r = upload(api, "bureau", URL, xlsx(WORKER_HEADERS, rows), mode="valid_rows")
     body = r.get_json()
     assert body["created"] == 1
-    assert body["errors"][0]["row"] == 3 and "Formulas are not evaluated" in body["errors"][0]["message"]
+    assert body["rows"][0]["row"] == 3 and "Formulas are not evaluated" in body["rows"][0]["message"]
     assert api.get("bureau", "/api/v1/workers").get_json()["items"][0]["name"].startswith("=HYPERLINK")
 
 
 def test_unknown_columns_are_ignored_and_missing_required_columns_are_a_400(api):
-    headers = ["序号", *WORKER_HEADERS]
-    rows = [{**worker_row(1), "序号": 1}]
+    headers = ["序号", "家庭人口", *WORKER_HEADERS, "备注"]
+    rows = [{**worker_row(1), "序号": 1, "家庭人口": 4, "备注": "返乡"}]
     r = upload(api, "bureau", URL, xlsx(headers, rows))
-    assert r.status_code == 200 and r.get_json()["ignored_columns"] == ["序号"]
-    missing = upload(api, "bureau", URL, xlsx(["姓名", "身份证号"], [worker_row(2)]))
+    assert r.status_code == 200 and r.get_json()["ignored_columns"] == ["家庭人口"]
+    assert r.get_json()["not_stored_columns"] == ["序号", "备注"]
+    missing = upload(api, "bureau", URL, xlsx(["姓名", "联系电话"], [worker_row(2)]))
     assert missing.status_code == 400
-    assert "联系电话" in missing.get_json()["message"] and "Missing required columns" in missing.get_json()["message"]
+    message = missing.get_json()["message"]
+    assert "身份证号" in message and "联系电话" not in message and "Missing required columns" in message
 
 
 def test_the_template_lists_the_roster_headers_and_imports_when_filled(api):
     r = api.get("bureau", "/api/v1/workers/import/template")
     assert r.status_code == 200 and r.mimetype == XLSX
     headers = sheet_rows(r.data)[0]
-    assert headers[:4] == ["姓名*", "身份证号*", "联系电话*", "户籍所在旗县*"]
+    assert headers[:4] == ["姓名*", "身份证号*", "联系电话", "户籍所在旗县"]
+    assert sum(h.startswith("脱贫属性") for h in headers) == 1 and "是否监测户" not in headers
     assert any(row[0] == "脱贫属性" and "脱贫户" in row[3] for row in sheet_rows(r.data, 1))
     filled = {h: worker_row(1).get(h.rstrip("*")) for h in headers}
     filled["需要住宿"], filled["可到岗日期"], filled["语言"] = "是", "2026/9/1", "汉语；蒙古语"
@@ -206,3 +209,23 @@ def test_a_refused_atomic_import_still_leaves_its_audit_trace(api, db_session):
     assert len(entries) == 1
     assert entries[0].detail["refused"] == 422 and entries[0].detail["rejected"] == 1
     assert entries[0].user_id is not None
+
+
+def test_an_update_import_changes_only_the_columns_the_file_carries(api, db_session):
+    full = ["姓名", "身份证号", "联系电话", "户籍所在旗县", "脱贫属性", "文化程度", "技能", "意向工种", "意向地区",
+            "期望月薪", "需要住宿", "可到岗日期", "语言", "乡镇（苏木）"]
+    row = worker_row(1, 需要住宿="是", 可到岗日期="2026-09-01", 语言="汉语；蒙古语", **{"乡镇（苏木）": "卓资山镇"})
+    assert upload(api, "bureau", URL, xlsx(full, [row])).get_json()["created"] == 1
+    before = api.get("bureau", "/api/v1/workers").get_json()["items"][0]
+    # A roster as kept: name, ID, a new phone, 文化程度 left blank; no skills, occupation,
+    # dormitory, destination, wage, date, language or county columns.
+    thin = {"姓名": "张一", "身份证号": row["身份证号"], "联系电话": "13900000001", "文化程度": None}
+    r = upload(api, "bureau", URL, xlsx(["姓名", "身份证号", "联系电话", "文化程度"], [thin]), on_duplicate="update")
+    assert r.status_code == 200 and r.get_json()["updated"] == 1, r.get_json()
+    after = api.get("bureau", f"/api/v1/workers/{before['id']}?reveal=true").get_json()
+    assert after["name"] == "张一" and after["phone"] == "13900000001"
+    unchanged = ("skills", "preferred_occupations", "needs_dormitory", "destinations", "expected_monthly_wage",
+                 "available_from", "languages", "education", "poverty_status", "county_code", "township", "status",
+                 "profile_complete")
+    assert {k: after[k] for k in unchanged} == {k: before[k] for k in unchanged}
+    assert before["needs_dormitory"] is True and before["skills"] and before["languages"] == ["zh", "mn"]

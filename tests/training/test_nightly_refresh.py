@@ -37,3 +37,18 @@ def test_refresh_caps_recommendations_by_openings_and_reports_congestion(app, ap
     assert {r.ranker for r in rows} == {"heuristic"}
     # Idempotent: the same night's run adds nothing.
     assert run(app, "recommendations").counts["recommendations"] == 0
+
+
+def test_the_refresh_skips_workers_whose_profile_is_still_to_complete(app, api, db_session):
+    from tests.tabular.sheets import upload, xlsx
+
+    complete = api.post("bureau", "/api/v1/workers", json=worker_payload(seq=801)).get_json()["id"]
+    roster = xlsx(["姓名", "身份证号", "联系电话", "脱贫属性", "文化程度"],
+                  [{"姓名": "乌云", "身份证号": worker_payload(seq=802)["id_number"], "联系电话": "13800000802",
+                    "脱贫属性": "脱贫户", "文化程度": "初中"}])
+    assert upload(api, "bureau", "/api/v1/workers/import", roster).get_json()["incomplete_profiles"] == 1
+    api.post("employer", "/api/v1/postings", json=posting_payload())
+    result = run(app, "recommendations")
+    assert result.status == "ok", result.error
+    assert result.counts["workers"] == 1
+    assert {r.worker_id for r in db_session.scalars(select(Recommendation))} == {complete}
