@@ -39,6 +39,7 @@ class Config:
     MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
     """An uploaded .xlsx may inflate to at most this much (zip-bomb defence)."""
     IDEMPOTENCY_TTL_HOURS = 48
+    """Kept replies to `Idempotency-Key` requests expire after this (job `idempotency_purge`)."""
     TESTING = False
 
     # Scheduler (``jingmeng scheduler``); an empty cron means the job's default schedule.
@@ -54,6 +55,8 @@ class Config:
     """Weekly retraining with promotion only if better; default ``0 3 * * 0``."""
     JOB_CRON_OUTBOX = ""
     """Notification delivery; default ``*/5 * * * *``."""
+    JOB_CRON_IDEMPOTENCY_PURGE = ""
+    """Hourly purge of expired idempotency records; default ``20 * * * *``."""
     JOB_LEASE_SECONDS = 900
     JOB_MISFIRE_GRACE_SECONDS = 3600
     JOB_CATCH_UP_LOOKBACK_DAYS = 8

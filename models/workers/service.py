@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from models.workers import rules
 from models.db.base import utcnow
 from models.errors import Conflict, RuleViolation, RuleViolations
+from models.access import idempotency
 from models.access.pii import PiiVault
 from models.reference.taxonomy import Occupation, Skill
 from models.workers.tables import Worker
@@ -160,6 +161,7 @@ def erase_worker(*, session: Session, worker: Worker) -> None:
     worker.skills, worker.preferred_occupations = [], []
     worker.status = "inactive"
     worker.erased_at = utcnow()
+    idempotency.forget_worker(session, worker.id)  # kept responses may carry the phone
     session.flush()
 
 
