@@ -24,9 +24,13 @@ NEEDS_REASON = ("rejected", "withdrawn")
 CONTACT_STATES = ("referred", "interviewing", "hired")
 
 
-def employer_may_contact(application: Application) -> bool:
+def employer_may_contact(application: Application, *, placement_ended: bool = False) -> bool:
     """After referral the employer may call the worker (DOMAIN.md). The employer's own
-    invitation counts as a referral only once the bureau confirmed the worker accepted it."""
+    invitation counts as a referral only once the bureau confirmed the worker accepted it.
+    Once the placement that the hire made has ended, the phone is masked again: the
+    application stays ``hired`` for the record, but the employment relation is over."""
+    if application.state == "hired" and placement_ended:
+        return False
     return application.state in CONTACT_STATES and (
         application.source == "bureau" or application.state != "referred")
 
@@ -123,3 +127,11 @@ def placements_of(*, session: Session, application_ids: list[int]) -> dict[int, 
     rows = session.execute(select(Placement.application_id, Placement.id).where(
         Placement.application_id.in_(application_ids)))
     return {a: p for a, p in rows}
+
+
+def ended_placements_of(*, session: Session, application_ids: list[int]) -> set[int]:
+    """Application ids whose placement has ended (a departure was recorded)."""
+    if not application_ids:
+        return set()
+    return set(session.scalars(select(Placement.application_id).where(
+        Placement.application_id.in_(application_ids), Placement.end_date.is_not(None))))
