@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.clock import CST
 from models.errors import Conflict, RuleViolation
 from models.placements import service as placement_service
 from matching.destinations import worker_accepts
@@ -33,6 +34,11 @@ def employer_may_contact(application: Application, *, placement_ended: bool = Fa
         return False
     return application.state in CONTACT_STATES and (
         application.source == "bureau" or application.state != "referred")
+
+
+def referred_on(application: Application) -> date:
+    """The programme's date (China Standard Time) on which the application was made."""
+    return application.created_at.astimezone(CST).date()
 
 
 def refer(*, session: Session, worker: Worker, posting: Posting, source: str,
@@ -101,6 +107,7 @@ def transition(*, session: Session, application: Application, to: str, actor_use
             raise RuleViolation("录用须填写就业信息 / Hiring needs the placement fields", field="placement")
         worker = session.get(Worker, application.worker_id)
         assert worker is not None
+        placement_service.check_hire_start(terms["start_date"], referred_on(application))
         placement = placement_service.hire(session=session, worker=worker, posting=posting, terms=terms,
                                            application_id=application.id, today=today)
     event = ApplicationEvent(application_id=application.id, from_state=application.state, to_state=to,

@@ -3,7 +3,7 @@ ended the phone is masked again on every view the employer has (issue: 4 of 4 en
 placements still showed the full phone through the application)."""
 from __future__ import annotations
 
-from tests.placements.placement_helpers import hire, interviewing, new_posting, new_worker
+from tests.placements.placement_helpers import TODAY, hire, interviewing, new_posting, new_worker
 
 
 def _application_as_employer(api, application_id: int) -> dict:
@@ -22,7 +22,7 @@ def test_the_phone_is_masked_again_once_the_placement_ended(api):
     assert single["worker"]["phone"] == "13900000611"
 
     ended = api.post("employer", f"/api/v1/placements/{placement}/end",
-                     json={"end_date": "2025-06-30", "reason": {"code": "quit_homesick"}})
+                     json={"end_date": TODAY.isoformat(), "reason": {"code": "quit_homesick"}})
     assert ended.status_code == 200
 
     after = _application_as_employer(api, application)
