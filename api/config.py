@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from models.access.pii import PiiKeys
+from models.scheduling.runner import DEFAULT_LEASE_SECONDS
 
 
 class Config:
@@ -54,7 +55,11 @@ class Config:
     MAX_IMPORT_ROWS = 200_000
     MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
     """An uploaded .xlsx may inflate to at most this much (zip-bomb defence)."""
+    BACKDATE_GRACE_DAYS = 30
+    """A job recorded more than this many days after its start is back-dated: outside jobs only,
+    with a reason, and its start verified before any subsidy claim."""
     IDEMPOTENCY_TTL_HOURS = 48
+    """Kept replies to `Idempotency-Key` requests expire after this (job `idempotency_purge`)."""
     TESTING = False
 
     # Scheduler (``jingmeng scheduler``); an empty cron means the job's default schedule.
@@ -70,12 +75,18 @@ class Config:
     """Weekly retraining with promotion only if better; default ``0 3 * * 0``."""
     JOB_CRON_OUTBOX = ""
     """Notification delivery; default ``*/5 * * * *``."""
-    JOB_LEASE_SECONDS = 900
+    JOB_CRON_IDEMPOTENCY_PURGE = ""
+    """Hourly purge of expired idempotency records; default ``20 * * * *``."""
+    JOB_LEASE_SECONDS = DEFAULT_LEASE_SECONDS
+    """SQLite only: a job's lease, renewed every third of it while the job runs, so a killed
+    job can run again (catch-up, next trigger) within a minute."""
     JOB_MISFIRE_GRACE_SECONDS = 3600
     JOB_CATCH_UP_LOOKBACK_DAYS = 8
     RECOMMENDATIONS_PER_WORKER = 10
     OUTBOX_ADAPTER = "log"
     """Delivery adapter for the notification outbox (``log`` writes to the log)."""
+    OUTBOX_SENDING_TIMEOUT_MINUTES = 15
+    """A message still ``sending`` after this was interrupted: the adapter is asked whether it went out."""
 
     API_TITLE = "Jingmeng Match API"
     API_VERSION = "v1"

@@ -7,16 +7,17 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from flask import Response, make_response, request
+from flask import Response, current_app, make_response, request
 from werkzeug.routing import IntegerConverter
 import flask_smorest
 from flask_smorest import abort
 from webargs.flaskparser import FlaskParser
 from marshmallow import Schema, fields
 from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
 
 from api import auth, db
-from models.access.tables import IdempotencyRecord
+from models.access import idempotency
 
 F = TypeVar("F", bound=Callable[..., Any])
 MAX_ID = 2**31 - 1
@@ -86,8 +87,10 @@ def created(body: Any, entity: Any, location: str) -> tuple[Any, int, dict[str, 
 def idempotent(view: F) -> F:
     """Replay the first response for a repeated ``Idempotency-Key`` with the same body.
 
-    The record is written in the same transaction as the work itself, so a reply lost on a
-    rural mobile network can be retried safely. Same key, different body → 422.
+    The key is claimed (inserted and flushed) before the work starts, in the same transaction,
+    so a reply lost on a rural mobile network can be retried safely and concurrent retries
+    wait for the first and replay it. The kept body is encrypted and expires
+    (``models.access.idempotency``). Same key, different request → 422.
     """
 
     @functools.wraps(view)
@@ -105,26 +108,34 @@ def idempotent(view: F) -> F:
             pass
         digest = hashlib.sha256(body).hexdigest()
         target = f"{request.method} {request.path}"
-        session = db.session()
-        seen = session.scalar(select(IdempotencyRecord).where(
-            IdempotencyRecord.user_id == principal.user_id, IdempotencyRecord.key == key))
+        session, vault = db.session(), db.vault()
+        ttl = int(current_app.config["IDEMPOTENCY_TTL_HOURS"])
+        seen = idempotency.find(session, vault, user_id=principal.user_id, key=key, ttl_hours=ttl)
+        if seen is None:
+            try:
+                record = idempotency.claim(session, user_id=principal.user_id, key=key,
+                                           method_path=target, body_hash=digest)
+            except IntegrityError:
+                # Another request with this key committed while we waited on the index.
+                session.rollback()
+                seen = idempotency.find(session, vault, user_id=principal.user_id, key=key, ttl_hours=ttl)
+                if seen is None:  # pragma: no cover - the winner was purged in between
+                    abort(409, message="请求正在处理，请稍后重试 / The first request with this key is still being handled")
         if seen is not None:
             if seen.body_hash != digest or seen.method_path != target:
                 abort(422, message="同一 Idempotency-Key 不能用于不同的请求 / This Idempotency-Key "
                       "was used with a different request", errors={"headers": {"Idempotency-Key": [
                           "已用于其他请求 / already used for another request"]}})
-            replay = Response(seen.response_body, status=seen.status_code,
-                              mimetype="application/json", headers=seen.headers)
+            if seen.status_code == idempotency.CLAIMED:  # pragma: no cover - only on a crashed commit
+                abort(409, message="请求正在处理，请稍后重试 / The first request with this key is still being handled")
+            replay = Response(seen.body, status=seen.status_code, mimetype="application/json", headers=seen.headers)
             replay.headers["Idempotent-Replayed"] = "true"
             return replay
         response = make_response(view(*args, **kwargs))
         if 200 <= response.status_code < 300:
             keep = {k: v for k, v in response.headers.items() if k in ("ETag", "Location")}
-            session.add(IdempotencyRecord(
-                user_id=principal.user_id, key=key, method_path=target, body_hash=digest,
-                status_code=response.status_code, response_body=response.get_data(as_text=True),
-                headers=keep,
-            ))
+            idempotency.complete(session, vault, record, status_code=response.status_code,
+                                 body=response.get_data(as_text=True), headers=keep, path=request.path)
         return response
 
     return wrapper  # type: ignore[return-value]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import signal
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,7 +24,7 @@ from sqlalchemy import select
 
 from api import schedule  # noqa: F401  (registers the jobs)
 from models import clock
-from models.scheduling.runner import JOBS, JobSpec, cron_for, run_job
+from models.scheduling.runner import JOBS, JobSpec, cron_for, is_done, run_job
 from models.scheduling.tables import JobRun
 
 log = logging.getLogger("jingmeng.scheduler")
@@ -36,6 +37,17 @@ def run_now(app: Flask, job_id: str, trigger: str = "schedule") -> JobRun:
         return run_job(job_id, sessions=app.extensions["jm.sessions"], engine=app.extensions["jm.engine"],
                        config=app.config, today=clock.today(), vault=app.extensions["jm.vault"],
                        trigger=trigger)
+
+
+def catch_up(app: Flask, job_id: str, attempts: int = 3) -> JobRun:
+    """Run a missed job; if its lock is still held — the lease of a process killed moments
+    ago, or a run in progress elsewhere — try again after the lease could have expired."""
+    for attempt in range(attempts):
+        run = run_now(app, job_id, "catch_up")
+        if run.status != "skipped: locked" or attempt == attempts - 1:
+            return run
+        time.sleep(int(app.config["JOB_LEASE_SECONDS"]) + 1)
+    return run
 
 
 def trigger_for(spec: JobSpec, config: Any) -> CronTrigger:
@@ -54,7 +66,8 @@ def last_fire_before(trigger: CronTrigger, now: datetime, lookback: timedelta) -
 
 
 def missed_jobs(app: Flask, now: datetime) -> list[str]:
-    """Jobs whose latest scheduled time passed with no run recorded since (downtime)."""
+    """Jobs whose latest scheduled time passed with no finished run since (downtime, or a run
+    that failed, was killed — ``failed (abandoned)`` — or was skipped for the lock)."""
     lookback = timedelta(days=int(app.config["JOB_CATCH_UP_LOOKBACK_DAYS"]))
     missed = []
     with app.extensions["jm.sessions"]() as session:
@@ -62,8 +75,8 @@ def missed_jobs(app: Flask, now: datetime) -> list[str]:
             due = last_fire_before(trigger_for(spec, app.config), now, lookback)
             if due is None:
                 continue
-            ran = session.scalar(select(JobRun.id).where(JobRun.job == spec.id, JobRun.started_at >= due).limit(1))
-            if ran is None:
+            statuses = session.scalars(select(JobRun.status).where(JobRun.job == spec.id, JobRun.started_at >= due))
+            if not any(is_done(status) for status in statuses):
                 missed.append(spec.id)
     return missed
 
@@ -80,7 +93,7 @@ def build_scheduler(app: Flask, scheduler: BaseScheduler | None = None,
         scheduler.add_job(run_now, trigger_for(spec, app.config), args=(app, spec.id), id=spec.id,
                           name=spec.description, **options)
     for job_id in missed_jobs(app, now):
-        scheduler.add_job(run_now, "date", run_date=now, args=(app, job_id, "catch_up"),
+        scheduler.add_job(catch_up, "date", run_date=now, args=(app, job_id),
                           id=f"{job_id}:catch_up", name=f"{job_id} catch-up (补跑)", **options)
     return scheduler
 

@@ -59,9 +59,11 @@ def present_many(rows: list[tuple[Application, Worker, Posting]]) -> list[dict[s
     ids = [a.id for a, _, _ in rows]
     events = application_service.events_of(session=session, application_ids=ids)
     placements = application_service.placements_of(session=session, application_ids=ids)
+    ended = application_service.ended_placements_of(session=session, application_ids=ids)
     out = []
     for application, worker, posting in rows:
-        full = principal.role == "employer" and application_service.employer_may_contact(application)
+        full = principal.role == "employer" and application_service.employer_may_contact(
+            application, placement_ended=application.id in ended)
         out.append({
             **{k: getattr(application, k) for k in (
                 "id", "worker_id", "posting_id", "state", "source", "reason_code", "reason_text",

@@ -155,33 +155,48 @@ class FairPostings(MethodView):
         return present_fair_posting(row, posting), 201 if created else 200
 
 
-def present_attendee(row: FairAttendee, worker: Worker, *, registered_now: bool = False) -> dict[str, Any]:
+def present_attendee(row: FairAttendee, worker: Worker, *, registered_now: bool = False,
+                     phone_updated: bool = False, not_applied: list[str] | None = None) -> dict[str, Any]:
     return {**worker_brief(worker, db.vault(), employer_view=False), "worker_id": worker.id,
-            "walk_in": row.walk_in, "registered_now": registered_now, "checked_in_at": row.checked_in_at}
+            "walk_in": row.walk_in, "registered_now": registered_now, "checked_in_at": row.checked_in_at,
+            "phone_updated": phone_updated, "details_not_applied": not_applied or []}
 
 
-def find_attendee_worker(fair: Fair, data: dict[str, Any]) -> tuple[Worker, bool]:
-    """The worker to check in and whether a walk-in was registered now (422/403 on failure)."""
+def find_attendee_worker(fair: Fair, data: dict[str, Any]) -> tuple[Worker, bool, dict[str, Any]]:
+    """The worker to check in, whether a walk-in was registered now, and what a repeated
+    registration changed (422/403 on failure). Workers of other counties than the fair's
+    organising ones answer exactly like unknown ones."""
     session, vault = db.session(), db.vault()
     if "worker_id" in data:
         worker = session.get(Worker, data["worker_id"])
-        if worker is None or worker.erased_at is not None:
+        if worker is None or not fair_service.admits(fair, worker):
             abort(422, errors={"json": {"worker_id": ["劳动力不存在 / No such worker"]}})
-        return worker, False
+        return worker, False, {}
     if "id_number" in data:
-        return worker_service.find_registered(session=session, vault=vault, id_number=data["id_number"],
-                                              today=clock.today()), False
+        worker = worker_service.find_registered(session=session, vault=vault, id_number=data["id_number"],
+                                                today=clock.today())
+        if not fair_service.admits(fair, worker):
+            raise worker_service.not_registered()
+        return worker, False, {}
     registration = data["worker"]
-    existing = worker_service.find_by_id_number(session=session, vault=vault, id_number=registration["id_number"])
-    if existing is not None:  # already registered: check that worker in, leave the record as it is
-        return existing, False
     if registration["county_code"] not in fair.counties:
         abort(403, message="现场登记仅限本招聘会主办旗县的劳动力 / Walk-ins may be registered only "
                            "for the fair's organising counties")
+    existing = worker_service.find_by_id_number(session=session, vault=vault, id_number=registration["id_number"])
+    if existing is not None:
+        if not fair_service.admits(fair, existing):
+            abort(422, errors={"json": {"worker": {"id_number": [
+                "此人不能在本场登记，请到其登记旗县的就业部门办理 / This person cannot be registered at this "
+                "fair; the bureau of the county where they are registered can help"]}}})
+        updated, differing = worker_service.refresh_from_walk_in(session=session, vault=vault, worker=existing,
+                                                                 data=registration)
+        if updated:
+            auth.audit("worker.update", "worker", existing.id, via="fair", fair_id=fair.id, fields=["phone"])
+        return existing, False, {"phone_updated": updated, "not_applied": differing}
     worker = worker_service.register_worker(session=session, vault=vault, data=registration, today=clock.today(),
                                             created_by=auth.current().user_id, under="worker")
     auth.audit("worker.create", "worker", worker.id, via="fair", fair_id=fair.id)
-    return worker, True
+    return worker, True, {}
 
 
 @blp.route("/<int:fair_id>/attendees")
@@ -207,12 +222,15 @@ class FairAttendees(MethodView):
         """Check an attendee in by `worker_id`, by `id_number`, or register a walk-in (`worker`).
 
         A walk-in is validated exactly like a registration (fields under `errors.json.worker`);
-        if the ID number is already registered, that worker is checked in instead. Checking
-        the same worker in again returns the first check-in (200)."""
+        if the ID number is already registered in an organising county, that worker is checked
+        in instead: a new phone given at the desk replaces the stored one (`phone_updated`),
+        other differing fields are listed in `details_not_applied` for the bureau to review.
+        Only workers of the fair's organising counties can be checked in; others answer like
+        unregistered ones. Checking the same worker in again returns the first check-in (200)."""
         fair = load_fair(fair_id)
         fair_service.require_status(fair, "open", action=fair_service.CHECK_IN)
-        worker, registered = find_attendee_worker(fair, data)
+        worker, registered, refreshed = find_attendee_worker(fair, data)
         row, created = fair_service.check_in(session=db.session(), fair=fair, worker=worker,
                                              walk_in=registered, by=auth.current().user_id)
         auth.audit("fair.check_in", "fair", fair.id, worker_id=worker.id, walk_in=registered)
-        return present_attendee(row, worker, registered_now=registered), 201 if created else 200
+        return present_attendee(row, worker, registered_now=registered, **refreshed), 201 if created else 200

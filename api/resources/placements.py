@@ -15,7 +15,7 @@ from api.http import Blueprint, created, idempotent, page_schema, paginate, pagi
 from api.resources.applications import worker_brief
 from api.schemas.placements import (FollowUpCreateSchema, FollowUpList, FollowUpOut, OverdueOut,
                                     OverdueQuery, PlacementCreateSchema, PlacementEndSchema, PlacementOut,
-                                    PlacementQuery)
+                                    PlacementQuery, VerifyStartSchema)
 from models import clock
 from models.placements import service as placement_service
 from models.placements.tables import FollowUp, Placement
@@ -52,6 +52,8 @@ def present_many(placements: list[Placement]) -> list[dict[str, Any]]:
         body = {c.key: getattr(p, c.key) for c in Placement.__table__.columns if c.key != "version"}
         if employer:
             del body["poverty_status"]  # sensitive (PIPL Art. 28): an employer never sees it
+        body["recorded_at"] = p.created_at
+        body["awaiting_start_evidence"] = p.awaiting_start_evidence
         body.update(tracking_fields(p, follow_ups[p.id], today))
         # The employer keeps the phone of a worker it employs while the job lasts.
         body["worker"] = worker_brief(workers[p.worker_id], full_phone=employer and p.end_date is None,
@@ -98,8 +100,10 @@ class Placements(MethodView):
         placement = placement_service.record_placement(
             session=session, worker=worker, posting=posting, workplace_code=data.get("workplace_code"),
             terms={k: data[k] for k in TERMS}, today=clock.today(),
-            minimum_wage=current_app.config["BEIJING_MIN_WAGE"])
-        auth.audit("placement.create", "placement", placement.id, worker_id=worker.id)
+            minimum_wage=current_app.config["BEIJING_MIN_WAGE"], backdate_reason=data.get("backdate_reason"),
+            grace_days=current_app.config["BACKDATE_GRACE_DAYS"])
+        auth.audit("placement.create", "placement", placement.id, worker_id=worker.id,
+                   backdated=placement.backdate_reason is not None)
         return created(present_many([placement])[0], placement, f"/api/v1/placements/{placement.id}")
 
 
@@ -127,6 +131,22 @@ class PlacementEnd(MethodView):
             session=db.session(), placement=placement, end_date=data["end_date"],
             reason_code=data["reason"]["code"], reason_text=data["reason"].get("text"), today=clock.today())
         auth.audit("placement.end", "placement", placement.id, reason=placement.end_reason)
+        return with_etag(present_many([placement])[0], placement)
+
+
+@blp.route("/placements/<int:placement_id>/verify-start")
+class PlacementVerifyStart(MethodView):
+    @roles("admin", "bureau")
+    @blp.arguments(VerifyStartSchema)
+    @blp.response(200, PlacementOut)
+    @blp.alt_response(409, description="Not back-dated, or already verified")
+    def post(self, data: dict[str, Any], placement_id: int):
+        """Verify a back-dated placement's start date against a document (核验开始日期): until
+        this step, the eligibility check creates no subsidy claim for it."""
+        placement = load_placement(placement_id)
+        placement_service.verify_start(session=db.session(), placement=placement, evidence=data["evidence"],
+                                       verified_by=auth.current().user_id)
+        auth.audit("placement.verify_start", "placement", placement.id, evidence=data["evidence"])
         return with_etag(present_many([placement])[0], placement)
 
 

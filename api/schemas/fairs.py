@@ -117,6 +117,11 @@ class AttendeeOut(WorkerBriefOut):
     walk_in = fields.Boolean()
     registered_now = fields.Boolean(metadata={"description": "A walk-in registered by this request"})
     checked_in_at = fields.DateTime()
+    phone_updated = fields.Boolean(metadata={
+        "description": "A registered walk-in gave a new phone, which replaced the stored one"})
+    details_not_applied = fields.List(fields.String(), metadata={
+        "description": "Fields of a registered walk-in's form that differ from the record and were "
+                       "not applied (for the bureau to review)"})
 
 
 class MatchesQuery(StrictSchema):

@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from api.schemas.applications import EndReasonSchema, TermsSchema, WorkerBrief
 from api.schemas.common import PageQuery, StrictSchema, rule
 from models.reference import region_codes
+from models.subsidies import rules as sr
 from matching.profiles import DESTINATION_GROUPS
 
 
@@ -17,12 +18,23 @@ class PlacementCreateSchema(TermsSchema):
     worker_id = fields.Integer(required=True)
     posting_id = fields.Integer()
     workplace_code = fields.String(validate=rule(region_codes.check_workplace))
+    backdate_reason = fields.String(validate=validate.Length(min=2, max=500), metadata={
+        "description": "Required when start_date is more than BACKDATE_GRACE_DAYS (30) before today: "
+                       "why the job is recorded after the fact (e.g. 回访时得知). Such a placement awaits "
+                       "`POST /placements/{id}/verify-start` before any subsidy claim is created."})
 
     @validates_schema
     def _one_place(self, data: dict[str, Any], **_: Any) -> None:
         if ("posting_id" in data) == ("workplace_code" in data):
             raise ValidationError("须提供 posting_id 或 workplace_code 之一 / Give exactly one of "
                                   "posting_id and workplace_code", field_name="posting_id")
+
+
+class VerifyStartSchema(StrictSchema):
+    """The evidence step of a back-dated placement: the document that shows the start date."""
+
+    evidence = fields.String(required=True, validate=validate.OneOf(sr.EVIDENCE), metadata={
+        "description": "One of the subsidy evidence kinds: " + ", ".join(sr.EVIDENCE)})
 
 
 class PlacementEndSchema(StrictSchema):
@@ -64,6 +76,13 @@ class PlacementOut(Schema):
     overdue_follow_ups = fields.List(fields.Nested(DueOut))
     worker = fields.Nested(WorkerBrief)
     created_at = fields.DateTime()
+    recorded_at = fields.DateTime(metadata={"description": "When the placement was recorded"})
+    backdate_reason = fields.String(allow_none=True)
+    awaiting_start_evidence = fields.Boolean(metadata={
+        "description": "Back-dated and its start not yet verified: no subsidy claim until it is"})
+    start_evidence = fields.String(allow_none=True)
+    start_verified_at = fields.DateTime(allow_none=True)
+    start_verified_by = fields.Integer(allow_none=True)
 
 
 class PlacementQuery(PageQuery):

@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.db.base import Base, UTCDateTime, utcnow
@@ -79,7 +79,12 @@ class AuditEntry(Base):
 
 
 class IdempotencyRecord(Base):
-    """The first response to a POST with an ``Idempotency-Key``, replayed on retries."""
+    """The first response to a POST with an ``Idempotency-Key``, replayed on retries.
+
+    The body is encrypted (it may hold a worker's phone), the row expires after
+    ``IDEMPOTENCY_TTL_HOURS`` and is deleted when a worker it mentions is erased
+    (``idempotency_subjects``). ``status_code`` 0 marks a claim whose request is still running.
+    """
 
     __tablename__ = "idempotency_keys"
     __table_args__ = (UniqueConstraint("user_id", "key"),)
@@ -90,7 +95,15 @@ class IdempotencyRecord(Base):
     method_path: Mapped[str] = mapped_column(String(256))
     body_hash: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int] = mapped_column(Integer)
-    response_body: Mapped[str] = mapped_column(Text)
+    response_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     headers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
+
+class IdempotencySubject(Base):
+    """A worker whose data a kept response carries: erasing the worker deletes the response."""
+
+    __tablename__ = "idempotency_subjects"
+
+    record_id: Mapped[int] = mapped_column(ForeignKey("idempotency_keys.id", ondelete="CASCADE"), primary_key=True)
+    worker_id: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)

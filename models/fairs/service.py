@@ -89,10 +89,19 @@ def add_posting(*, session: Session, fair: Fair, posting: Posting, slots: int | 
     return row, True
 
 
+def admits(fair: Fair, worker: Worker) -> bool:
+    """A fair checks in workers of its organising counties (walk-ins are registered there):
+    a fair operator must not reach, or learn about, the workers of other counties."""
+    return worker.erased_at is None and worker.county_code in (fair.counties or ())
+
+
 def check_in(*, session: Session, fair: Fair, worker: Worker, walk_in: bool,
              by: int | None) -> tuple[FairAttendee, bool]:
     """Check a worker in (签到); a second check-in returns the first. Returns (row, created)."""
     require_status(fair, "open", action=CHECK_IN)
+    if not admits(fair, worker):
+        raise RuleViolation("该劳动力不属于本招聘会主办旗县 / Not a worker of the fair's organising counties",
+                            field="worker_id")
     row = session.scalar(select(FairAttendee).where(FairAttendee.fair_id == fair.id,
                                                     FairAttendee.worker_id == worker.id))
     if row is not None:

@@ -2,7 +2,10 @@
 
 At most once: a deliverer claims a batch with a conditional UPDATE pending→sending under
 its own claim token and commits before sending anything, so two deliverers never hold the
-same message; a message left in ``sending`` by a crash is not resent automatically.
+same message. A message left in ``sending`` by a crash is never resent blindly: after
+``OUTBOX_SENDING_TIMEOUT_MINUTES`` the adapter is asked whether it went out
+(``delivery_status``): sent → ``sent``, certainly not → ``pending`` again, unknown →
+``unknown``, which every run reports until someone checks it by hand.
 
 That is why ``claim_batch`` and ``deliver`` commit themselves: they are the delivery job's
 multi-transaction batch, not request-side use cases. ``enqueue`` only adds to the caller's
@@ -14,9 +17,10 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.db.base import utcnow
@@ -44,6 +48,10 @@ class DeliveryRejected(Exception):
 class Adapter(Protocol):
     def send(self, delivery: Delivery) -> None:
         """Deliver or raise; ``DeliveryRejected`` means nothing went out."""
+
+    def delivery_status(self, message_id: int) -> str | None:
+        """``"sent"``, ``"not_sent"`` or None (cannot tell) for a message whose send was
+        interrupted; gateways that keep a client reference can answer (optional method)."""
 
 
 class LoggingAdapter:
@@ -87,6 +95,37 @@ def claim_batch(session: Session, *, limit: int) -> str | None:
                     .execution_options(synchronize_session=False))
     session.commit()
     return token
+
+
+def recover_stuck(*, sessions: sessionmaker[Session], adapter: Adapter, older_than: timedelta) -> dict[str, int]:
+    """Settle messages left in ``sending`` by a crashed deliverer (claimed before ``older_than``)."""
+    counts = {"stuck_sent": 0, "stuck_requeued": 0, "stuck_unknown": 0}
+    ask = getattr(adapter, "delivery_status", None)
+    with sessions() as session:
+        stuck = list(session.scalars(select(OutboxMessage).where(
+            OutboxMessage.status == "sending", OutboxMessage.claimed_at < utcnow() - older_than)))
+        for message in stuck:
+            verdict = ask(message.id) if ask else None
+            if verdict == "sent":
+                values = dict(status="sent", sent_at=utcnow(), error="confirmed by the gateway after an interrupted run")
+                counts["stuck_sent"] += 1
+            elif verdict == "not_sent":
+                values = dict(status="pending" if message.attempts < MAX_ATTEMPTS else "failed",
+                              error="interrupted before sending (confirmed by the gateway)")
+                counts["stuck_requeued"] += 1
+            else:
+                values = dict(status="unknown", error="interrupted while sending; the gateway cannot tell "
+                                                      "whether it went out: check by hand")
+                counts["stuck_unknown"] += 1
+            session.execute(update(OutboxMessage).where(
+                OutboxMessage.id == message.id, OutboxMessage.status == "sending",
+                OutboxMessage.claim_token == message.claim_token).values(**values)
+                .execution_options(synchronize_session=False))
+        session.commit()
+        unknown = session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.status == "unknown")) or 0
+    if stuck:
+        log.warning("interrupted notifications settled", extra=counts)
+    return {**counts, "unknown_total": unknown}
 
 
 def deliver(*, sessions: sessionmaker[Session], adapter: Adapter,

@@ -1,6 +1,7 @@
 """Scheduled job of the notifications domain: deliver pending outbox messages."""
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -24,4 +25,8 @@ def deliver_outbox(ctx: JobContext) -> dict[str, Any]:
             return None
         return worker_service.reveal(worker, ctx.vault)[1]
 
-    return outbox_service.deliver(sessions=ctx.sessions, adapter=adapter, address_of=address_of)
+    settled = outbox_service.recover_stuck(
+        sessions=ctx.sessions, adapter=adapter,
+        older_than=timedelta(minutes=int(ctx.config.get("OUTBOX_SENDING_TIMEOUT_MINUTES", 15))))
+    counts = outbox_service.deliver(sessions=ctx.sessions, adapter=adapter, address_of=address_of)
+    return {**counts, **settled}

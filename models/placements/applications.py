@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.clock import CST
 from models.errors import Conflict, RuleViolation
 from models.placements import service as placement_service
 from matching.destinations import worker_accepts
@@ -24,11 +25,20 @@ NEEDS_REASON = ("rejected", "withdrawn")
 CONTACT_STATES = ("referred", "interviewing", "hired")
 
 
-def employer_may_contact(application: Application) -> bool:
+def employer_may_contact(application: Application, *, placement_ended: bool = False) -> bool:
     """After referral the employer may call the worker (DOMAIN.md). The employer's own
-    invitation counts as a referral only once the bureau confirmed the worker accepted it."""
+    invitation counts as a referral only once the bureau confirmed the worker accepted it.
+    Once the placement that the hire made has ended, the phone is masked again: the
+    application stays ``hired`` for the record, but the employment relation is over."""
+    if application.state == "hired" and placement_ended:
+        return False
     return application.state in CONTACT_STATES and (
         application.source == "bureau" or application.state != "referred")
+
+
+def referred_on(application: Application) -> date:
+    """The programme's date (China Standard Time) on which the application was made."""
+    return application.created_at.astimezone(CST).date()
 
 
 def refer(*, session: Session, worker: Worker, posting: Posting, source: str,
@@ -102,6 +112,7 @@ def transition(*, session: Session, application: Application, to: str, actor_use
             raise RuleViolation("录用须填写就业信息 / Hiring needs the placement fields", field="placement")
         worker = session.get(Worker, application.worker_id)
         assert worker is not None
+        placement_service.check_hire_start(terms["start_date"], referred_on(application))
         placement = placement_service.hire(session=session, worker=worker, posting=posting, terms=terms,
                                            application_id=application.id, today=today)
     event = ApplicationEvent(application_id=application.id, from_state=application.state, to_state=to,
@@ -128,3 +139,11 @@ def placements_of(*, session: Session, application_ids: list[int]) -> dict[int, 
     rows = session.execute(select(Placement.application_id, Placement.id).where(
         Placement.application_id.in_(application_ids)))
     return {a: p for a, p in rows}
+
+
+def ended_placements_of(*, session: Session, application_ids: list[int]) -> set[int]:
+    """Application ids whose placement has ended (a departure was recorded)."""
+    if not application_ids:
+        return set()
+    return set(session.scalars(select(Placement.application_id).where(
+        Placement.application_id.in_(application_ids), Placement.end_date.is_not(None))))

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.db.base import utcnow
 from models.errors import Conflict, RuleViolation
 from models.postings import service as posting_service
 from matching.destinations import destination_group
@@ -22,6 +23,9 @@ from models.postings.tables import Posting
 from models.workers.tables import Worker
 
 CONTRACT_TYPES = ("fixed_term", "open_ended", "task_based", "dispatch", "none")
+BACKDATE_GRACE_DAYS = 30
+"""A job recorded up to this many days after it started is ordinary paperwork; earlier starts
+are back-dated (reason and verified start required before subsidies)."""
 TERMS = ("start_date", "monthly_wage", "contract_type", "contract_months", "social_insurance", "dormitory")
 
 
@@ -83,15 +87,56 @@ def hire(*, session: Session, worker: Worker, posting: Posting, terms: dict[str,
 
 def record_placement(*, session: Session, worker: Worker, terms: dict[str, Any],
                      posting: Posting | None = None, workplace_code: str | None = None,
-                     today: date, minimum_wage: int) -> Placement:
-    """A bureau records a job directly: on a posting (takes an opening) or found outside the service."""
+                     today: date, minimum_wage: int, backdate_reason: str | None = None,
+                     grace_days: int = BACKDATE_GRACE_DAYS) -> Placement:
+    """A bureau records a job directly: on a posting (takes an opening) or found outside the service.
+
+    A start more than ``grace_days`` before today is a job recorded after the fact: only an
+    outside job may be back-dated, only with ``backdate_reason``, and it is flagged until a
+    document confirms the start (``verify_start``) — subsidies wait for that check.
+    """
     if (posting is None) == (workplace_code is None):
         raise RuleViolation("须提供 posting_id 或 workplace_code 之一 / "
                             "Give exactly one of posting_id and workplace_code", field="posting_id")
     check_wage(posting.district_code if posting else workplace_code, terms,  # type: ignore[arg-type]
                minimum_wage=minimum_wage, field="monthly_wage")
-    return _place(session, worker=worker, terms=terms, posting=posting, workplace_code=workplace_code,
-                  application_id=None, today=today)
+    backdated = terms["start_date"] < today - timedelta(days=grace_days)
+    if backdated and posting is not None:
+        raise RuleViolation(f"服务内岗位的就业开始日期不能早于 {grace_days} 天前；更早开始的工作请作为服务外就业登记并说明原因 / "
+                            f"A job on a posting of the service cannot start more than {grace_days} days ago; "
+                            "record an earlier job as found outside the service, with a reason", field="start_date")
+    reason = (backdate_reason or "").strip()
+    if backdated and not reason:
+        raise RuleViolation(f"开始日期早于 {grace_days} 天前，须填写补录原因（将待核验开始日期）/ A start more than "
+                            f"{grace_days} days ago needs backdate_reason (the start will await verification)",
+                            field="backdate_reason")
+    placement = _place(session, worker=worker, terms=terms, posting=posting, workplace_code=workplace_code,
+                       application_id=None, today=today)
+    if backdated:
+        placement.backdate_reason = reason
+        session.flush()
+    return placement
+
+
+def check_hire_start(start_date: date, referred_on: date, *, field: str = "placement.start_date") -> None:
+    """A hire through the service cannot start before the worker was referred to the job (a
+    back-dated hire would unlock subsidies at once): an earlier job is an outside placement."""
+    if start_date < referred_on:
+        raise RuleViolation(f"录用开始日期不能早于推荐日期 {referred_on.isoformat()}；更早开始的工作由旗县就业部门作为服务外就业补录 / "
+                            f"start_date cannot be before the referral on {referred_on.isoformat()}; an earlier "
+                            "job is recorded by the bureau as found outside the service", field=field)
+
+
+def verify_start(*, session: Session, placement: Placement, evidence: str, verified_by: int | None) -> None:
+    """The evidence step of a back-dated placement: a document seen confirms the start date."""
+    if placement.backdate_reason is None:
+        raise Conflict("该就业记录不是补录的，无需核验开始日期 / This placement was not back-dated; its start needs no check")
+    if placement.start_verified_at is not None:
+        raise Conflict("开始日期已核验 / The start date was already verified")
+    placement.start_evidence = evidence
+    placement.start_verified_at = utcnow()
+    placement.start_verified_by = verified_by
+    session.flush()
 
 
 def record_found_job(*, session: Session, worker: Worker, workplace_code: str | None,
@@ -103,8 +148,13 @@ def record_found_job(*, session: Session, worker: Worker, workplace_code: str | 
     wage where the place is known, one running job per worker."""
     if workplace_code is not None:
         check_wage(workplace_code, terms, minimum_wage=minimum_wage, field="monthly_wage")
-    return _place(session, worker=worker, terms=terms, posting=None, workplace_code=workplace_code,
-                  application_id=None, today=today, employer_name=employer_name, outside=True)
+    placement = _place(session, worker=worker, terms=terms, posting=None, workplace_code=workplace_code,
+                       application_id=None, today=today, employer_name=employer_name, outside=True)
+    if terms.get("start_date") and terms["start_date"] < today - timedelta(days=BACKDATE_GRACE_DAYS):
+        # A roster's start date is the bureau's record, not a document: subsidies wait for the check.
+        placement.backdate_reason = "花名册登记的在岗工作 / a job already held, from an imported roster"
+        session.flush()
+    return placement
 
 
 def end_placement(*, session: Session, placement: Placement, end_date: date, reason_code: str,

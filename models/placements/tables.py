@@ -101,7 +101,19 @@ class Placement(Base):
     end_reason: Mapped[str | None] = mapped_column(String(32))
     end_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    """When the placement was recorded (``recorded_at`` in the API): the start may be earlier."""
+    backdate_reason: Mapped[str | None] = mapped_column(Text)
+    """Why a job that started before it was recorded (beyond ``BACKDATE_GRACE_DAYS``) is
+    entered now; such a placement needs its start checked before any subsidy claim."""
+    start_evidence: Mapped[str | None] = mapped_column(String(40))
+    start_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    start_verified_by: Mapped[int | None] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    @property
+    def awaiting_start_evidence(self) -> bool:
+        """A back-dated start not yet checked against a document: no claim until it is."""
+        return self.backdate_reason is not None and self.start_verified_at is None
 
     __mapper_args__ = {"version_id_col": version}
 

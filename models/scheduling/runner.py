@@ -3,8 +3,13 @@
 The lock makes a second scheduler started by mistake harmless: PostgreSQL holds a session
 advisory lock (``pg_try_advisory_lock`` on a hash of the job id) on a dedicated connection
 for the whole run; SQLite has no advisory locks, so a lease row in ``job_leases`` is taken
-with a conditional INSERT/UPDATE and renewed by ``heartbeat()``. A crashed holder's lease
-expires; a crashed holder's advisory lock dies with its connection.
+with a conditional INSERT/UPDATE, kept short (``JOB_LEASE_SECONDS``, 60 s) and renewed by a
+thread every third of it while the job runs (and by ``heartbeat()``). A crashed holder's
+lease expires within a minute; a crashed holder's advisory lock dies with its connection.
+
+Whoever next takes the lock knows that no earlier run of the job is still alive, so a run row
+left ``running`` by a killed process is marked ``failed (abandoned)`` then; the scheduler's
+catch-up treats such a run as not done and runs the job again.
 """
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ import hashlib
 import logging
 import os
 import socket
+import threading
 import traceback
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -20,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import delete, text, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -30,7 +36,9 @@ from models.scheduling.tables import JobLease, JobRun
 
 log = logging.getLogger("jingmeng.jobs")
 HOLDER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-DEFAULT_LEASE_SECONDS = 900
+DEFAULT_LEASE_SECONDS = 60
+"""SQLite lease length (``JOB_LEASE_SECONDS``): a crashed job is free to run again after this."""
+ABANDONED = "failed (abandoned)"
 
 
 class JobSkipped(Exception):
@@ -102,11 +110,26 @@ def job_lock(engine: Engine, job_id: str, *, holder: str = HOLDER,
     if not _take_lease(engine, job_id, holder, lease_seconds):
         yield None
         return
+    done = threading.Event()
+    renewer = threading.Thread(target=_keep_renewing, args=(engine, job_id, holder, lease_seconds, done),
+                               name=f"lease:{job_id}", daemon=True)
+    renewer.start()
     try:
         yield lambda: _renew_lease(engine, job_id, holder, lease_seconds)
     finally:
+        done.set()
+        renewer.join(timeout=5)
         with engine.begin() as conn:
             conn.execute(delete(JobLease).where(JobLease.job == job_id, JobLease.holder == holder))
+
+
+def _keep_renewing(engine: Engine, job_id: str, holder: str, seconds: int, done: threading.Event) -> None:
+    """Renew the lease every third of its length until the job ends (dies with the process)."""
+    while not done.wait(max(seconds / 3, 0.5)):
+        try:
+            _renew_lease(engine, job_id, holder, seconds)
+        except Exception:  # a busy database: the next renewal (or the job's heartbeat) tries again
+            log.warning("lease renewal failed", extra={"job": job_id}, exc_info=True)
 
 
 def _take_lease(engine: Engine, job_id: str, holder: str, seconds: int) -> bool:
@@ -139,6 +162,9 @@ def run_job(job_id: str, *, sessions: sessionmaker[Session], engine: Engine, con
             log.info("job skipped: locked", extra={"job": job_id, "holder": holder})
             return _record(sessions, JobRun(job=job_id, holder=holder, trigger=trigger, status="skipped: locked",
                                             finished_at=utcnow(), counts={}))
+        abandoned = _mark_abandoned(sessions, job_id)
+        if abandoned:
+            log.warning("abandoned runs marked failed", extra={"job": job_id, "runs": abandoned})
         run = _record(sessions, JobRun(job=job_id, holder=holder, trigger=trigger, status="running", counts={}))
         log.info("job started", extra={"job": job_id, "run_id": run.id, "trigger": trigger})
         status, counts, error = "ok", {}, None
@@ -156,6 +182,24 @@ def run_job(job_id: str, *, sessions: sessionmaker[Session], engine: Engine, con
             run = session.get(JobRun, run.id)
         log.info("job finished", extra={"job": job_id, "run_id": run.id, "status": status, "counts": counts})
         return run
+
+
+def _mark_abandoned(sessions: sessionmaker[Session], job_id: str) -> list[int]:
+    """With the job's lock held, every run still ``running`` belongs to a dead process."""
+    with sessions() as session:
+        ids = list(session.scalars(select(JobRun.id).where(JobRun.job == job_id, JobRun.status == "running")))
+        if ids:
+            session.execute(update(JobRun).where(JobRun.id.in_(ids)).values(
+                status=ABANDONED, finished_at=utcnow(),
+                error="The process running this job ended without finishing it (killed or crashed)."))
+            session.commit()
+        return ids
+
+
+def is_done(status: str) -> bool:
+    """Did a run with this status do the job's work? ``ok``, or skipped because there was
+    nothing to do; not an error, an abandoned run or one skipped for the lock."""
+    return status == "ok" or (status.startswith("skipped") and status != "skipped: locked")
 
 
 def _record(sessions: sessionmaker[Session], run: JobRun) -> JobRun:

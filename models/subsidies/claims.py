@@ -91,7 +91,7 @@ def run_eligibility(*, sessions: sessionmaker[Session], as_of: date, county: str
     ``after_claim`` is called after each commit (used by tests to simulate a crash midway).
     """
     counts = {"placements": 0, "eligible": 0, "claims_created": 0, "claims_existing": 0,
-              "claims_updated": 0}
+              "claims_updated": 0, "awaiting_start_evidence": 0}
     with sessions() as session:
         counties = [county] if county else counties_with_policies(session=session, as_of=as_of)
         ids = list(session.scalars(select(Placement.id).where(
@@ -106,6 +106,10 @@ def run_eligibility(*, sessions: sessionmaker[Session], as_of: date, county: str
                 if not finding.evaluation.eligible:
                     continue
                 counts["eligible"] += 1
+                if placement.awaiting_start_evidence:
+                    # A back-dated start is only a claim once a document confirmed it.
+                    counts["awaiting_start_evidence"] += 1
+                    continue
                 created = record_claim(session=session, finding=finding)
                 if not created:
                     existing = session.scalar(select(SubsidyClaim).where(

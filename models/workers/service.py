@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from models.workers import rules
 from models.db.base import utcnow
 from models.errors import Conflict, RuleViolation, RuleViolations
+from models.access import idempotency
 from models.access.pii import PiiVault
 from models.reference.taxonomy import Occupation, Skill
 from models.workers.tables import Worker
@@ -54,9 +55,30 @@ def find_registered(*, session: Session, vault: PiiVault, id_number: str, today:
         raise RuleViolation(str(exc), field=field) from None
     worker = find_by_id_number(session=session, vault=vault, id_number=id_number)
     if worker is None:
-        raise RuleViolation("该身份证号未登记，请在 worker 中提交完整登记信息 / Not registered: send the full "
-                            "registration in `worker`", field=field)
+        raise not_registered(field)
     return worker
+
+
+def not_registered(field: str = "id_number") -> RuleViolation:
+    """The one answer for an ID number that is not registered *where the caller may look*: a
+    fair gives it for workers of other counties too, so it reveals nothing about them."""
+    return RuleViolation("该身份证号未登记，请在 worker 中提交完整登记信息 / Not registered: send the full "
+                         "registration in `worker`", field=field)
+
+
+def refresh_from_walk_in(*, session: Session, vault: PiiVault, worker: Worker,
+                         data: dict[str, Any]) -> tuple[bool, list[str]]:
+    """A registered person registers again at a fair desk: the phone they give now replaces the
+    stored one (it is how they are reached); other fields that differ are returned, not applied
+    — the bureau reviews them. Returns (phone updated, differing field names)."""
+    _, phone = reveal(worker, vault)
+    phone_updated = False
+    if data.get("phone") and rules.check_phone(data["phone"]) != phone:
+        set_phone(worker, vault, data["phone"])
+        phone_updated = True
+    differing = sorted(k for k in PROFILE_FIELDS if k in data and data[k] != getattr(worker, k))
+    session.flush()
+    return phone_updated, differing
 
 
 def unknown_codes(*, session: Session, skills: Iterable[str] = (),
@@ -214,6 +236,7 @@ def erase_worker(*, session: Session, worker: Worker) -> None:
     worker.skills, worker.preferred_occupations = [], []
     worker.status = "inactive"
     worker.erased_at = utcnow()
+    idempotency.forget_worker(session, worker.id)  # kept responses may carry the phone
     session.flush()
 
 

@@ -22,7 +22,8 @@ def _placement(db_session, *, worker: int, posting: int, employer: int, county: 
 def test_summary_counts_fair_hires_and_their_retention_by_group(api, db_session):
     today = clock.today()
     day = today - timedelta(days=150)
-    fid = open_fair(api, starts_on=day.isoformat())
+    # A joint fair of two counties: the 敖汉旗 worker attends, the hires are 卓资县's.
+    fid = open_fair(api, role="admin", starts_on=day.isoformat(), counties=[ZHUOZI, AOHAN])
     employer = api.tokens["_employer_id"]
     posting = api.post("employer", "/api/v1/postings", json=posting_payload(openings=5)).get_json()["id"]
     elsewhere = api.post("employer", "/api/v1/postings", json=posting_payload(title="不在招聘会")).get_json()["id"]

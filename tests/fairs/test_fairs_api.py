@@ -151,14 +151,39 @@ def test_walk_in_registers_a_new_worker_of_an_organising_county(api, operator, d
 
 def test_walk_in_with_a_registered_id_number_checks_in_the_existing_worker(api, db_session):
     fid = open_fair(api)
-    existing = api.post("bureau_other", "/api/v1/workers", json=worker_payload(county=AOHAN)).get_json()["id"]
+    existing = api.post("bureau", "/api/v1/workers", json=worker_payload(seq=310, phone="13800000310")).get_json()["id"]
     before = db_session.scalar(select(func.count()).select_from(Worker))
     r = api.post("admin", f"{URL}/{fid}/attendees",
-                 json={"worker": worker_payload(county=AOHAN, name="另一个名字")})
+                 json={"worker": worker_payload(seq=310, name="另一个名字", phone="13900000310")})
     assert r.status_code == 201
-    assert r.get_json()["worker_id"] == existing and r.get_json()["registered_now"] is False
-    assert r.get_json()["name"] == "张三"  # the existing record is used, not overwritten
+    body = r.get_json()
+    assert body["worker_id"] == existing and body["registered_now"] is False
+    assert body["name"] == "张三"  # the record's name stays; the difference is reported, not dropped
+    assert body["phone_updated"] is True and body["details_not_applied"] == ["name"]
     assert db_session.scalar(select(func.count()).select_from(Worker)) == before
+    stored = api.get("bureau", f"/api/v1/workers/{existing}?reveal=true").get_json()
+    assert stored["phone"] == "13900000310" and stored["name"] == "张三"
+
+
+def test_a_fair_reaches_only_the_workers_of_its_organising_counties(api, operator):
+    fid = open_fair(api)  # organised by 卓资县
+    operator("fair", fid)
+    aohan = worker_payload(seq=311, county=AOHAN, phone="13800000311")
+    other = api.post("bureau_other", "/api/v1/workers", json=aohan).get_json()["id"]
+    by_id = api.post("fair", f"{URL}/{fid}/attendees", json={"worker_id": other})
+    unknown = api.post("fair", f"{URL}/{fid}/attendees", json={"worker_id": 999_999})
+    assert by_id.status_code == unknown.status_code == 422
+    assert by_id.get_json()["errors"] == unknown.get_json()["errors"]
+    # By ID number: a number registered in another county answers exactly like an unregistered one.
+    registered_elsewhere = api.post("fair", f"{URL}/{fid}/attendees", json={"id_number": aohan["id_number"]})
+    never_registered = api.post("fair", f"{URL}/{fid}/attendees",
+                                json={"id_number": worker_payload(seq=312)["id_number"]})
+    assert registered_elsewhere.status_code == never_registered.status_code == 422
+    assert registered_elsewhere.get_json()["errors"] == never_registered.get_json()["errors"]
+    # Registering that person as a walk-in of the organising county cannot take them over.
+    takeover = api.post("fair", f"{URL}/{fid}/attendees", json={"worker": {**aohan, "county_code": ZHUOZI}})
+    assert takeover.status_code == 422 and "id_number" in takeover.get_json()["errors"]["json"]["worker"]
+    assert api.get("fair", f"{URL}/{fid}/attendees").get_json()["total"] == 0
 
 
 def test_check_in_needs_an_open_fair(api):

@@ -100,3 +100,55 @@ def test_worker_sms_goes_to_the_decrypted_phone_through_the_plugged_adapter(app,
         outbox_service.ADAPTERS.pop("test-gateway")
     assert result.status == "ok" and result.counts["sent"] == 1
     assert [d.address for d in gateway.sent] == [worker_payload(seq=7)["phone"]]
+
+
+class _GatewayThatKnows:
+    """A gateway keeping client references: it can tell whether message 1 went out."""
+
+    def __init__(self, sent_ids: set[int]) -> None:
+        self.sent_ids, self.sent = sent_ids, []
+
+    def send(self, delivery):
+        self.sent.append(delivery.message_id)
+
+    def delivery_status(self, message_id: int) -> str | None:
+        return "sent" if message_id in self.sent_ids else "not_sent"
+
+
+def test_messages_stuck_in_sending_after_a_crash_are_settled_never_left_silent(db_session, sessions):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from models.db.base import utcnow
+
+    add_messages(db_session, 3)
+    token = outbox_service.claim_batch(db_session, limit=3)  # the deliverer dies here
+    assert token is not None
+    fresh = outbox_service.recover_stuck(sessions=sessions, adapter=outbox_service.LoggingAdapter(),
+                                         older_than=timedelta(minutes=15))
+    assert fresh == {"stuck_sent": 0, "stuck_requeued": 0, "stuck_unknown": 0, "unknown_total": 0}
+    db_session.execute(update(OutboxMessage).values(claimed_at=utcnow() - timedelta(minutes=20)))
+    db_session.commit()
+    ids = sorted(db_session.scalars(select(OutboxMessage.id)))
+    gateway = _GatewayThatKnows({ids[0]})
+    # A gateway that can tell: the sent one is recorded sent, the others go out once now.
+    settled = outbox_service.recover_stuck(sessions=sessions, adapter=gateway, older_than=timedelta(minutes=15))
+    assert settled == {"stuck_sent": 1, "stuck_requeued": 2, "stuck_unknown": 0, "unknown_total": 0}
+    counts = outbox_service.deliver(sessions=sessions, adapter=gateway, address_of=user_address)
+    assert counts["sent"] == 2 and sorted(gateway.sent) == ids[1:]
+    # The log adapter cannot tell: the message is marked unknown and reported on every run.
+    outbox_service.enqueue(db_session, dedupe_key="alert:1", kind="at_risk_alert", channel="inbox",
+                           recipient_kind="user", recipient_id=1, subject="预警", body="回访逾期")
+    db_session.commit()
+    outbox_service.claim_batch(db_session, limit=1)
+    db_session.execute(update(OutboxMessage).where(OutboxMessage.status == "sending")
+                       .values(claimed_at=utcnow() - timedelta(minutes=20)))
+    db_session.commit()
+    first = outbox_service.recover_stuck(sessions=sessions, adapter=outbox_service.LoggingAdapter(),
+                                         older_than=timedelta(minutes=15))
+    again = outbox_service.recover_stuck(sessions=sessions, adapter=outbox_service.LoggingAdapter(),
+                                         older_than=timedelta(minutes=15))
+    assert first["stuck_unknown"] == 1 and first["unknown_total"] == 1 and again["unknown_total"] == 1
+    db_session.expire_all()
+    assert db_session.scalar(select(OutboxMessage.status).where(OutboxMessage.kind == "at_risk_alert")) == "unknown"

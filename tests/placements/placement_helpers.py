@@ -1,12 +1,29 @@
 """Arranging referrals and placements through the API (shared by the placement tests)."""
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import update
+
+from models import clock
+from models.placements.tables import Application, ApplicationEvent
 from tests.factories import posting_payload, worker_payload
 
-TERMS = {"start_date": "2025-03-01", "monthly_wage": 6000, "contract_type": "fixed_term",
+TODAY = clock.today()
+TERMS = {"start_date": TODAY.isoformat(), "monthly_wage": 6000, "contract_type": "fixed_term",
          "contract_months": 12, "social_insurance": True, "dormitory": True}
+"""A hire starts no earlier than its referral: by default the referral is made today."""
+
+
+def referred_on(db_session, application_id: int, day: date) -> None:
+    """Move an application (and its events) back in time, as if the referral was made on ``day``
+    — for tests of jobs that have lasted a while."""
+    at = datetime.combine(day, time(9), clock.CST)
+    db_session.execute(update(Application).where(Application.id == application_id).values(created_at=at))
+    db_session.execute(update(ApplicationEvent).where(ApplicationEvent.application_id == application_id)
+                       .values(at=at))
+    db_session.commit()
 
 
 def new_worker(api, seq: int = 123, role: str = "bureau", **overrides: Any) -> int:

@@ -9,7 +9,7 @@ from models import clock
 from models.placements.tables import Placement
 from models.placements.tracking import add_months
 from tests.factories import AOHAN, HAIDIAN
-from tests.placements.placement_helpers import hire, interviewing, new_posting, new_worker
+from tests.placements.placement_helpers import hire, interviewing, new_posting, new_worker, referred_on
 
 URL = "/api/v1/placements"
 
@@ -41,19 +41,23 @@ def test_beijing_wage_below_minimum_is_refused(api):
     assert r.status_code == 422 and "minimum wage" in str(r.get_json()["errors"])
 
 
-def test_ending_frees_the_opening_and_the_worker_seeks_again(api):
+def test_ending_frees_the_opening_and_the_worker_seeks_again(api, db_session):
     posting = new_posting(api, openings=1)
     worker = new_worker(api)
-    placement_id = hire(api, interviewing(api, worker, posting)).get_json()["placement_id"]
+    application = interviewing(api, worker, posting)
+    start = clock.today() - timedelta(days=120)
+    referred_on(db_session, application, start - timedelta(days=7))
+    placement_id = hire(api, application, start_date=start.isoformat()).get_json()["placement_id"]
     assert api.get("employer", f"/api/v1/postings/{posting}").get_json()["status"] == "filled"
+    ends = add_months(start, 3)
     bad = api.post("employer", f"{URL}/{placement_id}/end",
-                   json={"end_date": "2025-06-30", "reason": {"code": "other"}})
+                   json={"end_date": ends.isoformat(), "reason": {"code": "other"}})
     assert bad.status_code == 422
     early = api.post("employer", f"{URL}/{placement_id}/end",
-                     json={"end_date": "2025-01-01", "reason": {"code": "quit_wage"}})
+                     json={"end_date": (start - timedelta(days=1)).isoformat(), "reason": {"code": "quit_wage"}})
     assert early.status_code == 422
     r = api.post("employer", f"{URL}/{placement_id}/end",
-                 json={"end_date": "2025-06-30", "reason": {"code": "quit_homesick"}})
+                 json={"end_date": ends.isoformat(), "reason": {"code": "quit_homesick"}})
     assert r.status_code == 200
     body = r.get_json()
     assert body["end_reason"] == "quit_homesick" and body["tracking_status"] == "ended"
@@ -63,19 +67,32 @@ def test_ending_frees_the_opening_and_the_worker_seeks_again(api):
     assert after["status"] == "open" and after["openings_left"] == 1
     assert api.get("bureau", f"/api/v1/workers/{worker}").get_json()["status"] == "seeking"
     again = api.post("employer", f"{URL}/{placement_id}/end",
-                     json={"end_date": "2025-07-30", "reason": {"code": "quit_wage"}})
+                     json={"end_date": (ends + timedelta(days=30)).isoformat(), "reason": {"code": "quit_wage"}})
     assert again.status_code == 409
+
+
+def test_a_hire_cannot_start_before_its_referral(api, db_session):
+    application = interviewing(api, new_worker(api), new_posting(api))
+    referred = clock.today() - timedelta(days=3)
+    referred_on(db_session, application, referred)
+    seven_months_back = hire(api, application, start_date=add_months(clock.today(), -7).isoformat())
+    assert seven_months_back.status_code == 422
+    assert "start_date" in seven_months_back.get_json()["errors"]["json"]["placement"]
+    assert api.get("bureau", f"/api/v1/applications/{application}").get_json()["state"] == "interviewing"
+    assert db_session.scalar(select(func.count(Placement.id))) == 0
+    assert hire(api, application, start_date=referred.isoformat()).status_code == 200
 
 
 def test_bureau_records_a_job_found_outside_the_service(api):
     worker = new_worker(api)
     r = api.post("bureau", URL, json={"worker_id": worker, "workplace_code": "150102",
-                                      "start_date": "2022-04-01", "monthly_wage": 3500})
+                                      "start_date": clock.today().isoformat(), "monthly_wage": 3500})
     assert r.status_code == 201, r.get_json()
     body = r.get_json()
+    assert body["awaiting_start_evidence"] is False and body["backdate_reason"] is None
     assert body["destination"] == "in_region" and body["posting_id"] is None and body["employer_id"] is None
     again = api.post("bureau", URL, json={"worker_id": worker, "workplace_code": "130102",
-                                          "start_date": "2022-05-01", "monthly_wage": 3500})
+                                          "start_date": clock.today().isoformat(), "monthly_wage": 3500})
     assert again.status_code == 409  # already placed
     both = api.post("bureau", URL, json={"worker_id": worker, "workplace_code": "150102",
                                          "posting_id": 1, "start_date": "2022-04-01", "monthly_wage": 3500})
@@ -89,7 +106,7 @@ def test_direct_record_on_a_full_posting_is_409(api):
     posting = new_posting(api, openings=1)
     hire(api, interviewing(api, new_worker(api, seq=1), posting))
     r = api.post("bureau", URL, json={"worker_id": new_worker(api, seq=2), "posting_id": posting,
-                                      "start_date": "2025-03-01", "monthly_wage": 6000})
+                                      "start_date": clock.today().isoformat(), "monthly_wage": 6000})
     assert r.status_code == 409
 
 
@@ -98,11 +115,11 @@ def test_placement_scope_other_county_is_404_and_employer_sees_only_its_own(api)
     aohan = new_worker(api, seq=5, role="bureau_other", county=AOHAN)
     theirs = api.post("bureau_other", URL, json={
         "worker_id": aohan, "posting_id": new_posting(api, role="employer_other", district_code=HAIDIAN),
-        "start_date": "2025-03-01", "monthly_wage": 6000}).get_json()["id"]
+        "start_date": clock.today().isoformat(), "monthly_wage": 6000}).get_json()["id"]
     assert api.get("bureau", f"{URL}/{theirs}").status_code == 404
     assert api.get("bureau", f"{URL}/{theirs}/follow-ups").status_code == 404
     assert api.post("bureau", f"{URL}/{theirs}/end",
-                    json={"end_date": "2025-06-30", "reason": {"code": "quit_wage"}}).status_code == 404
+                    json={"end_date": clock.today().isoformat(), "reason": {"code": "quit_wage"}}).status_code == 404
     assert [p["id"] for p in api.get("bureau", URL).get_json()["items"]] == [mine]
     assert [p["id"] for p in api.get("employer", URL).get_json()["items"]] == [mine]
     assert api.get("employer", f"{URL}/{theirs}").status_code == 404
@@ -115,7 +132,8 @@ def test_placement_scope_other_county_is_404_and_employer_sees_only_its_own(api)
 def _placed_on(api, start, seq=1) -> int:
     worker = new_worker(api, seq=seq)
     r = api.post("bureau", URL, json={"worker_id": worker, "workplace_code": "150102",
-                                      "start_date": start.isoformat(), "monthly_wage": 4000})
+                                      "start_date": start.isoformat(), "monthly_wage": 4000,
+                                      "backdate_reason": "回访时得知已在呼和浩特务工"})
     assert r.status_code == 201, r.get_json()
     return r.get_json()["id"]
 

@@ -61,7 +61,8 @@ def test_new_employment_reproduces_zhuozi_2022(api, db_session):
     db_session.commit()
     worker = new_worker(api, seq=432, poverty_status="alleviated")
     r = api.post("bureau", "/api/v1/placements", json={
-        "worker_id": worker, "workplace_code": "150981", "start_date": "2022-09-01", "monthly_wage": 3800})
+        "worker_id": worker, "workplace_code": "150981", "start_date": "2022-09-01", "monthly_wage": 3800,
+        "backdate_reason": "2022年务工台账补录"})
     assert r.status_code == 201, r.get_json()
 
     report = api.get("bureau", NEW, query_string={"county": ZHUOZI, "year": 2022})

@@ -1,6 +1,7 @@
 """Applications, placements, follow-ups and placement reports."""
 from __future__ import annotations
 
+from models import clock
 from tests.factories import posting_payload, worker_payload
 
 WORK = {"admin", "bureau", "employer"}
@@ -14,6 +15,7 @@ ALLOWED: dict[str, set[str]] = {
     "POST /api/v1/placements": BUREAU,
     "GET /api/v1/placements/<int:placement_id>": WORK,
     "POST /api/v1/placements/<int:placement_id>/end": WORK,
+    "POST /api/v1/placements/<int:placement_id>/verify-start": BUREAU,
     "GET /api/v1/placements/<int:placement_id>/follow-ups": BUREAU,
     "POST /api/v1/placements/<int:placement_id>/follow-ups": BUREAU,
     "GET /api/v1/follow-ups/overdue": BUREAU,
@@ -28,6 +30,6 @@ def make_ids(api) -> dict[str, int]:
     application = api.post("bureau", "/api/v1/applications",
                            json={"worker_id": worker, "posting_id": posting}).get_json()["id"]
     placement = api.post("bureau", "/api/v1/placements", json={
-        "worker_id": worker, "posting_id": posting, "start_date": "2025-03-01",
+        "worker_id": worker, "posting_id": posting, "start_date": clock.today().isoformat(),
         "monthly_wage": 6000}).get_json()["id"]
     return {"application_id": application, "placement_id": placement}

@@ -168,4 +168,4 @@ def test_a_missed_run_is_caught_up_once(app, db_session):
     db_session.commit()
     scheduler = build_scheduler(app, BackgroundScheduler(), now=now)
     catch_ups = [j for j in scheduler.get_jobs() if j.id.endswith(":catch_up")]
-    assert [j.id for j in catch_ups] == ["eligibility:catch_up"] and catch_ups[0].args[2] == "catch_up"
+    assert [j.id for j in catch_ups] == ["eligibility:catch_up"] and catch_ups[0].args[1] == "eligibility"

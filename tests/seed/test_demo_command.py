@@ -5,6 +5,7 @@ import re
 
 from sqlalchemy import func, select
 
+from models import clock
 from models.placements.tables import Application, Placement
 from models.workers.tables import Worker
 from tests.factories import posting_payload, worker_payload
@@ -29,7 +30,7 @@ def test_records_created_after_the_demo_world_get_fresh_ids(api, runner, db_sess
     assert application.status_code == 201, application.get_json()
     placement = api.post("bureau", "/api/v1/placements", json={
         "worker_id": worker.get_json()["id"], "posting_id": posting.get_json()["id"],
-        "start_date": "2026-03-01", "monthly_wage": 6000})
+        "start_date": clock.today().isoformat(), "monthly_wage": 6000})
     assert placement.status_code == 201, placement.get_json()
     assert placement.get_json()["id"] > last_placement
 

@@ -3,7 +3,7 @@ expected wage may be unknown), keyed ID-tail search indexes; placements found ou
 service (employer name, income may be unknown)
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-02 07:30:00
 
 The ID-tail indexes are HMACs under the application's index key, which a migration does
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import context, op
 
 revision = '0015'
-down_revision = '0013'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

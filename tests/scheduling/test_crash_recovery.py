@@ -1,0 +1,126 @@
+"""Jobs recover from a crash: a killed run is marked abandoned, its job runs again (within a
+minute on SQLite), nothing is done twice, and the scheduler's catch-up re-runs it.
+
+The fault test kills a real ``jingmeng jobs run eligibility`` process with SIGKILL in the
+middle of its writes (each claim is slowed down in that process so the kill lands midway).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from api.commands.scheduler import missed_jobs
+from models import clock
+from models.db.base import utcnow
+from models.placements.tracking import add_months
+from models.scheduling.runner import ABANDONED, DEFAULT_LEASE_SECONDS, JOBS, run_job
+from models.scheduling.tables import JobRun
+from models.subsidies.tables import SubsidyClaim
+from tests.conftest import ENC_KEY, INDEX_KEY
+from tests.subsidies.conftest import add_placement, add_worker, county_policy
+
+TODAY = clock.today()
+
+
+def run(app, job_id: str, **config):
+    return run_job(job_id, sessions=app.extensions["jm.sessions"], engine=app.extensions["jm.engine"],
+                   config={**app.config, **config}, today=TODAY, vault=app.extensions["jm.vault"])
+
+
+def test_the_next_run_marks_a_dead_processs_running_row_abandoned(app, db_session):
+    db_session.add(JobRun(job="posting_expiry", holder="dead-host:1", trigger="schedule", status="running",
+                          counts={}, started_at=utcnow() - timedelta(minutes=5)))
+    db_session.commit()
+    result = run(app, "posting_expiry")
+    assert result.status == "ok"
+    db_session.expire_all()
+    statuses = db_session.execute(select(JobRun.holder, JobRun.status, JobRun.finished_at)
+                                  .where(JobRun.job == "posting_expiry").order_by(JobRun.id)).all()
+    assert [(h, s) for h, s, _ in statuses] == [("dead-host:1", ABANDONED), (result.holder, "ok")]
+    assert all(finished is not None for _, _, finished in statuses)
+
+
+def test_catch_up_reruns_a_job_whose_latest_run_did_not_finish_ok(app, db_session):
+    now = datetime.now(clock.CST).replace(microsecond=0)
+    for spec in JOBS.values():  # every job finished a run just now: nothing is missed
+        db_session.add(JobRun(job=spec.id, holder="h", trigger="schedule", status="ok", counts={},
+                              started_at=utcnow(), finished_at=utcnow()))
+    db_session.commit()
+    assert missed_jobs(app, now) == []
+    for job_id, status in (("eligibility", ABANDONED), ("followups", "error"), ("outbox", "skipped: locked")):
+        db_session.execute(JobRun.__table__.delete().where(JobRun.job == job_id))
+        db_session.add(JobRun(job=job_id, holder="h", trigger="schedule", status=status, counts={},
+                              started_at=utcnow(), finished_at=utcnow()))
+    db_session.commit()
+    assert set(missed_jobs(app, now)) == {"eligibility", "followups", "outbox"}
+
+
+def test_the_sqlite_lease_is_short_so_a_killed_job_is_retried_within_two_minutes():
+    assert DEFAULT_LEASE_SECONDS <= 60  # free at most a minute after the holder died
+
+
+SLOW_ELIGIBILITY = textwrap.dedent("""
+    import sys, time
+    from models.subsidies import claims
+    original = claims.record_claim
+    def slow(**kw):
+        time.sleep(0.25)  # stretch the run so the SIGKILL lands in the middle of its writes
+        return original(**kw)
+    claims.record_claim = slow
+    from api.cli import main
+    sys.argv = ["jingmeng", "jobs", "run", "eligibility"]
+    main()
+""")
+
+
+def test_kill_minus_nine_in_the_middle_of_the_eligibility_job_then_run_it_again(app, api, db_session, database):
+    county_policy(db_session, "template-transport")
+    placements = 24
+    for seq in range(1, placements + 1):
+        add_placement(db_session, add_worker(api, 800 + seq), start=add_months(TODAY, -4))
+    lease = 3
+    env = {**os.environ, "DATABASE_URL": database.url, "PII_ENC_KEY": ENC_KEY, "PII_INDEX_KEY": INDEX_KEY,
+           "MODEL_SIGNING_KEY": INDEX_KEY, "JOB_LEASE_SECONDS": str(lease), "LOG_LEVEL": "WARNING",
+           "PYTHONPATH": os.getcwd()}
+    victim = subprocess.Popen([sys.executable, "-c", SLOW_ELIGIBILITY], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    claims = 0
+    while time.monotonic() < deadline and victim.poll() is None:
+        db_session.expire_all()
+        claims = db_session.scalar(select(func.count(SubsidyClaim.id))) or 0
+        db_session.rollback()
+        if claims >= 3:
+            break
+        time.sleep(0.05)
+    assert victim.poll() is None, f"the job ended before the kill: {victim.stderr.read().decode()[-2000:]}"
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait()
+    db_session.expire_all()
+    assert 3 <= db_session.scalar(select(func.count(SubsidyClaim.id))) < placements
+    assert db_session.scalar(select(JobRun.status).where(JobRun.job == "eligibility")) == "running"
+    db_session.rollback()
+
+    killed_at, attempts = time.monotonic(), []
+    while True:  # the next trigger or catch-up: skipped while the dead holder's lease lasts
+        result = run(app, "eligibility", JOB_LEASE_SECONDS=lease)
+        attempts.append(result.status)
+        if result.status != "skipped: locked" or time.monotonic() - killed_at > 120:
+            break
+        time.sleep(0.5)
+    assert result.status == "ok", attempts
+    assert time.monotonic() - killed_at < 120
+    db_session.expire_all()
+    assert db_session.scalar(select(func.count(SubsidyClaim.id))) == placements  # none twice, none lost
+    pairs = db_session.execute(select(SubsidyClaim.worker_id, func.count()).group_by(SubsidyClaim.worker_id)).all()
+    assert all(n == 1 for _, n in pairs)
+    statuses = db_session.scalars(select(JobRun.status).where(JobRun.job == "eligibility")
+                                  .order_by(JobRun.id)).all()
+    assert statuses[0] == ABANDONED and statuses[-1] == "ok" and "running" not in statuses
