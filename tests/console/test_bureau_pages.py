@@ -389,3 +389,15 @@ def test_reports_show_new_employment_and_retention_as_the_api(console_as, api, d
     assert "75.0%（3/4）" in retention  # one of four left after two months
     assert bureau.get(f"/console/reports?county={AOHAN}&year={year}").status_code == 422
     assert bureau.get("/console/reports?year=1800").status_code == 422
+
+
+def test_referring_by_posting_number_refuses_unknown_and_closed_postings(console_as, api, db_session):
+    worker_id = new_worker(api, 1)
+    closed = new_posting(api, title="已关闭岗位")
+    assert api.post("employer", f"/api/v1/postings/{closed}/close").status_code == 200
+    bureau = console_as("bureau")
+    refer = f"/console/workers/{worker_id}/refer"
+    for bad in ("99999", "abc", "", "1" * 30):
+        assert "岗位不存在" in html(bureau.post(refer, data={"posting_id": bad}, follow_redirects=True))
+    assert "不能推荐" in html(bureau.post(refer, data={"posting_id": str(closed)}, follow_redirects=True))
+    assert db_session.scalar(select(Application)) is None

@@ -22,7 +22,6 @@ nav_item("统计报表", "Reports", "console.bureau_reports", ("bureau", "admin"
 
 GROUPS = (("total", ("合计", "Total")), ("beijing", ("北京（东部结对地区）", "Beijing (paired district)")),
           ("in_region", ("区内就近", "Nearby in the region")), ("other", ("其他省份", "Other provinces")))
-POVERTY_NAMES = {**common.POVERTY}
 
 
 def employment_bars(table: dict[str, Any]) -> dict[str, Any]:
@@ -64,7 +63,7 @@ def bureau_reports():
         args = None
     if args is not None and not g.principal.covers_county(args["county"]):
         form.add_error("county", "只能查看本辖区 / You may see your own counties only")
-    if form.ok or (args is not None and not form.errors):
+    if args is not None and not form.errors:
         employment = report_service.new_employment(session=db.session(), county=args["county"], year=args["year"])
         retention = report_service.retention(session=db.session(), counties=g.principal.county_scope,
                                              county=args["county"], year=args["year"], as_of=today)
