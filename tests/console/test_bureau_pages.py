@@ -41,8 +41,8 @@ def html(response) -> str:
     return response.get_data(as_text=True)
 
 
-def field_error(page: str, name: str) -> str:
-    found = re.search(rf'id="f-{name}-error">(.*?)</p>', page, re.S)
+def field_error(page: str, name: str, prefix: str = "f") -> str:
+    found = re.search(rf'id="{prefix}-{name}-error">(.*?)</p>', page, re.S)
     return found.group(1) if found else ""
 
 
@@ -203,9 +203,9 @@ def test_matches_refer_interview_hire_and_follow_up(console_as, api, db_session,
     assert bureau.post(move, data={"to": "interviewing"}).status_code == 302
     low = bureau.post(move, data={"to": "hired", "placement.start_date": TODAY.isoformat(),
                                   "placement.monthly_wage": "100", "placement.social_insurance": "true"})
-    assert low.status_code == 422 and 'id="f-placement-monthly_wage-error"' in html(low)
+    assert low.status_code == 422 and f'id="hire-{application.id}-placement-monthly_wage-error"' in html(low)
     missing = bureau.post(move, data={"to": "hired", "placement.social_insurance": "true"})
-    assert missing.status_code == 422 and 'id="f-placement-start_date-error"' in html(missing)
+    assert missing.status_code == 422 and f'id="hire-{application.id}-placement-start_date-error"' in html(missing)
     db_session.expire_all()
     assert db_session.scalar(select(Placement)) is None
     hired = bureau.post(move, data={"to": "hired", "placement.start_date": (TODAY - timedelta(days=50)).isoformat(),
@@ -222,7 +222,7 @@ def test_matches_refer_interview_hire_and_follow_up(console_as, api, db_session,
     follow = f"/console/workers/{worker_id}/placements/{placement.id}/follow-ups"
     future = bureau.post(follow, data={"contact_date": (TODAY + timedelta(days=1)).isoformat(),
                                        "still_employed": ["false", "true"]})
-    assert future.status_code == 422 and "回访日期" in field_error(html(future), "contact_date")
+    assert future.status_code == 422 and "回访日期" in field_error(html(future), "contact_date", f"follow-{placement.id}")
     ok = bureau.post(follow, data={"contact_date": TODAY.isoformat(), "still_employed": ["false", "true"],
                                    "wage_received": "true", "issues": "宿舍满意"})
     assert ok.status_code == 302
@@ -401,3 +401,16 @@ def test_referring_by_posting_number_refuses_unknown_and_closed_postings(console
         assert "岗位不存在" in html(bureau.post(refer, data={"posting_id": bad}, follow_redirects=True))
     assert "不能推荐" in html(bureau.post(refer, data={"posting_id": str(closed)}, follow_redirects=True))
     assert db_session.scalar(select(Application)) is None
+
+
+def test_two_hire_forms_on_one_page_keep_their_own_labels(console_as, api, db_session):
+    worker_id = new_worker(api, 1)
+    bureau = console_as("bureau")
+    for title in ("甲岗位", "乙岗位"):
+        bureau.post(f"/console/workers/{worker_id}/refer", data={"posting_id": str(new_posting(api, title=title))})
+    for application in db_session.scalars(select(Application)):
+        bureau.post(f"/console/workers/{worker_id}/applications/{application.id}/move", data={"to": "interviewing"})
+    page = html(bureau.get(f"/console/workers/{worker_id}"))
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert page.count('name="placement.monthly_wage"') == 2
