@@ -131,6 +131,10 @@ def test_a_clerk_registers_imports_refers_hires_follows_up_and_approves(live, pa
     assert placements.locator(".badge-ok").inner_text() == "在岗"  # the overdue-free, problem-free visit
     assert placements.locator("tbody tr").count() == 1
     check(page, shot, "bureau-worker-follow-up")
+    page.goto(worker_url + "?lang=en")
+    assert page.get_by_role("heading", name="Placements and follow-ups").is_visible()
+    check(page, shot, "bureau-worker-en")
+    page.goto(worker_url + "?lang=zh")
     with session_scope(live.app.extensions["jm.sessions"]) as session:
         worker = session.scalar(select(Worker).where(Worker.name == "王秀兰"))
         assert worker.status == "employed"

@@ -414,3 +414,14 @@ def test_two_hire_forms_on_one_page_keep_their_own_labels(console_as, api, db_se
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     assert page.count('name="placement.monthly_wage"') == 2
+
+
+def test_bureau_pages_switch_to_english(console_as, api):
+    worker_id = new_worker(api, 1)
+    bureau = console_as("bureau")
+    for path, text in ((f"/console/workers?lang=en", "Poverty status"), (f"/console/workers/{worker_id}", "Matching postings"),
+                       ("/console/workers/import", "Upload and import"), ("/console/claims", "Subsidy claims"),
+                       ("/console/reports", "Retention"), ("/console/workers/new", "Register a worker")):
+        page = html(bureau.get(path))
+        assert text in page, path
+    assert "劳动力" in html(bureau.get("/console/workers?lang=zh"))
