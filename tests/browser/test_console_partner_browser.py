@@ -68,7 +68,7 @@ def test_a_fair_operator_checks_in_a_walk_in_and_prints_a_list(live, page, shot)
     check(page, shot, "fair-list")
     page.locator("main table a").first.click()
     # the card reader types the number (lower-case x allowed) and Enter into the focused field
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'f-id_number'", timeout=5000)
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'f-id_number'", timeout=20000)
     page.keyboard.type(registered["id_number"].lower())
     page.keyboard.press("Enter")
     page.wait_for_load_state()
