@@ -85,32 +85,37 @@ class PostingMatches(MethodView):
         shown to bureaus and administrators as the first reason whenever it applies; employers
         get the same order without the bonus, the scores or that reason (PIPL Art. 28).
         """
-        posting = load_posting(posting_id)
-        principal = auth.current()
-        if principal.role == "employer" and posting.employer_id != principal.employer_id:
-            abort(404)
-        today = clock.today()
-        session = db.session()
-        stmt = (select(Worker).where(Worker.status == "seeking", Worker.erased_at.is_(None),
-                                     Worker.profile_complete.is_(True),
-                                     Worker.available_from <= today + timedelta(days=AVAILABILITY_HORIZON_DAYS))
-                .order_by(Worker.id.desc()).limit(MAX_CANDIDATE_WORKERS))
-        if principal.role == "bureau":
-            stmt = stmt.where(Worker.county_code.in_(sorted(principal.counties)))
-        workers = session.scalars(stmt).all()
-        scorer = ranking.scorer()
-        job, people = posting_profile(posting), worker_profiles(session, workers, as_of=today)
-        profile_of = {p.worker_id: p for p in people}
-        results = rank_workers_for_posting(
-            job, people, scorer.score, today,
-            args["limit"], priority_weight=current_app.config["POVERTY_PRIORITY_WEIGHT"],
-            retention=employer_retention(session, as_of=today), reference=scorer.reference)
-        by_id = {w.id: w for w in workers}
-        employer_view = principal.role == "employer"
-        if employer_view:
-            auth.audit("posting.matches", "posting", posting.id, workers=[r.worker_id for r in results])
-        return {"ranker": scorer.name, "fallback_reason": scorer.fallback_reason,
-                "items": [present_match(r, worker=worker_brief(by_id[r.worker_id], db.vault(),
-                                                               employer_view=employer_view),
-                                        employer_view=employer_view, profiles=(profile_of[r.worker_id], job))
-                          for r in results]}
+        return posting_matches(load_posting(posting_id), args["limit"])
+
+
+def posting_matches(posting, limit: int) -> dict[str, Any]:
+    """Seeking workers ranked for ``posting`` as the caller may see them (the API's answer and
+    the console's candidate list): employers their own postings only (404), workers masked."""
+    principal = auth.current()
+    if principal.role == "employer" and posting.employer_id != principal.employer_id:
+        abort(404)
+    today = clock.today()
+    session = db.session()
+    stmt = (select(Worker).where(Worker.status == "seeking", Worker.erased_at.is_(None),
+                                 Worker.profile_complete.is_(True),
+                                 Worker.available_from <= today + timedelta(days=AVAILABILITY_HORIZON_DAYS))
+            .order_by(Worker.id.desc()).limit(MAX_CANDIDATE_WORKERS))
+    if principal.role == "bureau":
+        stmt = stmt.where(Worker.county_code.in_(sorted(principal.counties)))
+    workers = session.scalars(stmt).all()
+    scorer = ranking.scorer()
+    job, people = posting_profile(posting), worker_profiles(session, workers, as_of=today)
+    profile_of = {p.worker_id: p for p in people}
+    results = rank_workers_for_posting(
+        job, people, scorer.score, today,
+        limit, priority_weight=current_app.config["POVERTY_PRIORITY_WEIGHT"],
+        retention=employer_retention(session, as_of=today), reference=scorer.reference)
+    by_id = {w.id: w for w in workers}
+    employer_view = principal.role == "employer"
+    if employer_view:
+        auth.audit("posting.matches", "posting", posting.id, workers=[r.worker_id for r in results])
+    return {"ranker": scorer.name, "fallback_reason": scorer.fallback_reason,
+            "items": [present_match(r, worker=worker_brief(by_id[r.worker_id], db.vault(),
+                                                           employer_view=employer_view),
+                                    employer_view=employer_view, profiles=(profile_of[r.worker_id], job))
+                      for r in results]}
