@@ -18,6 +18,7 @@ from models.placements.tracking import add_months
 from models.subsidies import claims as claim_service
 from models.subsidies.tables import SubsidyClaim
 from models.workers.tables import Worker
+from tests.placements.placement_helpers import referred_on
 from tests.factories import AOHAN, ZHUOZI, id_number, worker_payload
 from tests.placements.placement_helpers import new_posting, new_worker
 from tests.subsidies.conftest import add_placement, county_policy
@@ -208,6 +209,7 @@ def test_matches_refer_interview_hire_and_follow_up(console_as, api, db_session,
     assert missing.status_code == 422 and f'id="hire-{application.id}-placement-start_date-error"' in html(missing)
     db_session.expire_all()
     assert db_session.scalar(select(Placement)) is None
+    referred_on(db_session, application.id, TODAY - timedelta(days=60))  # a job that began weeks ago
     hired = bureau.post(move, data={"to": "hired", "placement.start_date": (TODAY - timedelta(days=50)).isoformat(),
                                     "placement.monthly_wage": "6000", "placement.contract_type": "fixed_term",
                                     "placement.contract_months": "12", "placement.social_insurance": ["false", "true"],

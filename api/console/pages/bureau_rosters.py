@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from marshmallow import ValidationError
 
 from api import auth, db
@@ -60,7 +60,8 @@ def bureau_roster_upload():
     try:
         table = read_table(upload, WORKER_SPEC)
         report = import_workers.run(table, session=db.session(), vault=db.vault(), principal=auth.current(),
-                                    mode=query["mode"], on_duplicate=query["on_duplicate"], today=clock.today())
+                                    mode=query["mode"], on_duplicate=query["on_duplicate"], today=clock.today(),
+                                    minimum_wage=current_app.config["BEIJING_MIN_WAGE"])
     except UploadError as exc:
         form.add_error("file", exc.message)
         return _page(form, status=exc.status)
