@@ -18,6 +18,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from models import clock
 from models.db import session_scope
 from models.employers.tables import Employer
 from models.postings.tables import Posting
@@ -74,7 +75,7 @@ def world(app, api, runner, db_session):
     for a in apps[:2]:
         assert api.post("bureau", f"/api/v1/applications/{a}/transitions", json={"to": "interviewing"}).status_code == 200
     hired = api.post("employer", f"/api/v1/applications/{apps[0]}/transitions", json={
-        "to": "hired", "placement": {"start_date": "2026-01-05", "monthly_wage": 6000}})
+        "to": "hired", "placement": {"start_date": clock.today().isoformat(), "monthly_wage": 6000}})
     assert hired.status_code == 200, hired.get_json()
     placement = hired.get_json()["placement_id"]
     fair = open_fair(api, districts=["110105"], counties=[ZHUOZI])
@@ -118,7 +119,7 @@ def employer_requests(app, world) -> list[tuple[str, str, dict]]:
             ("POST", f"/api/v1/applications/{world['apps'][1]}/transitions",
              {"json": {"to": "rejected", "reason": {"code": "other", "text": "岗位已满"}}}),
             ("POST", f"/api/v1/placements/{world['ids']['placement_id']}/end",
-             {"json": {"end_date": "2026-02-01", "reason": {"code": "other", "text": "合同结束"}}})]
+             {"json": {"end_date": clock.today().isoformat(), "reason": {"code": "other", "text": "合同结束"}}})]
     return out
 
 

@@ -5,6 +5,8 @@ and prints an employer's list — each page at 1366×768 without sideways scroll
 with screenshots."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from datetime import timedelta
 
 from models import clock
@@ -68,7 +70,8 @@ def test_a_fair_operator_checks_in_a_walk_in_and_prints_a_list(live, page, shot)
     check(page, shot, "fair-list")
     page.locator("main table a").first.click()
     # the card reader types the number (lower-case x allowed) and Enter into the focused field
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'f-id_number'", timeout=20000)
+    # (expect runs in Playwright's own world: a predicate string would be eval, which the CSP refuses)
+    expect(page.locator("#f-id_number")).to_be_focused(timeout=20000)
     page.keyboard.type(registered["id_number"].lower())
     page.keyboard.press("Enter")
     page.wait_for_load_state()
