@@ -73,9 +73,9 @@ def test_a_fair_operator_checks_in_a_walk_in_and_prints_a_list(live, page, shot)
     # (expect runs in Playwright's own world: a predicate string would be eval, which the CSP refuses)
     expect(page.locator("#f-id_number")).to_be_focused(timeout=20000)
     page.keyboard.type(registered["id_number"].lower())
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
-    assert "已签到：张三" in page.locator("main").inner_text()
+    with page.expect_navigation():  # Enter submits the check-in; wait for its answer page
+        page.keyboard.press("Enter")
+    expect(page.locator("main")).to_contain_text("已签到：张三", timeout=20000)
     check(page, shot, "fair-checked-in")
 
     page.get_by_role("link", name="现场登记").first.click()
