@@ -7,6 +7,9 @@ from flask.cli import AppGroup
 from sqlalchemy import select, update
 
 from api import db
+from api.commands.users import usage_error
+from models.access import accounts
+from models.errors import DomainError
 from models import clock
 from models.db import migrate
 from models.postings import service as posting_service
@@ -14,7 +17,6 @@ from models.db import session_scope
 from models.access.tables import ROLES, ApiToken, User, hash_token, new_token
 from models.db.base import utcnow
 from models.employers.tables import Employer
-from models.reference.regions import Region
 from models.workers.tables import Worker
 from seed.reference import load_reference
 
@@ -63,18 +65,14 @@ def register(app: Flask) -> None:
     def token_create(role: str, name: str | None, counties: tuple[str, ...],
                      employer_id: int | None, fair_ids: tuple[int, ...]) -> None:
         """Create a user and print its token once (it is stored hashed)."""
-        with session_scope(sessions()) as session:
-            if role == "bureau":
-                if not counties:
-                    raise click.UsageError("a bureau token needs at least one --county")
-                known = set(session.scalars(select(Region.code).where(Region.code.in_(counties))))
-                if missing := set(counties) - known:
-                    raise click.UsageError(f"unknown county code(s): {', '.join(sorted(missing))}")
-            if role == "employer":
-                if employer_id is None or session.get(Employer, employer_id) is None:
-                    raise click.UsageError("an employer token needs --employer with an existing employer id")
-            token = create_token(session, role=role, name=name or role, counties=list(counties),
-                                 employer_id=employer_id, fair_ids=list(fair_ids))
+        try:
+            with session_scope(sessions()) as session:
+                counties_, employer_id, fair_ids_ = accounts.check_scope(session, role, counties, employer_id,
+                                                                        fair_ids)
+                token = create_token(session, role=role, name=name or role, counties=counties_,
+                                     employer_id=employer_id, fair_ids=fair_ids_)
+        except DomainError as exc:
+            raise usage_error(exc) from None
         click.echo(token)
 
     @token_group.command("revoke-label")

@@ -17,7 +17,7 @@ from models.db import session_scope
 from models.errors import DomainError
 
 
-def _usage(exc: DomainError) -> click.UsageError:
+def usage_error(exc: DomainError) -> click.UsageError:
     messages = exc.field_messages()
     if not messages:
         return click.UsageError(exc.message)
@@ -92,7 +92,7 @@ def register(app: Flask) -> None:
                 username = user.username
                 _audit(session, "user.create", user)
         except DomainError as exc:
-            raise _usage(exc) from None
+            raise usage_error(exc) from None
         click.echo(f"created {username} ({role})")
         if password is None:
             click.echo(f"one-time password: {secret}")
@@ -109,7 +109,7 @@ def register(app: Flask) -> None:
                 secret = accounts.set_password(session, user, password)
                 _audit(session, "user.reset_password", user)
         except DomainError as exc:
-            raise _usage(exc) from None
+            raise usage_error(exc) from None
         click.echo(f"password of {accounts.normalise_username(username)} reset")
         if password is None:
             click.echo(f"one-time password: {secret}")
@@ -124,7 +124,7 @@ def register(app: Flask) -> None:
                 accounts.disable(session, user)
                 _audit(session, "user.disable", user)
         except DomainError as exc:
-            raise _usage(exc) from None
+            raise usage_error(exc) from None
         click.echo(f"disabled {accounts.normalise_username(username)}")
 
     app.cli.add_command(group)

@@ -58,7 +58,15 @@ def test_token_create_prints_a_working_token_once(app, runner, api):
 
 def test_token_create_rejects_unknown_county(runner):
     result = runner.invoke(args=["token", "create", "--role", "bureau", "--county", "999999"])
-    assert result.exit_code != 0 and "unknown county" in result.output
+    assert result.exit_code != 0 and "unknown county" in result.output.lower()
+
+
+def test_token_create_checks_the_scope_as_user_create_does(runner):
+    """A scope the role does not have is refused, as ``jingmeng users create`` refuses it."""
+    result = runner.invoke(args=["token", "create", "--role", "employer", "--county", "150921"])
+    assert result.exit_code != 0
+    assert "only bureau users have counties" in result.output.lower()
+    assert "an employer user needs an existing employer" in result.output.lower()
 
 
 def test_audit_log_is_append_only(app, api):
