@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from api.schemas.common import (DERIVED_FROM_ID, PageQuery, StrictSchema, code_list, enum_list, one_of, refused,
                                 rule, text)
@@ -50,6 +50,18 @@ class WorkerBase(StrictSchema):
     needs_dormitory = fields.Boolean(load_default=False)
     available_from = fields.Date(load_default=clock.today, validate=_check_available_from)
     status = fields.String(load_default="seeking", validate=one_of(WORKER_STATUSES))
+    training_wish = fields.String(allow_none=True, validate=one_of(worker_rules.TRAINING_WISHES), metadata={
+        "description": "培训意愿: yes / no / undecided; derived from `training_wish_text` when only that is sent"})
+    training_wish_text = fields.String(allow_none=True, validate=validate.Length(max=128), metadata={
+        "description": "培训意愿 in the roster's own words (e.g. 电焊培训), kept as written"})
+    remark = fields.String(allow_none=True, validate=validate.Length(max=500), metadata={
+        "description": "备注: the bureau's note"})
+
+    @post_load
+    def _training_wish_from_text(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        if data.get("training_wish_text") and "training_wish" not in data:
+            data["training_wish"] = worker_rules.training_wish_of(data["training_wish_text"])
+        return data
 
     @validates("skills")
     def _unique_skills(self, value: list[dict[str, Any]], **_: Any) -> None:
@@ -126,6 +138,9 @@ class WorkerOut(Schema):
     needs_dormitory = fields.Boolean()
     available_from = fields.Date()
     status = fields.String()
+    training_wish = fields.String(allow_none=True, metadata={"description": "培训意愿: yes / no / undecided"})
+    training_wish_text = fields.String(allow_none=True, metadata={"description": "培训意愿 as written"})
+    remark = fields.String(allow_none=True, metadata={"description": "备注"})
     profile_complete = fields.Boolean(metadata={
         "description": "False while a field matching needs is missing: the worker is not ranked, "
                        "recommended or referred until the profile is completed (PATCH)"})

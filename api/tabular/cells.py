@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from models.reference import gbt2260
+from models.workers.rules import training_wish_of
 from seed.taxonomy import normalize, resolve_occupation, resolve_skills
 
 Converter = Callable[[Any], Any]
@@ -31,6 +32,11 @@ class CellError(ValueError):
     domain rule: ``rows.validate_rows`` catches it and files it against the row and column in
     the import report, so it never reaches ``api/errors.py``.
     """
+
+
+class Fields(dict):
+    """A converter's answer that fills several schema fields at once (培训意愿 → the code and
+    the words it was read from); ``rows.convert`` merges it into the row's data."""
 
 
 def is_blank(raw: Any) -> bool:
@@ -63,6 +69,20 @@ def text(raw: Any) -> str:
 
 
 _CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff·])\s+(?=[\u3400-\u9fff·])")
+
+
+def verbatim(raw: Any) -> str:
+    """Free text kept as the clerk wrote it (备注): only the surrounding white space goes; no
+    width folding, which would turn her ，into , ."""
+    return raw.strip() if isinstance(raw, str) else as_text(raw)
+
+
+def training_wish(raw: Any) -> Fields:
+    """培训意愿 as a roster writes it (是, 否, 电焊培训, 暂不需要): the code and the words, both kept."""
+    words = verbatim(raw)
+    if len(words) > 128:
+        raise CellError("培训意愿最多128个字 / At most 128 characters")
+    return Fields(training_wish=training_wish_of(words), training_wish_text=words)
 
 
 def name(raw: Any) -> str:

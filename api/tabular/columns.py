@@ -62,13 +62,15 @@ WORK_STATUS_LABELS = {
     ("seeking", None): ("未务工", "未就业", "待业", "失业", "求职中", "无业", "否"),
     ("inactive", None): ("暂不求职", "不求职", "无劳动能力", "丧失劳动能力", "在校生", "在校学生"),
 }
+TRAINING_WISH_LABELS = {"yes": ("愿意参加培训",), "no": ("暂不需要培训",), "undecided": ("待定",)}
+"""What an export writes for a 培训意愿 code entered without words (read back to the same code)."""
 YES_NO = "是/否"
 
 
 FIELD, CHECK, ROSTER, NOT_STORED = "field", "check", "roster", "not_stored"
 """What a column's value is for: a field of the API's schema; a cell cross-checked with the
 ID number (性别, 出生日期); a roster fact the import turns into something (务工状态, 务工地点 …:
-the job found outside the service); a column recognised but not stored (序号, 备注)."""
+the job found outside the service); a column recognised but not stored (序号)."""
 
 
 @dataclass(frozen=True)
@@ -207,9 +209,10 @@ WORKER_SPEC = Spec("workers", "劳动力花名册", (
     Column("work_start", "外出务工时间", "work_start", cells.day_or_month, False,
            ("务工时间", "务工开始时间", "就业时间", "入职时间", "外出时间"), "YYYY-MM-DD 或 YYYY-MM", ROSTER),
     Column("seq", "序号", "no", cells.text, False, ("编号", "序"), "不导入", NOT_STORED),
-    Column("training_wish", "培训意愿", "training_wish", cells.text, False, ("培训需求", "是否有培训意愿"),
-           "不导入", NOT_STORED),
-    Column("note", "备注", "note", cells.text, False, ("说明",), "不导入", NOT_STORED),
+    Column("training_wish", "培训意愿", "training_wish", cells.training_wish, False,
+           ("培训需求", "是否有培训意愿", "是否愿意参加培训", "培训意向"),
+           "是/否/待定，或想参加的培训（如 电焊、育婴员）；原文照存 / yes, no, undecided, or the course wanted"),
+    Column("remark", "备注", "remark", cells.verbatim, False, ("说明", "备注说明"), "可填任意说明，照存 / any note"),
 ))
 
 POSTING_SPEC = Spec("postings", "招聘岗位", (

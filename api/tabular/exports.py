@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from api.tabular.columns import (DESTINATION_LABELS, EDUCATION_LABELS, LANGUAGE_LABELS, POVERTY_LABELS,
-                                 STATUS_LABELS, WORKER_SPEC, first_label)
+                                 STATUS_LABELS, TRAINING_WISH_LABELS, WORKER_SPEC, first_label)
 from seed import taxonomy
 
 Getter = Callable[[dict[str, Any]], Any]
@@ -69,6 +69,8 @@ WORKER_COLUMNS: tuple[tuple[str, Getter], ...] = (
     ("需要住宿", _field("needs_dormitory")),
     ("可到岗日期", _field("available_from")),
     ("求职状态", lambda d: first_label(STATUS_LABELS)(d["status"])),
+    ("培训意愿", lambda d: d.get("training_wish_text") or first_label(TRAINING_WISH_LABELS)(d.get("training_wish"))),
+    ("备注", _field("remark")),
     ("待完善项", lambda d: "、".join(_header(f) for f in d.get("missing_fields") or [])),
     ("登记时间", _field("created_at")),
 )

@@ -12,7 +12,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError
 
 from api.errors import bilingual
-from api.tabular.cells import CellError, is_blank, shown
+from api.tabular.cells import CellError, Fields, is_blank, shown
 from api.tabular.columns import CHECK, FIELD, NOT_STORED, ROSTER, Column, Spec
 from api.tabular.reader import Table, UploadError
 
@@ -126,7 +126,9 @@ def convert(row: Row, lay: Layout) -> tuple[dict[str, Any], dict[str, str]]:
         except CellError as exc:
             failed[name] = str(exc)
             continue
-        if column.role == FIELD:
+        if column.role == FIELD and isinstance(value, Fields):
+            data.update(value)
+        elif column.role == FIELD:
             data[name] = value
         elif column.role in (CHECK, ROSTER):
             row.facts[name] = value

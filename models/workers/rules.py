@@ -20,6 +20,32 @@ from models.reference import gbt2260
 
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
 
+TRAINING_WISHES = ("yes", "no", "undecided")
+"""培训意愿 as a bureau reports it: wants training, does not, not yet decided. The roster's own
+words are kept beside it (``training_wish_text``): a course named there (电焊, 育婴员) is the
+wish itself."""
+_TRAINING_WORDS = {
+    "yes": ("是", "有", "愿意", "想", "想参加", "要", "需要", "参加", "愿参加", "有意愿", "有培训意愿", "希望参加", "y",
+            "yes"),
+    "no": ("否", "无", "没有", "不", "不愿意", "不想", "不需要", "不参加", "暂无", "暂不", "暂不需要", "无意愿",
+           "无培训意愿", "n", "no"),
+    "undecided": ("待定", "未定", "不确定", "考虑", "考虑中", "再说", "说不好", "不清楚"),
+}
+_TRAINING_INDEX = {unicodedata.normalize("NFKC", w).casefold(): code
+                   for code, words in _TRAINING_WORDS.items() for w in words}
+_NEGATIONS = ("不", "无", "没", "暂不", "否")
+
+
+def training_wish_of(text: str | None) -> str | None:
+    """The ``TRAINING_WISHES`` code a 培训意愿 text says: 是/愿意 → yes, 否/暂不需要 → no, 待定 → undecided;
+    a course or trade named without a negation (电焊培训, 想学厨师) → yes; empty → None."""
+    words = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "")).casefold()
+    if not words:
+        return None
+    if words in _TRAINING_INDEX:
+        return _TRAINING_INDEX[words]
+    return "no" if words.startswith(_NEGATIONS) else "yes"
+
 
 def normalize_id_number(value: str) -> str:
     """Full-width digits and ｘ become ASCII (NFKC), white space anywhere goes, x becomes X:

@@ -21,7 +21,7 @@ PHONE_CTX = "worker.phone"
 PROFILE_FIELDS = (
     "name", "county_code", "township", "village", "poverty_status", "ethnicity", "languages",
     "education", "skills", "preferred_occupations", "destinations", "expected_monthly_wage",
-    "needs_dormitory", "available_from", "status",
+    "needs_dormitory", "available_from", "status", "training_wish", "training_wish_text", "remark",
 )
 
 
@@ -233,6 +233,7 @@ def erase_worker(*, session: Session, worker: Worker) -> None:
     worker.phone_enc = worker.phone_index = None
     worker.birth_date = worker.sex = None
     worker.township = worker.village = worker.ethnicity = None
+    worker.training_wish = worker.training_wish_text = worker.remark = None  # free text may name anyone
     worker.skills, worker.preferred_occupations = [], []
     worker.status = "inactive"
     worker.erased_at = utcnow()

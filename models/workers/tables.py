@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, LargeBinary, String, true
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from matching.profiles import age_on
@@ -45,6 +45,12 @@ class Worker(Base):
     needs_dormitory: Mapped[bool] = mapped_column(default=False)
     available_from: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(12), index=True, default="seeking")
+    training_wish: Mapped[str | None] = mapped_column(String(12))
+    """培训意愿 (``models.workers.rules.TRAINING_WISHES``); None when nobody asked."""
+    training_wish_text: Mapped[str | None] = mapped_column(String(128))
+    """The roster's own words for it (电焊培训, 暂不需要), kept as written."""
+    remark: Mapped[str | None] = mapped_column(Text)
+    """备注: the bureau's free-text note on the worker (cleared on erasure)."""
     profile_complete: Mapped[bool] = mapped_column(Boolean, index=True, default=True, server_default=true())
     """False while a field matching needs is missing (``missing_fields``): such a worker is
     never ranked, recommended or referred to employers until the profile is completed."""

@@ -68,7 +68,16 @@ class Person:
             start = f"{self.start.year}年{self.start.month}月" if as_csv else serial(self.start)
         return [seq, self.name, self.sex, cell, "汉族" if seq % 3 else "蒙古族", self.education, self.phone,
                 "卓资山镇" if seq % 2 else "旗下营镇", "东滩村" if seq % 2 else "十八台村", self.poverty, self.work,
-                self.place, self.employer, self.income, start, "是" if seq % 4 == 0 else "否", None]
+                self.place, self.employer, self.income, start, training_wish(seq), remark(seq)]
+
+
+def training_wish(seq: int) -> str:
+    """培训意愿 as rosters fill it: 是/否, or the course someone wants."""
+    return "电焊培训" if seq == 3 else "是" if seq % 4 == 0 else "否"
+
+
+def remark(seq: int) -> str | None:
+    return "长期在外，电话常换" if seq == 1 else None
 
 
 def people() -> list[Person]:

@@ -43,7 +43,7 @@ def test_a_real_roster_imports_every_importable_row_and_refuses_only_the_excel_n
     reasons = [s["reason"] for s in body["skipped_rows"]]
     assert len(reasons) == 3 and "blank row" in reasons[0]
     assert "合计" in reasons[1] and "制表人" in reasons[2]
-    assert body["not_stored_columns"] == ["序号", "培训意愿", "备注"] and body["ignored_columns"] == []
+    assert body["not_stored_columns"] == ["序号"] and body["ignored_columns"] == []
 
     listed = {w["name"]: w for w in all_workers(api)}
     assert len(listed) == 24
@@ -58,6 +58,10 @@ def test_a_real_roster_imports_every_importable_row_and_refuses_only_the_excel_n
     assert listed[persons[3].name]["id_number"].endswith(persons[3].id_number[-4:])  # full-width, X
     assert listed[persons[7].name]["missing_fields"][0] != "phone"  # a full-width phone is a phone
     assert "phone" in listed[persons[8].name]["missing_fields"]
+    # 培训意愿 and 备注 are kept: the code, the roster's own words, the note.
+    assert [(listed[persons[i].name]["training_wish"], listed[persons[i].name]["training_wish_text"])
+            for i in (0, 2, 3)] == [("no", "否"), ("yes", "电焊培训"), ("yes", "是")]
+    assert listed[persons[0].name]["remark"] == "长期在外，电话常换" and listed[persons[1].name]["remark"] is None
     statuses = {persons[i].poverty: listed[persons[i].name]["poverty_status"] for i in range(8)}
     assert statuses == {"脱贫户": "alleviated", "监测户": "monitored", "是": "alleviated", "否": "none",
                         "一般户": "none", "脱贫不稳定户": "monitored", "边缘易致贫户": "monitored",
