@@ -1,7 +1,7 @@
 """Rows → API data: convert the cells, then validate with the API's own marshmallow schema.
 
 Field errors are mapped back to the column the clerk used (her header spelling), with the
-cell's value, so the report reads "row 7, 身份证号, 1509…, 身份证号校验位错误 / …".
+cell's value, so the report reads "row 7, 身份证号, 1509…, 身份证号校验位（第18位）错误 / …".
 """
 from __future__ import annotations
 

@@ -30,6 +30,11 @@ def _with_check(body: str) -> str:
     ("身份证号", _with_check("15092120041317123"), "birth date is not a real date"),
     ("身份证号", "1509212004051712", "18 characters"),
     ("身份证号", 150921200405171230.0, "format the ID column as Text"),
+    ("身份证号", "150921200405171000", "store the column as text"),  # a text copy of Excel's 15 digits
+    ("身份证号", "000000000000000000", "all zeros"),
+    ("身份证号", "15092120040517123", "1 too few"),
+    ("身份证号", "15O921200405171230", "Character 3 is a letter"),
+    ("身份证号", "150921********1230", "masked copy"),
     ("身份证号", id_number(birth=clock.today() - timedelta(days=365 * 15)), "minimum working age"),
     ("联系电话", "12800000000", "mainland mobile"),
     ("户籍所在旗县", "海淀区", "Unknown county"),

@@ -52,20 +52,44 @@ def test_full_width_lower_case_and_spaced_numbers_are_normalised():
     assert rules.check_id_number(full_width, today=TODAY)[0] == number
 
 
-@pytest.mark.parametrize("mangle, message", [
-    (lambda n: n[:-1] + ("0" if n[-1] != "0" else "1"), "校验位"),
-    (lambda n: n[:17], "18位"),
-    (lambda n: n[:10] + "A" + n[11:], "格式"),
+VALID = _id("150921", date(1980, 5, 4), 27)
+
+
+@pytest.mark.parametrize("value, message", [
+    (VALID[:-1] + ("0" if VALID[-1] != "0" else "1"), "校验位（第18位）错误"),
+    (VALID[:17], "只有17位，少了1位"),
+    (VALID[:12], "只有12位，少了6位"),
+    (VALID + "1", "有19位，多了1位"),
+    (VALID[:10] + "A" + VALID[11:], "第11位是字母“A”（出生日期（第7–14位）只能是数字"),
+    (VALID[:3] + "O" + VALID[4:], "第4位是字母“O”（地区码（第1–6位）只能是数字"),
+    (VALID[:15] + "X" + VALID[16:], "第16位是字母“X”（顺序码（第15–17位）只能是数字；只有第18位校验位可以是X"),
+    (VALID[:-1] + "Y", "第18位“Y”不是数字或X"),
+    ("0" * 18, "全是0"),
+    ("0" * 17 + "X", "以0开头"),
+    ("000" + VALID[:6] + VALID[8:14] + "123", "以0开头"),  # an old 15-digit number padded with zeros
+    (VALID[:15] + "000", "末3位是000"),  # Excel kept 15 significant digits
+    (VALID[:6] + "19800504" + "12", "少了2位"),
+    ("150921800504271", "15位的第一代身份证号"),
+    ("150921********027X", "打码"),
 ])
-def test_wrong_check_characters_lengths_and_letters_are_refused(mangle, message):
+def test_each_malformed_number_is_refused_naming_the_part_that_is_wrong(value, message):
     with pytest.raises(RuleViolation, match=message):
-        rules.check_id_number(mangle(_id("150921", date(1980, 5, 4), 27)), today=TODAY)
+        rules.check_id_number(value, today=TODAY)
+
+
+@settings(max_examples=300, deadline=None)
+@given(length=st.integers(0, 30).filter(lambda n: n not in (15, 18)), digit=st.sampled_from("123456789"))
+def test_any_wrong_length_says_how_many_characters_are_missing_or_extra(length, digit):
+    with pytest.raises(RuleViolation) as caught:
+        rules.check_id_number((digit * 30)[:length], today=TODAY)
+    said = str(caught.value)
+    assert (f"少了{18 - length}位" if length < 18 else f"多了{length - 18}位") in said and "18" in said
 
 
 @pytest.mark.parametrize("birth", ["19900230", "19811301", "20010229", "19000000"])
 def test_impossible_birth_dates_are_refused_as_dates(birth):
     body = f"150921{birth}123"
-    with pytest.raises(RuleViolation, match="出生日期不存在"):
+    with pytest.raises(RuleViolation, match=f"出生日期（第7–14位）“{birth}”不存在"):
         rules.check_id_number(body + ric.calc_check_digit(body + "0"), today=TODAY)
 
 
