@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.reference.regions import Region
-from models.reference.service import normalize, search_terms
+from models.reference.service import MATCHABLE_LEVEL, group_prefix, normalize, search_terms, too_broad_message
 from models.reference.taxonomy import LaborBrand, Skill
 from seed import classification
 from seed.classification import OCCUPATION_CODE, WORK_TYPE_CODE, OccupationDef  # noqa: F401 - re-exported
@@ -136,6 +136,28 @@ def resolve_occupation(text: str | None) -> str | None:
     if not text:
         return None
     return _occupation_index().get(normalize(text))
+
+
+@lru_cache(maxsize=1)
+def _group_index() -> dict[str, classification.OfficialDef]:
+    groups = [o for o in classification.official().values() if o.level < MATCHABLE_LEVEL]
+    return {normalize(spelling): o for o in groups for spelling in (o.code, o.name)}
+
+
+def too_broad(text: str | None) -> str | None:
+    """When ``text`` names a 大类/中类/小类 (by code or official name) rather than a 职业: the
+    message saying so, with a few occupations under it (as the API words it); else None."""
+    group = _group_index().get(normalize(text or ""))
+    if group is None:
+        return None
+    prefix = group_prefix(group.code)
+    curated = occupations()
+    under = sorted((o for o in classification.official().values()
+                    if o.level == MATCHABLE_LEVEL and o.code.startswith(prefix)),
+                   key=lambda o: (o.code not in curated, o.code))
+    if not under:
+        return None  # nothing finer exists (其他… 小类, 军队人员): the code is usable as it is
+    return too_broad_message(group.code, group.name, group.level, [(o.code, o.name) for o in under[:3]])
 
 
 def occupation_name(code: str) -> str:

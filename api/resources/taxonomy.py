@@ -8,12 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
+from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 
+from api import db
 from api.auth import roles
 from api.http import Blueprint, page_schema, paginate
 from api.schemas.common import PageQuery
 from models.reference import service
+from models.reference.taxonomy import Occupation
 
 blp = Blueprint("taxonomy", __name__, url_prefix="/api/v1",
                 description="Occupations (职业分类大典 2022) and skills (技能词表)")
@@ -45,6 +48,9 @@ class SkillQuery(PageQuery):
 
 class OccupationQuery(SkillQuery):
     level = fields.Integer(validate=validate.Range(min=1, max=5))
+    parent = fields.String(validate=validate.Length(min=1, max=16), metadata={
+        "description": "a code: list the codes right under it (a 大类's 中类, a 中类's 小类 — and the 职业 "
+                       "whose 小类 the table lacks —, a 小类's 职业, a 职业's 工种)"})
 
 @blp.route("/occupations")
 class Occupations(MethodView):
@@ -52,8 +58,12 @@ class Occupations(MethodView):
     @blp.arguments(OccupationQuery, location="query")
     @blp.response(200, page_schema(OccupationOut, "OccupationPage"))
     def get(self, args: dict[str, Any]):
-        """Search occupations by code prefix, name or alias (exact matches first)."""
-        return paginate(service.occupation_query(args.get("q"), args.get("level")),
+        """Search occupations by code prefix, name or alias (exact matches first); `parent` lists
+        the children of a group."""
+        parent = args.get("parent")
+        if parent is not None and db.session().get(Occupation, parent) is None:
+            abort(422, errors={"query": {"parent": [f"未知职业代码 / Unknown occupation code: {parent}"]}})
+        return paginate(service.occupation_query(args.get("q"), args.get("level"), parent),
                         args["page"], args["page_size"])
 
 @blp.route("/skills")

@@ -15,7 +15,7 @@ from typing import Any
 
 from models.reference import gbt2260
 from models.workers.rules import training_wish_of
-from seed.taxonomy import normalize, resolve_occupation, resolve_skills
+from seed.taxonomy import normalize, resolve_occupation, resolve_skills, too_broad
 
 Converter = Callable[[Any], Any]
 FORMULA_HINT = "公式不会被计算，请填写数值 / Formulas are not evaluated; enter the value itself"
@@ -356,7 +356,7 @@ def occupation(raw: Any) -> str:
     value = as_text(raw)
     code = resolve_occupation(value)
     if code is None:
-        raise CellError(f"无法识别的工种：{value} / Unrecognised occupation: {value}")
+        raise CellError(too_broad(value) or f"无法识别的工种：{value} / Unrecognised occupation: {value}")
     return code
 
 
@@ -372,6 +372,8 @@ def occupations(raw: Any) -> list[str]:
             unmatched.append(part)
         elif code not in out:
             out.append(code)
+    if broad := [m for part in unmatched if (m := too_broad(part))]:
+        raise CellError("；".join(broad))
     if unmatched:
         raise CellError(f"无法识别的工种：{'、'.join(unmatched)} / Unrecognised occupation: {', '.join(unmatched)}")
     return out

@@ -52,6 +52,8 @@ def content_errors(*, session: Session, data: dict[str, Any], minimum_wage: int)
         errors["required_skills"] = [f"未知技能代码 / Unknown skill code: {', '.join(unknown['skills'])}"]
     if "occupations" in unknown:
         errors["occupation_code"] = ["未知职业代码 / Unknown occupation code"]
+    if "broad_occupations" in unknown:
+        errors["occupation_code"] = list(unknown["broad_occupations"].values())
     if "wage_min" in data and (message := minimum_wage_error(data.get("district_code", ""), data["wage_min"],
                                                              minimum_wage=minimum_wage)):
         errors["wage_min"] = [message]

@@ -13,6 +13,7 @@ from models.db.base import utcnow
 from models.errors import Conflict, RuleViolation, RuleViolations
 from models.access import idempotency
 from models.access.pii import PiiVault
+from models.reference import service as reference_service
 from models.reference.taxonomy import Occupation, Skill
 from models.workers.tables import Worker
 
@@ -82,9 +83,11 @@ def refresh_from_walk_in(*, session: Session, vault: PiiVault, worker: Worker,
 
 
 def unknown_codes(*, session: Session, skills: Iterable[str] = (),
-                  occupations: Iterable[str] = ()) -> dict[str, list[str]]:
-    """Skill and occupation codes not in the reference tables, by kind."""
-    out: dict[str, list[str]] = {}
+                  occupations: Iterable[str] = ()) -> dict[str, Any]:
+    """Skill and occupation codes not in the reference tables, by kind (lists of codes), and
+    under ``broad_occupations`` the group codes (大类/中类/小类) too broad to match, each with
+    its message."""
+    out: dict[str, Any] = {}
     skills, occupations = set(skills), set(occupations)
     if skills:
         known = set(session.scalars(select(Skill.code).where(Skill.code.in_(skills))))
@@ -94,6 +97,8 @@ def unknown_codes(*, session: Session, skills: Iterable[str] = (),
         known = set(session.scalars(select(Occupation.code).where(Occupation.code.in_(occupations))))
         if missing := sorted(occupations - known):
             out["occupations"] = missing
+        if broad := reference_service.too_broad(session=session, codes=known):
+            out["broad_occupations"] = broad
     return out
 
 
@@ -105,6 +110,9 @@ def code_errors(data: Mapping[str, Any], unknown: Mapping[str, Iterable[str]]) -
         errors["skills"] = [f"未知技能代码 / Unknown skill code: {', '.join(bad)}"]
     if bad := sorted(set(unknown.get("occupations", ())) & set(data.get("preferred_occupations", []))):
         errors["preferred_occupations"] = [f"未知职业代码 / Unknown occupation code: {', '.join(bad)}"]
+    broad = unknown.get("broad_occupations", {})
+    if groups := sorted(set(broad) & set(data.get("preferred_occupations", []))):
+        errors.setdefault("preferred_occupations", []).extend(broad[code] for code in groups)
     return errors
 
 
