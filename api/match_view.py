@@ -19,6 +19,7 @@ import numpy as np
 
 from marshmallow import Schema, fields
 
+from api.schemas.workers import IdRegionOut
 from matching.batches import PostingBatch
 from matching.facts import listed_reasons, pair_facts
 from matching.profiles import PostingProfile, WorkerProfile
@@ -87,6 +88,8 @@ class WorkerBriefOut(Schema):
     phone = fields.String(allow_none=True, metadata={"description": "Masked; absent for employers"})
     county_code = fields.String()
     county_name = fields.String()
+    id_region = fields.Nested(IdRegionOut, allow_none=True, metadata={
+        "description": "Where the ID number was issued; absent for employers"})
 
 
 class PostingBriefOut(Schema):
@@ -224,6 +227,7 @@ def worker_brief(worker: Worker, vault: PiiVault, *, employer_view: bool) -> dic
     }
     if not employer_view:
         out["phone"] = mask_phone(phone) if phone else None
+        out["id_region"] = gbt2260.issuing_region(id_number[:6]) if id_number else None
     return out
 
 

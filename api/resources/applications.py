@@ -33,13 +33,16 @@ def worker_brief(worker: Worker, *, full_phone: bool, reason: str, ref: int) -> 
     if full_phone:
         auth.audit("worker.phone_disclosed", "worker", worker.id, to_employer=auth.current().employer_id,
                    via=reason, ref=ref)
-    return {
+    out = {
         "id": worker.id, "name": worker.name, "age": worker.age_on(clock.today()),
         "id_number": mask_id_number(id_number) if id_number else None,
         "phone": (phone if full_phone else mask_phone(phone)) if phone else None,
         "phone_full": full_phone, "county_code": worker.county_code,
         "county_name": gbt2260.region_name(worker.county_code),
     }
+    if auth.current().role in ("bureau", "admin"):
+        out["id_region"] = gbt2260.issuing_region(id_number[:6]) if id_number else None
+    return out
 
 
 def load_application(application_id: int) -> tuple[Application, Worker, Posting]:

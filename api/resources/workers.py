@@ -41,6 +41,7 @@ def present(worker: Worker, *, reveal: bool = False) -> dict[str, Any]:
         created_at=worker.created_at, updated_at=worker.updated_at,
         id_number=(id_number if reveal else mask_id_number(id_number)) if id_number else None,
         phone=(phone if reveal else mask_phone(phone)) if phone else None,
+        id_region=gbt2260.issuing_region(id_number[:6]) if id_number else None,
     )
     return out
 

@@ -7,6 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from api.schemas.common import PageQuery, StrictSchema, one_of
 from models.placements.tables import APPLICATION_STATES, DECLINE_REASONS, END_REASONS
+from api.schemas.workers import IdRegionOut
 from models.placements.service import CONTRACT_TYPES
 
 
@@ -22,6 +23,8 @@ class WorkerBrief(Schema):
     age = fields.Integer(allow_none=True)
     county_code = fields.String()
     county_name = fields.String()
+    id_region = fields.Nested(IdRegionOut, allow_none=True, metadata={
+        "description": "Where the ID number was issued; bureaus and administrators only"})
 
 
 class DeclineReasonSchema(StrictSchema):

@@ -113,6 +113,18 @@ class SkillOut(Schema):
     certified = fields.Boolean()
 
 
+class IdRegionOut(Schema):
+    """Where the ID number was issued: its region code read in GB/T 2260, retired codes resolved."""
+
+    code = fields.String(metadata={"description": "The ID number's first six digits"})
+    name = fields.String(metadata={"description": "Its name in GB/T 2260 (the historical name of a retired code)"})
+    level = fields.String(metadata={"description": "county or prefecture"})
+    current = fields.Boolean(metadata={"description": "Whether the code is still in force"})
+    current_code = fields.String(allow_none=True, metadata={
+        "description": "The current county that took it over (152624 → 150921); null when not unambiguous"})
+    current_name = fields.String(allow_none=True)
+
+
 class WorkerOut(Schema):
     id = fields.Integer()
     name = fields.String()
@@ -121,6 +133,8 @@ class WorkerOut(Schema):
     phone = fields.String(allow_none=True, metadata={
         "description": "Masked unless revealed (?reveal=true); null once the worker is erased"})
     revealed = fields.Boolean()
+    id_region = fields.Nested(IdRegionOut, allow_none=True, metadata={
+        "description": "Where the ID number was issued (also in the masked view); null once erased"})
     age = fields.Integer(allow_none=True)
     sex = fields.String(allow_none=True)
     county_code = fields.String()

@@ -38,6 +38,18 @@ def _occupation(d: dict[str, Any]) -> str:
     return taxonomy.occupation_name(d["occupation_code"])
 
 
+def _id_region(d: dict[str, Any]) -> str:
+    """卓资县; 卓资县（原卓资县 152624）for a retired code taken over; 布特哈旗（已撤销 152121）."""
+    region = d.get("id_region")
+    if not region:
+        return ""
+    if region["current"]:
+        return region["name"]
+    if region["current_code"]:
+        return f"{region['current_name']}（原{region['name']} {region['code']}）"
+    return f"{region['name']}（已撤销 {region['code']}）"
+
+
 def _header(name: str) -> str:
     column = WORKER_SPEC.by_field(name)
     return column.zh if column else name
@@ -51,6 +63,7 @@ WORKER_COLUMNS: tuple[tuple[str, Getter], ...] = (
     ("编号", _field("id")),
     ("姓名", _field("name")),
     ("身份证号", _field("id_number")),
+    ("身份证发证地区", _id_region),
     ("联系电话", _field("phone")),
     ("性别", lambda d: {"M": "男", "F": "女"}.get(d.get("sex") or "", "")),
     ("年龄", _field("age")),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from stdnum import numdb
 
@@ -119,3 +120,22 @@ def successor(code: str) -> str | None:
         if found:
             return None
     return None
+
+
+@lru_cache(maxsize=4096)
+def _issuing_region(code: str) -> tuple[tuple[str, Any], ...] | None:
+    div = get(code)
+    if div is None:
+        return None
+    current = successor(code) if div.level == "county" else (code if div.current else None)
+    return (("code", code), ("name", div.name), ("level", div.level), ("current", div.current),
+            ("current_code", current), ("current_name", get(current).name if current else None))
+
+
+def issuing_region(code: str) -> dict[str, Any] | None:
+    """The region an ID number was issued under (its first six digits), as a bureau reads it:
+    the code and its name in GB/T 2260 (the historical one for a retired code), whether it is
+    still current, and the current county that took it over (``successor``: 152624 → 150921
+    卓资县), or None where that is not unambiguous — then the historical name is what is shown."""
+    found = _issuing_region(code)
+    return dict(found) if found else None

@@ -117,3 +117,10 @@ def test_marks_are_only_stripped_after_a_chinese_name(raw: str, expected) -> Non
 @pytest.mark.parametrize("code", ["6-30-05-05", "4-09-08-01", "5-01-02-02-02", "4-10-01-02"])
 def test_the_name_an_export_writes_resolves_back_to_its_code(code: str) -> None:
     assert taxonomy.resolve_occupation(taxonomy.occupation_name(code)) == code
+
+
+def test_curated_occupations_and_brands_name_only_skills_of_the_vocabulary() -> None:
+    vocabulary = set(taxonomy.skills())
+    assert {s for o in taxonomy.occupations().values() for s in o.skills} <= vocabulary
+    assert {s for b in taxonomy.brands() for s in b.skills} <= vocabulary
+    assert all(b.occupation_code in taxonomy.occupations() for b in taxonomy.brands())

@@ -82,3 +82,10 @@ def test_the_roster_templates_help_sheet_points_to_the_search(api) -> None:
         help_sheet = load_workbook(io.BytesIO(r.data)).worksheets[1]
         last = [c.value for c in list(help_sheet.iter_rows())[-1]]
         assert "GET /api/v1/occupations?q=" in last[-1] and "/api/v1/skills" in last[-1]
+
+
+@pytest.mark.parametrize("role", ["admin", "bureau", "employer", "fair"])
+def test_every_authenticated_role_searches_both_vocabularies(api, role: str) -> None:
+    assert codes(api, OCC, role=role, q="保洁", level=4)[0] == "4-09-08-01"
+    assert codes(api, OCC, role=role, q="挖掘机司机", level=3) == []  # a 职业, not a 小类
+    assert codes(api, SKILLS, role=role, q="电焊")[0] == "welding"

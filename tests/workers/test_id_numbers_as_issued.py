@@ -144,3 +144,15 @@ def test_the_check_accepts_everything_stdnum_accepts_and_differs_only_on_the_cod
         ours = False
     assert ours >= stdnum_ok  # never refuse what stdnum accepts
     assert ours == (not corrupt and gbt2260.can_issue_ids(region))
+
+
+@settings(max_examples=500, deadline=None)
+@given(region=st.sampled_from(INNER_MONGOLIA_COUNTIES), birth=st.dates(date(1950, 1, 1), date(2010, 12, 31)),
+       seq=st.integers(0, 999), wrong=st.integers(1, 10))
+def test_any_inner_mongolia_code_old_or_new_is_accepted_and_a_wrong_check_character_is_named(region, birth, seq, wrong):
+    number = _id(region, birth, seq)
+    assert rules.check_id_number(number, today=TODAY)[1] == birth
+    checks = "0123456789X"
+    bad = number[:-1] + checks[(checks.index(number[-1]) + wrong) % 11]
+    with pytest.raises(RuleViolation, match="校验位（第18位）错误|末3位是000"):
+        rules.check_id_number(bad, today=TODAY)
