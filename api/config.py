@@ -54,7 +54,12 @@ class Config:
     """``Retry-After`` of the 503 answered while the database is unreachable."""
     MAX_IMPORT_ROWS = 200_000
     MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
-    """An uploaded .xlsx may inflate to at most this much (zip-bomb defence)."""
+    """An uploaded .xlsx may inflate to at most this much (zip-bomb defence; 413 beyond it)."""
+    MAX_IMPORT_ERRORS = 1000
+    """An import report lists at most this many errors (it counts the rest), and an atomic import
+    stops checking rows once this many are rejected (it says how many were left unchecked)."""
+    IMPORT_PARSE_SECONDS = 60
+    """Reading one uploaded file (rows, blank lines included) may take this long; 413 beyond it."""
     BACKDATE_GRACE_DAYS = 30
     """A job recorded more than this many days after its start is back-dated: outside jobs only,
     with a reason, and its start verified before any subsidy claim."""
