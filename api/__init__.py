@@ -29,10 +29,11 @@ def register_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from api import db, docs, protection, ranking
+    from api import db, docs, protection, ranking, throttle
 
     protection.init_app(app)
     db.init_app(app)
+    throttle.init_app(app)  # rate-limit counters in the database: after db
     docs.init_app(app)
     ranking.init_app(app)
 

@@ -15,10 +15,12 @@ from flask import g, request
 from flask_smorest import abort
 from sqlalchemy import ColumnElement, Select, false, or_, select
 
-from api import db
+from api import db, throttle
 from models.access.tables import ApiToken, AuditEntry, User, hash_token
 
 F = TypeVar("F", bound=Callable[..., Any])
+TOO_MANY_TOKEN_FAILURES = ("此地址的无效令牌过多，请稍后再试 / Too many invalid tokens from this address; "
+                           "try again later")
 
 
 @dataclass(frozen=True)
@@ -78,10 +80,18 @@ def authenticate() -> Principal:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         abort(401)
+    if (wait := throttle.token_retry_after()) is not None:
+        # Too many wrong tokens from this address: no token is looked at until the window ends.
+        abort(429, message=TOO_MANY_TOKEN_FAILURES, headers={"Retry-After": str(wait)})
     row = db.session().scalar(
         select(ApiToken).where(ApiToken.token_hash == hash_token(token.strip()))
     )
     if row is None or row.revoked_at is not None or not row.user.active:
+        reason = "unknown" if row is None else "revoked" if row.revoked_at is not None else "user_disabled"
+        throttle.count_token_failure()
+        # Never the token itself; the token's user when it is known (revoked, disabled).
+        audit("auth.token_failed", "api_token", None if row is None else row.id, reason=reason,
+              address=throttle.client_address(), token_user_id=None if row is None else row.user_id)
         abort(401)
     g.principal = principal_for(row.user)
     return g.principal

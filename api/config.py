@@ -15,6 +15,12 @@ class Config:
     """Defaults; every name can be overridden by an environment variable of the same name."""
 
     DATABASE_URL = "sqlite:///var/jingmeng.db"
+    MIGRATION_DATABASE_URL = ""
+    """Who runs ``jingmeng db upgrade`` (the tables' owner); empty: ``DATABASE_URL``."""
+    DB_APP_ROLE = "jingmeng_app"
+    """PostgreSQL: the role the service works as (``SET ROLE`` on each connection; created by
+    migration 0022; it cannot TRUNCATE, ALTER, UPDATE or DELETE the audit log). Empty: work as
+    the URL's user (e.g. a login that is itself a member of the role). Ignored on SQLite."""
     PII_ENC_KEY = ""
     """Base64 AES-256 key for ID numbers and phones; generated into instance/ if empty."""
     PII_INDEX_KEY = ""
@@ -33,9 +39,13 @@ class Config:
     """… for this long (the right password is refused meanwhile)."""
     LOGIN_RATE_LIMIT = "20 per minute;100 per hour"
     """Sign-in attempts (POST /console/login) per client address (Flask-Limiter syntax)."""
-    RATELIMIT_STORAGE_URI = "memory://"
-    """Where the sign-in counts are kept: per process by default; e.g. ``redis://…`` to share
-    them between gunicorn workers (the per-account lockout is in the database either way)."""
+    TOKEN_FAILURE_LIMIT = "10 per 5 minutes"
+    """Failed bearer-token authentications per client address (Flask-Limiter syntax); beyond it
+    every bearer request from that address is a 429 with ``Retry-After`` until the window ends."""
+    RATELIMIT_STORAGE_URI = "database://"
+    """Where the sign-in and token-failure counts are kept: ``database://`` is the service's own
+    database (shared by every gunicorn worker, SQLite or PostgreSQL); ``memory://`` is per
+    process; ``redis://…`` works too. The per-account lockout is in the users table either way."""
     LOG_LEVEL = "INFO"
     LOG_FILE = ""
     """Write the JSON log lines to this file (``make run``: var/log/…); the terminal then shows
@@ -54,7 +64,12 @@ class Config:
     """``Retry-After`` of the 503 answered while the database is unreachable."""
     MAX_IMPORT_ROWS = 200_000
     MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
-    """An uploaded .xlsx may inflate to at most this much (zip-bomb defence)."""
+    """An uploaded .xlsx may inflate to at most this much (zip-bomb defence; 413 beyond it)."""
+    MAX_IMPORT_ERRORS = 1000
+    """An import report lists at most this many errors (it counts the rest), and an atomic import
+    stops checking rows once this many are rejected (it says how many were left unchecked)."""
+    IMPORT_PARSE_SECONDS = 60
+    """Reading one uploaded file (rows, blank lines included) may take this long; 413 beyond it."""
     BACKDATE_GRACE_DAYS = 30
     """A job recorded more than this many days after its start is back-dated: outside jobs only,
     with a reason, and its start verified before any subsidy claim."""

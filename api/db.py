@@ -1,7 +1,10 @@
 """One session per request, committed after a successful response, always closed."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, current_app, g
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from api.errors import DATABASE_UNAVAILABLE, database_unavailable
@@ -13,7 +16,8 @@ from models.access.pii import PiiKeys, PiiVault
 
 
 def init_app(app: Flask) -> None:
-    engine = make_engine(app.config["DATABASE_URL"])
+    url = app.config["DATABASE_URL"]
+    engine = make_engine(url, role=app_role(app.config))
     app.extensions["jm.engine"] = engine
     app.extensions["jm.sessions"] = make_session_factory(engine)
     app.extensions["jm.vault"] = PiiVault(
@@ -21,6 +25,17 @@ def init_app(app: Flask) -> None:
     )
     app.after_request(_commit)
     app.teardown_appcontext(_close)
+
+
+def app_role(config: Any) -> str | None:
+    """The PostgreSQL role the service works as (none on SQLite)."""
+    return (config["DB_APP_ROLE"] or None) if config["DATABASE_URL"].startswith("postgresql") else None
+
+
+def migration_engine() -> Engine:
+    """An engine as the tables' owner, for ``jingmeng db upgrade`` (never the app role)."""
+    config = current_app.config
+    return make_engine(config["MIGRATION_DATABASE_URL"] or config["DATABASE_URL"])
 
 
 def session_factory() -> sessionmaker[Session]:

@@ -45,8 +45,12 @@ def register(app: Flask) -> None:
     @click.option("--revision", default="heads")
     def db_upgrade(revision: str) -> None:
         """Migrate the database to the latest schema."""
-        migrate.upgrade(current_app.extensions["jm.engine"], revision, vault=db.vault())
-        click.echo(f"database at {migrate.current_revision(current_app.extensions['jm.engine'])}")
+        engine = db.migration_engine()  # the owner: the app role may not create or alter tables
+        try:
+            migrate.upgrade(engine, revision, vault=db.vault())
+            click.echo(f"database at {migrate.current_revision(engine)}")
+        finally:
+            engine.dispose()
 
     @db_group.command("current")
     def db_current() -> None:

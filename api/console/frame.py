@@ -22,8 +22,6 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
@@ -38,8 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 bp = Blueprint("console", __name__, url_prefix="/console",
                static_folder=str(ROOT / "static" / "console"), static_url_path="/static")
 csrf = CSRFProtect()
-limiter = Limiter(get_remote_address, default_limits=[], headers_enabled=False)
-"""Only the sign-in form is limited (per client address); see ``signin.py``."""
+from api.throttle import limiter  # noqa: E402 - the sign-in form's limit (see ``signin.py``)
 
 LANGUAGES = ("zh", "en")
 ROLES_ALL = ("admin", "bureau", "employer", "fair")
@@ -266,7 +263,6 @@ def init_app(app) -> None:  # noqa: ANN001
     )
     app.session_interface = ConsoleSessionInterface()
     csrf.init_app(app)
-    limiter.init_app(app)
     app.after_request(_headers)
     app.jinja_env.globals.update(t=t, lang=lang, lang_url=lang_url, nav_for=nav_for,
                                  signed_in_user=signed_in_user)

@@ -33,7 +33,7 @@ from api.schemas.workers import WorkerQuery
 from api.protection import FORM_OVERHEAD
 from api.tabular import exports, import_postings, import_workers
 from api.tabular.columns import POSTING_SPEC, WORKER_SPEC, Spec
-from api.tabular.reader import Table, read_upload
+from api.tabular.reader import Budget, Table, read_upload
 from api.tabular.report import ImportReport, template
 from api.tabular.writers import CSV_MIME, XLSX_MIME, csv_bytes, download, xlsx_bytes
 from models import clock
@@ -106,7 +106,14 @@ class ImportResult(Schema):
     employed = fields.Integer(metadata={"description": "Rows marked as at work (已务工 …): status employed"})
     placements_recorded = fields.Integer(metadata={
         "description": "Jobs found outside the service recorded as placements (务工地点/务工单位)"})
-    rows = fields.List(fields.Nested(IssueOut), metadata={"description": "Every error of every rejected row"})
+    errors = fields.Integer(metadata={"description": "Errors found (all of them, listed or not)"})
+    errors_not_listed = fields.Integer(metadata={
+        "description": "Errors found beyond the first `MAX_IMPORT_ERRORS` listed in `rows`"})
+    unchecked_rows = fields.Integer(metadata={
+        "description": "Atomic mode: rows not checked because checking stopped after `MAX_IMPORT_ERRORS` "
+                       "rejected rows (nothing was written)"})
+    rows = fields.List(fields.Nested(IssueOut), metadata={
+        "description": "The errors of the rejected rows, at most `MAX_IMPORT_ERRORS` (see `errors_not_listed`)"})
     skipped_rows = fields.List(fields.Nested(SkippedRowOut), metadata={
         "description": "Rows that hold no data (blank, 合计, 制表人 …), reported but not errors"})
     incomplete = fields.List(fields.Nested(IncompleteOut))
@@ -151,8 +158,9 @@ def read_table(upload: Any, spec: Spec) -> Table:
     data = upload.read(limit + 1)
     if len(data) > limit:
         abort(413, message=too_large())
-    return read_upload(upload.filename or "", data, spec, max_rows=current_app.config["MAX_IMPORT_ROWS"],
-                       max_unzipped=current_app.config["MAX_UNZIPPED_BYTES"])
+    config = current_app.config
+    return read_upload(upload.filename or "", data, spec, budget=Budget(
+        config["MAX_IMPORT_ROWS"], config["MAX_UNZIPPED_BYTES"], config["IMPORT_PARSE_SECONDS"]))
 
 
 def wants_workbook() -> bool:
@@ -167,8 +175,11 @@ def respond(report: ImportReport) -> Any:
         return download(report.workbook(), f"导入错误报告_{report.kind}_{clock.today()}.xlsx", XLSX_MIME, status)
     if status == 422:
         n = len(report.rejected)
-        abort(422, message=f"未导入任何数据：{n}行有错误，请按 errors.rows 修改后重新上传 / Nothing was imported: "
-                           f"{n} rows have errors; fix them (errors.rows) and upload again",
+        more = (f"；检查到{n}行错误后停止，其余{report.unchecked_rows}行未检查" if report.unchecked_rows else "",
+                f"; checking stopped after {n} rejected rows, {report.unchecked_rows} rows were not checked"
+                if report.unchecked_rows else "")
+        abort(422, message=f"未导入任何数据：{n}行有错误{more[0]}，请按 errors.rows 修改后重新上传 / Nothing was "
+                           f"imported: {n} rows have errors{more[1]}; fix them (errors.rows) and upload again",
               errors=report.as_dict())
     return report.as_dict()
 
@@ -233,7 +244,8 @@ class WorkersImport(MethodView):
         return run_import(lambda: import_workers.run(
             table, session=db.session(), vault=db.vault(), principal=principal, mode=query["mode"],
             on_duplicate=query["on_duplicate"], today=clock.today(),
-            minimum_wage=current_app.config["BEIJING_MIN_WAGE"]), "worker")
+            minimum_wage=current_app.config["BEIJING_MIN_WAGE"],
+            error_limit=current_app.config["MAX_IMPORT_ERRORS"]), "worker")
 
 
 @blp.route("/workers/import/template")
@@ -270,7 +282,8 @@ class PostingsImport(MethodView):
         principal = auth.current()
         return run_import(lambda: import_postings.run(
             table, session=db.session(), principal=principal, mode=query["mode"],
-            on_duplicate=query["on_duplicate"], minimum_wage=current_app.config["BEIJING_MIN_WAGE"]), "posting")
+            on_duplicate=query["on_duplicate"], minimum_wage=current_app.config["BEIJING_MIN_WAGE"],
+            error_limit=current_app.config["MAX_IMPORT_ERRORS"]), "posting")
 
 
 @blp.route("/postings/import/template")

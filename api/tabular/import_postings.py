@@ -18,14 +18,16 @@ from models.postings import service as posting_service
 
 
 def run(table: Table, *, session: Session, principal: Principal, mode: str, on_duplicate: str,
-        minimum_wage: int) -> ImportReport:
+        minimum_wage: int, error_limit: int) -> ImportReport:
     """Validate every row; write them (one transaction) unless ``atomic`` found a bad row.
 
     Each row gets the posting API's own content check (``posting_service.content_errors``).
     """
     lay = layout(table, POSTING_SPEC)
-    rows = validate_rows(table, lay, PostingCreateSchema())
-    report = ImportReport("postings", mode, on_duplicate, table.format, lay, rows, skipped_rows=table.skipped)
+    rows, unchecked = validate_rows(table, lay, PostingCreateSchema(),
+                                   stop_after=error_limit if mode == "atomic" else None)
+    report = ImportReport("postings", mode, on_duplicate, table.format, lay, rows, skipped_rows=table.skipped,
+                          error_limit=error_limit, unchecked_rows=unchecked)
     known = employer_service.existing_ids(
         session, {r.data["employer_id"] for r in rows if r.data and "employer_id" in r.data})
     for row in rows:

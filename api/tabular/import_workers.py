@@ -62,11 +62,13 @@ class Plan:
 
 
 def run(table: Table, *, session: Session, vault: PiiVault, principal: Principal, mode: str,
-        on_duplicate: str, today: date, minimum_wage: int) -> ImportReport:
+        on_duplicate: str, today: date, minimum_wage: int, error_limit: int) -> ImportReport:
     """Validate every row, decide duplicates, and write unless ``atomic`` found a bad row."""
     lay = layout(table, WORKER_SPEC)
-    rows = validate_rows(table, lay, RosterWorkerSchema(), prepare=_county_filler(principal, today))
-    report = ImportReport("workers", mode, on_duplicate, table.format, lay, rows, skipped_rows=table.skipped)
+    rows, unchecked = validate_rows(table, lay, RosterWorkerSchema(), prepare=_county_filler(principal, today),
+                                   stop_after=error_limit if mode == "atomic" else None)
+    report = ImportReport("workers", mode, on_duplicate, table.format, lay, rows, skipped_rows=table.skipped,
+                          error_limit=error_limit, unchecked_rows=unchecked)
     jobs: dict[int, Job] = {}
     for row in rows:
         _cross_check(row, lay, today)

@@ -57,6 +57,11 @@ class ImportReport:
     employed: int = 0
     """Rows marked as at work (已务工 …): registered as employed, never matched."""
     placements_recorded: int = 0
+    error_limit: int | None = None
+    """At most this many errors (and rejected rows) are listed; the report counts the rest."""
+    unchecked_rows: int = 0
+    """Rows an atomic import did not check after ``error_limit`` rejected rows (nothing is
+    written either way; fix the listed ones and upload again to see the rest)."""
 
     @property
     def rejected(self) -> list[Row]:
@@ -66,21 +71,35 @@ class ImportReport:
     def issues(self) -> list[Issue]:
         return [i for r in self.rows for i in r.issues]
 
+    @property
+    def listed_issues(self) -> list[Issue]:
+        """The errors the report shows: the first ``error_limit``."""
+        issues = self.issues
+        return issues if self.error_limit is None else issues[:self.error_limit]
+
+    @property
+    def listed_rejected(self) -> list[Row]:
+        rejected = self.rejected
+        return rejected if self.error_limit is None else rejected[:self.error_limit]
+
     def summary(self) -> dict[str, Any]:
         return {
             "kind": self.kind, "mode": self.mode, "on_duplicate": self.on_duplicate,
-            "format": self.file_format, "total_rows": len(self.rows), "created": self.created,
+            "format": self.file_format, "total_rows": len(self.rows) + self.unchecked_rows,
+            "created": self.created,
             "updated": self.updated, "skipped": self.skipped, "rejected": len(self.rejected),
             "written": self.written, "ignored_columns": self.layout.ignored,
             "not_stored_columns": self.layout.not_stored, "non_data_rows": len(self.skipped_rows),
             "incomplete_profiles": len(self.incomplete), "employed": self.employed,
             "placements_recorded": self.placements_recorded,
+            "errors": (errors := len(self.issues)), "errors_not_listed": errors - len(self.listed_issues),
+            "unchecked_rows": self.unchecked_rows,
         }
 
     def as_dict(self) -> dict[str, Any]:
         """The one report shape: the 200 body in either mode, and ``errors`` of the 422 that
         refuses an atomic import (then ``written`` is false and nothing was stored)."""
-        return {**self.summary(), "rows": [i.as_dict() for i in self.issues],
+        return {**self.summary(), "rows": [i.as_dict() for i in self.listed_issues],
                 "skipped_rows": [{"row": n, "reason": why} for n, why in self.skipped_rows],
                 "incomplete": [i.as_dict() for i in self.incomplete],
                 "duplicates": [d.as_dict() for d in self.duplicates]}
@@ -91,8 +110,8 @@ class ImportReport:
         error one per line, and a third the duplicates."""
         headers = [ROW_HEADER, *self.layout.headers, ERROR_HEADER]
         rejected = [[r.number, *r.raw, "；".join(f"{i.column}: {i.message}" for i in r.issues)]
-                    for r in self.rejected]
-        errors = [[i.row, i.column, i.value, i.message] for i in self.issues]
+                    for r in self.listed_rejected]
+        errors = [[i.row, i.column, i.value, i.message] for i in self.listed_issues]
         duplicates = [[d.row, d.column, d.value, d.action, d.existing_worker_id] for d in self.duplicates]
         return xlsx_bytes([
             ("待修改 rejected rows", headers, rejected),

@@ -139,12 +139,18 @@ Prepare = Callable[[Row, dict[str, Any], dict[str, str]], None]
 """Completes a row's ``data`` before validation, or files a message in its ``failed`` cells."""
 
 
-def validate_rows(table: Table, lay: Layout, schema: Schema, prepare: Prepare | None = None) -> list[Row]:
-    """Every row converted and validated; ``row.data`` holds the schema's output when valid.
+def validate_rows(table: Table, lay: Layout, schema: Schema, prepare: Prepare | None = None,
+                  stop_after: int | None = None) -> tuple[list[Row], int]:
+    """Rows converted and validated; ``row.data`` holds the schema's output when valid.
     ``prepare`` may complete a row's data before validation (the county a roster leaves out);
-    every error of a row is reported, not only the first."""
+    every error of a row is reported, not only the first. With ``stop_after`` (an atomic import,
+    which will write nothing once a row fails) checking stops when that many rows are rejected;
+    returns the rows checked and how many were left unchecked."""
     out: list[Row] = []
-    for number, raw in table.rows:
+    rejected = 0
+    for index, (number, raw) in enumerate(table.rows):
+        if stop_after is not None and rejected >= stop_after:
+            return out, len(table.rows) - index
         row = Row(number, raw)
         data, failed = convert(row, lay)
         row.given = frozenset(data)
@@ -166,8 +172,10 @@ def validate_rows(table: Table, lay: Layout, schema: Schema, prepare: Prepare | 
                     row.issues.append(Issue(number, column, value, message))
         if not row.issues:
             row.data = loaded
+        else:
+            rejected += 1
         out.append(row)
-    return out
+    return out, 0
 
 
 def reject(row: Row, lay: Layout, name: str | None, message: str) -> None:

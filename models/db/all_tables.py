@@ -1,5 +1,5 @@
 """Import every table module so that ``Base.metadata`` knows all tables (migrations, tests)."""
-from models.access import tables as _access  # noqa: F401
+from models.access import rate_limits as _rate_limits, tables as _access  # noqa: F401
 from models.employers import tables as _employers  # noqa: F401
 from models.fairs import tables as _fairs  # noqa: F401
 from models.notifications import tables as _notifications  # noqa: F401

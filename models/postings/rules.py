@@ -1,5 +1,16 @@
-"""Rules a job posting (招聘岗位) must meet: lawful wording (no gender, ethnic or 户籍
-restriction), a lawful age range and a positive wage range.
+"""Rules a job posting (招聘岗位) must meet: lawful wording (no gender, ethnic, 户籍 or
+marital/childbearing restriction), a lawful age range and a positive wage range.
+
+The wordings refused in titles, descriptions and imported rows (tests/postings/test_posting_rules.py
+lists examples of each, and wordings that must pass):
+
+- gender (就业促进法 第二十七条): 限男, 仅招男士, 要求男士, 男性优先, a gendered title (男保安, 女服务员),
+  "male candidates only", "women preferred";
+- ethnicity (第二十八条): 限汉族, 仅限蒙古族, X族优先;
+- household registration (第三十一条): 限本地户口, 北京户口优先, 不招农村户口;
+- marital or childbearing status (第二十七条; 妇女权益保障法 第四十三条): 已婚, 未婚, 已育, 未育,
+  已婚已育, 婚育, 限未婚, 未婚者优先, 单身, 不招孕妇, "single only", "unmarried", "no children" —
+  but not 婚育不限, 已婚未婚均可, 单身宿舍 or 可提供夫妻房.
 
 Each check raises ``RuleViolation`` with a bilingual message; the age limits are the
 engine's (``matching.profiles``) so that a posting can never ask for an age the matching
@@ -30,6 +41,19 @@ _HUKOU_WORDS = re.compile(
     r"(?:限|仅限|只招|只限|要求|仅招|只要)(?:本地|北京|京籍|城镇|本市|非农业?)(?:户口|户籍|人员)?"
     r"|(?:本地|北京|京籍|城镇|本市)(?:户口|户籍)(?:优先|者优先)"
     r"|(?:不招|不要|谢绝)(?:农村|外地|农业)(?:户口|户籍|人员)?")
+_STATUS = r"(?:已婚|未婚|已育|未育|已生育|未生育|无子女|婚育|离异|单身(?!宿舍|公寓|间|房))"
+_MARITAL_WORDS = re.compile(
+    # 已婚已育, 未婚, 限未婚, 婚育 — unless the same phrase says it does not matter (婚育不限, 已婚未婚均可)
+    # or offers a benefit (已婚可提供夫妻房)
+    _STATUS + r"(?![^，。；,;.]{0,6}(?:不限|均可|皆可|都可|夫妻房))"
+    r"|(?:不招|不要|谢绝|不接受|拒收)(?:孕妇|孕期|怀孕|哺乳期|备孕|已婚|未婚|已育|未育)"
+    r"|(?:孕妇|孕期|怀孕|备孕|哺乳期)(?:者|人员|女性)?(?:勿扰|免谈|不招|不要|除外)"
+    r"|\b(?:single|unmarried|married)(?: (?:candidates?|applicants?|women|men|persons?|people))? only\b"
+    r"|\bonly (?:single|unmarried|married)\b|\bmust be (?:single|unmarried|married)\b"
+    r"|\b(?:single|unmarried|married|childless)(?: (?:candidates?|applicants?))? preferred\b"
+    r"|\bno (?:children|kids)\b|\bnot pregnant\b|\bno pregnan(?:t|cy)\b",
+    re.IGNORECASE,
+)
 GENDER_LAW_MESSAGE = (
     "根据《就业促进法》第二十七条，招聘不得限定或优先某一性别 / Under the Employment Promotion "
     "Law (Art. 27) a job posting must not restrict or prefer a gender"
@@ -43,6 +67,12 @@ HUKOU_LAW_MESSAGE = (
     "Promotion Law (Art. 31) a job posting must not restrict by household registration (户籍)"
 )
 
+MARITAL_LAW_MESSAGE = (
+    "根据《就业促进法》第二十七条和《妇女权益保障法》第四十三条，招聘不得以婚姻、生育状况设置限制或优先 / "
+    "Under the Employment Promotion Law (Art. 27) and the Law on the Protection of Women's Rights and "
+    "Interests (Art. 43) a job posting must not restrict or prefer by marital or childbearing status"
+)
+
 
 def check_gender_neutral(text: str | None) -> None:
     """Titles and descriptions must not restrict or prefer a gender (就业促进法 第二十七条),
@@ -52,9 +82,12 @@ def check_gender_neutral(text: str | None) -> None:
 
 
 def check_lawful_wording(text: str | None) -> None:
-    """No gender (第二十七条), ethnic (第二十八条) or household-registration (第三十一条) restriction
-    or preference in a posting's title or description."""
+    """No gender (第二十七条), ethnic (第二十八条), household-registration (第三十一条) or
+    marital/childbearing (第二十七条, 妇女权益保障法 第四十三条) restriction or preference in a
+    posting's title or description."""
     check_gender_neutral(text)
+    if text and _MARITAL_WORDS.search(text):
+        raise RuleViolation(MARITAL_LAW_MESSAGE)
     if text and _ETHNIC_WORDS.search(text):
         raise RuleViolation(ETHNIC_LAW_MESSAGE)
     if text and _HUKOU_WORDS.search(text):

@@ -34,3 +34,22 @@ def test_restrictions_are_refused_however_they_are_worded(text, article):
 ])
 def test_lawful_wording_passes(text):
     posting_rules.check_lawful_wording(text)
+
+
+@pytest.mark.parametrize("text", [
+    "已婚已育优先", "限未婚", "未婚", "仅招未婚", "要求已育", "未育者勿扰", "婚育情况：已婚", "收银员（已婚）",
+    "单身优先", "离异者不招", "不招孕妇", "孕期勿扰", "未生育者优先",
+    "Single only", "unmarried candidates only", "must be married", "married applicants preferred", "No children",
+])
+def test_marital_and_childbearing_restrictions_cite_both_laws(text):
+    with pytest.raises(RuleViolation, match="Art. 27") as refused:
+        posting_rules.check_lawful_wording(text)
+    assert "Art. 43" in str(refused.value) and "婚姻、生育" in str(refused.value)
+
+
+@pytest.mark.parametrize("text", [
+    "婚育不限", "已婚未婚均可", "提供单身宿舍", "已婚可提供夫妻房", "育婴员", "婚庆策划助理",
+    "Single room dormitory provided", "marriage leave and maternity leave as the law provides",
+])
+def test_marital_wording_that_restricts_nothing_passes(text):
+    posting_rules.check_lawful_wording(text)

@@ -102,6 +102,15 @@ def test_an_employer_imports_postings_for_itself(api, db_session):
     assert postings[0]["required_skills"] == [{"code": "security", "min_level": 3, "certificate_required": True}]
 
 
+def test_an_imported_posting_restricting_marital_status_is_a_row_error_citing_the_law(api, db_session):
+    rows = [posting_row(), posting_row(岗位名称="收银员（未婚未育）")]
+    r = upload(api, "employer", "/api/v1/postings/import", xlsx(POSTING_HEADERS, rows))
+    assert r.status_code == 422
+    [issue] = r.get_json()["errors"]["rows"]
+    assert issue["row"] == 3 and issue["column"] == "岗位名称" and "Art. 43" in issue["message"]
+    assert api.get("employer", "/api/v1/postings").get_json()["total"] == 0
+
+
 def test_posting_rules_are_row_errors_and_atomic_writes_nothing(api, db_session):
     rows = [posting_row(), posting_row(岗位名称="保安（限男性）"), posting_row(最低月薪=2000, 最高月薪=3000),
             posting_row(用人单位编号=api.tokens["_employer_other_id"])]

@@ -61,7 +61,8 @@ def bureau_roster_upload():
         table = read_table(upload, WORKER_SPEC)
         report = import_workers.run(table, session=db.session(), vault=db.vault(), principal=auth.current(),
                                     mode=query["mode"], on_duplicate=query["on_duplicate"], today=clock.today(),
-                                    minimum_wage=current_app.config["BEIJING_MIN_WAGE"])
+                                    minimum_wage=current_app.config["BEIJING_MIN_WAGE"],
+                                    error_limit=current_app.config["MAX_IMPORT_ERRORS"])
     except UploadError as exc:
         form.add_error("file", exc.message)
         return _page(form, status=exc.status)
