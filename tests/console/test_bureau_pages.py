@@ -90,6 +90,25 @@ def test_worker_list_filters_follow_up_overdue_and_pages(console_as, api, db_ses
     assert first.count("/console/workers/") - second.count("/console/workers/") > 0
 
 
+def test_worker_list_filters_incomplete_profiles_as_the_api(console_as, api):
+    """待完善: a roster row without expected wage or destinations; the console's filter is the
+    API's ``profile_complete`` and both list the same workers."""
+    new_worker(api, 1, name="完整人")
+    bureau = console_as("bureau")
+    rows = [worker_row(2, 姓名="缺薪人", 期望月薪=None, 意向地区=None)]
+    assert upload(bureau, xlsx(WORKER_HEADERS, rows), mode="valid_rows").status_code == 200
+    incomplete = html(bureau.get("/console/workers?profile_complete=false"))
+    assert "缺薪人" in incomplete and "完整人" not in incomplete
+    assert "待完善" in incomplete and "期望月薪" in incomplete and "可接受的工作地" in incomplete
+    complete = html(bureau.get("/console/workers?profile_complete=true"))
+    assert "完整人" in complete and "缺薪人" not in complete
+    listed = api.get("bureau", "/api/v1/workers?profile_complete=false").get_json()["items"]
+    assert [w["name"] for w in listed] == ["缺薪人"]
+    assert 'id="incomplete"' in html(bureau.get(f"/console/workers/{listed[0]['id']}"))
+    bad = bureau.get("/console/workers?profile_complete=maybe")
+    assert bad.status_code == 422 and "f-profile_complete-error" in html(bad)
+
+
 # --- register and edit ------------------------------------------------------------------------
 
 def test_registering_normalises_a_card_readers_id_and_audits(console_as, db_session):
