@@ -75,6 +75,13 @@ class Config:
     with a reason, and its start verified before any subsidy claim."""
     IDEMPOTENCY_TTL_HOURS = 48
     """Kept replies to `Idempotency-Key` requests expire after this (job `idempotency_purge`)."""
+    DOWNLOAD_KEEP_MINUTES = 60
+    """A roster upload's rows-to-fix workbook (personal data) downloads for this long, by its
+    uploader only (job ``download_purge``; signing out or the next upload deletes it sooner)."""
+    FAIR_INTERVIEWS_START = "09:00"
+    """Printed fair lists: the first interview at each booth starts at this time (HH:MM) …"""
+    FAIR_INTERVIEW_MINUTES = 15
+    """… and every later one this many minutes after the one before."""
     TESTING = False
 
     # Scheduler (``jingmeng scheduler``); an empty cron means the job's default schedule.
@@ -92,6 +99,8 @@ class Config:
     """Notification delivery; default ``*/5 * * * *``."""
     JOB_CRON_IDEMPOTENCY_PURGE = ""
     """Hourly purge of expired idempotency records; default ``20 * * * *``."""
+    JOB_CRON_DOWNLOAD_PURGE = ""
+    """Purge of expired kept downloads; default ``*/10 * * * *``."""
     JOB_LEASE_SECONDS = DEFAULT_LEASE_SECONDS
     """SQLite only: a job's lease, renewed every third of it while the job runs, so a killed
     job can run again (catch-up, next trigger) within a minute."""

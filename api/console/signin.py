@@ -7,7 +7,7 @@ from api import db
 from api.auth import audit, principal_for
 from api.console.forms import FORM_ERROR, Form
 from api.console.frame import bp, console_page, lang, limiter, safe_next, sign_in, sign_out, signed_in_user, t
-from models.access import accounts
+from models.access import accounts, downloads
 
 
 def _next_target() -> str:
@@ -69,5 +69,6 @@ def logout():
     audit("console.sign_out", "user", g.principal.user_id)
     # The cookie is signed, not stored: ending it here would leave any copy of it valid.
     accounts.end_sessions(db.session(), signed_in_user())
+    downloads.forget_user(db.session(), g.principal.user_id)  # e.g. a roster's rows to fix
     sign_out()
     return redirect(url_for("console.login", lang=lang()))

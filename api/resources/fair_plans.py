@@ -17,10 +17,12 @@ from api.auth import roles
 from api.match_view import explained, facts_of, posting_brief, present_match, worker_brief
 from api.resources.fairs import load_fair
 from api.schemas.fairs import ExportQuery, FairMatchesOut, MatchesQuery, PlanIn, PlanOut, SummaryOut
-from api.tabular.writers import XLSX_MIME, content_disposition, download, xlsx_bytes
+from api.tabular.writers import XLSX_MIME, PrintSheet, a4_workbook, content_disposition, download
 from matching.destinations import destination_tier
 from models import clock
-from models.fairs import service as fair_service
+from models.fairs import booths as fair_booths, service as fair_service
+from models.placements import applications as application_service
+from models.workers import service as worker_service
 from models.reference import gbt2260
 from models.fairs.tables import Fair, FairInterview, FairPlan
 from models.postings.tables import Posting
@@ -31,6 +33,8 @@ from training.scoring import HEURISTIC
 
 blp = Blueprint("fair_plans", __name__, url_prefix="/api/v1/fairs",
                 description="Job fair matches, interview plans, printable lists and summaries")
+PRINT_NOTE = ("★ 首选：计划录用的面试；○ 备选：首选未成功时的面试。稳定就业概率为估计录用后在岗满90天的可能性（{ranker}）。"
+              "身份证号已隐去中间位数；联系电话仅在劳动力被推荐到该岗位后显示。")
 HTML_DOC = {"description": "A printable A4 page (format=html) or a workbook (format=xlsx)"}
 
 
@@ -103,8 +107,21 @@ def pair_facts_of(rows: list[FairInterview], postings: dict[int, Posting],
     return out
 
 
+class Schedule:
+    """Where and when the fair's interviews are: booth numbers and the time slot of a queue place
+    (``models.fairs.booths`` with the ``FAIR_INTERVIEWS_START`` / ``FAIR_INTERVIEW_MINUTES`` settings)."""
+
+    def __init__(self, fair: Fair) -> None:
+        self.booths = fair_booths.booth_numbers(db.session(), fair.id)
+        self.start = str(current_app.config["FAIR_INTERVIEWS_START"])
+        self.minutes = int(current_app.config["FAIR_INTERVIEW_MINUTES"])
+
+    def slot(self, booth_order: int) -> str:
+        return fair_booths.interview_slot(booth_order, start=self.start, minutes=self.minutes)
+
+
 def interview_view(row: FairInterview, posting: Posting, worker: Worker, *, employer_view: bool,
-                   calibrated: bool, for_employer: bool = False,
+                   calibrated: bool, schedule: Schedule, for_employer: bool = False,
                    facts: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """One planned interview; ``for_employer`` (a list handed to the employer, whoever prints
     it) keeps no priority reason. ``facts`` give the pair's facts and missing-skill reasons."""
@@ -112,7 +129,8 @@ def interview_view(row: FairInterview, posting: Posting, worker: Worker, *, empl
     return {"worker": worker_brief(worker, db.vault(), employer_view=employer_view),
             "posting_id": posting.id, "posting_title": posting.title, "employer_id": posting.employer_id,
             "employer_name": posting.employer.name, "is_primary": row.is_primary, "p": row.p,
-            "booth_order": row.booth_order,
+            "booth_order": row.booth_order, "booth": schedule.booths.get(posting.id),
+            "slot": schedule.slot(row.booth_order),
             "facts": facts,
             "reasons": explained(row.reasons, facts, employer_view=for_employer or employer_view),
             "kind": "首选（计划录用）" if row.is_primary else "备选",
@@ -123,6 +141,7 @@ def interview_view(row: FairInterview, posting: Posting, worker: Worker, *, empl
 def plan_view(fair: Fair, plan: FairPlan, rows: list[FairInterview]) -> dict[str, Any]:
     postings, workers = fair_people(fair)
     facts = pair_facts_of(rows, postings, workers)
+    schedule = Schedule(fair)
     booths = []
     for pid, cap in plan.detail.get("postings", {}).items():
         mine = [r for r in rows if r.posting_id == int(pid)]
@@ -135,7 +154,8 @@ def plan_view(fair: Fair, plan: FairPlan, rows: list[FairInterview]) -> dict[str
         "allowed_pairs": plan.detail.get("allowed_pairs", 0),
         "congestion": plan_congestion(plan, rows).as_row(), "booths": booths,
         "interviews": [interview_view(r, postings[r.posting_id], workers[r.worker_id], employer_view=False,
-                                      calibrated=plan.ranker != HEURISTIC, facts=facts[(r.worker_id, r.posting_id)])
+                                      calibrated=plan.ranker != HEURISTIC, schedule=schedule,
+                                      facts=facts[(r.worker_id, r.posting_id)])
                        for r in rows],
     }
 
@@ -174,6 +194,7 @@ def organisers(fair: Fair) -> str:
 
 def printable(template: str, filename: str, fair: Fair, plan: FairPlan, **context: Any) -> Response:
     html = render_template(template, fair=fair, organisers=organisers(fair), ranker=plan.ranker,
+                           minutes=current_app.config["FAIR_INTERVIEW_MINUTES"],
                            printed_on=clock.today().isoformat(), **context)
     response = Response(html, mimetype="text/html")
     response.headers["Content-Disposition"] = content_disposition(f"{filename}.html", "inline")
@@ -181,8 +202,27 @@ def printable(template: str, filename: str, fair: Fair, plan: FairPlan, **contex
     return response
 
 
-def reasons_text(reasons: list[dict[str, Any]]) -> str:
-    return "；".join(str(r["text_zh"]) for r in reasons)
+def reasons_text(row: dict[str, Any]) -> str:
+    """The printed reasons cell as text: the required skills held, then the reasons."""
+    return "；".join([str(f["text_zh"]) for f in row["facts"] if f["code"] == "skill_held"]
+                    + [str(r["text_zh"]) for r in row["reasons"]])
+
+
+NOT_YET = "推荐后可见"
+"""The contact cell of a candidate the employer may not call yet (DOMAIN: no phone before referral)."""
+
+
+def contacts(fair: Fair, pairs: set[tuple[int, int]], workers: dict[int, Worker]) -> dict[tuple[int, int], str]:
+    """The phone of each (worker, posting) pair whose employer may call the worker now
+    (``employer_may_contact`` of their application); each disclosure is audited."""
+    out = {}
+    for worker_id, posting_id in sorted(application_service.contactable(session=db.session(), pairs=pairs)):
+        _, phone = worker_service.reveal(workers[worker_id], db.vault())
+        if phone:
+            out[(worker_id, posting_id)] = phone
+            auth.audit("worker.phone_disclosed", "worker", worker_id, via="fair_interview_list", ref=fair.id,
+                       posting_id=posting_id)
+    return out
 
 
 @blp.route("/<int:fair_id>/interview-lists/<int:employer_id>")
@@ -202,14 +242,19 @@ class FairInterviewList(MethodView):
         if not mine:
             abort(404)
         employer_view = principal.role == "employer"
-        facts = pair_facts_of([r for r in rows if r.posting_id in {p.id for p in mine}], postings, workers)
+        listed = [r for r in rows if r.posting_id in {p.id for p in mine}]
+        facts = pair_facts_of(listed, postings, workers)
+        phones = contacts(fair, {(r.worker_id, r.posting_id) for r in listed}, workers)
+        schedule = Schedule(fair)
         booths = [{"title": p.title, "district_name": gbt2260.region_name(p.district_code),
+                   "booth": schedule.booths.get(p.id),
                    "openings_left": plan.detail["postings"].get(str(p.id), {}).get("openings_left", p.openings_left),
                    "slots": plan.detail["postings"].get(str(p.id), {}).get("slots", 0),
-                   "rows": [interview_view(r, p, workers[r.worker_id], employer_view=employer_view,
-                                           calibrated=plan.ranker != HEURISTIC, for_employer=True,
-                                           facts=facts[(r.worker_id, p.id)])
-                            for r in rows if r.posting_id == p.id]} for p in mine]
+                   "rows": [{**interview_view(r, p, workers[r.worker_id], employer_view=employer_view,
+                                              calibrated=plan.ranker != HEURISTIC, for_employer=True,
+                                              schedule=schedule, facts=facts[(r.worker_id, p.id)]),
+                             "contact": phones.get((r.worker_id, p.id), NOT_YET)}
+                            for r in listed if r.posting_id == p.id]} for p in mine]
         employer_name = mine[0].employer.name
         auth.audit("fair.export", "fair", fair.id, kind="interview_list", employer_id=employer_id,
                    format=args["format"])
@@ -217,11 +262,16 @@ class FairInterviewList(MethodView):
         if args["format"] == "html":
             return printable("fairs/interview_list.html", f"interview-list-{fair.id}-{employer_id}", fair, plan,
                              employer_name=employer_name, booths=booths)
-        headers = ["岗位", "排队号", "姓名", "身份证号", "户籍旗县", "类型", "稳定就业概率", "推荐理由"]
-        data = [[b["title"], r["booth_order"], r["worker"]["name"], r["worker"]["id_number"],
-                 r["worker"]["county_name"], r["kind"], round(r["p"], 4), reasons_text(r["reasons"])]
+        headers = ["展位号", "岗位", "排队号", "时段", "姓名", "身份证号", "联系电话", "户籍旗县", "类型",
+                   "稳定就业概率（估计）", "推荐理由", "面试结果", "签字"]
+        data = [[b["booth"], b["title"], r["booth_order"], r["slot"], r["worker"]["name"], r["worker"]["id_number"],
+                 r["contact"], r["worker"]["county_name"], r["kind"], r["percent"], reasons_text(r), "", ""]
                 for b in booths for r in b["rows"]]
-        return download(xlsx_bytes([("面试名单", headers, data)]), f"{title}.xlsx", XLSX_MIME)
+        sheet = PrintSheet("面试名单", [f"面试名单（用人单位）：{employer_name}",
+                                       f"{fair.name} · {fair.starts_on} · {organisers(fair)}"], headers, data,
+                           widths=[6, 14, 6, 12, 8, 19, 13, 10, 9, 9, 40, 10, 10],
+                           note=PRINT_NOTE.format(ranker=plan.ranker))
+        return download(a4_workbook([sheet]), f"{title}.xlsx", XLSX_MIME)
 
 
 @blp.route("/<int:fair_id>/attendees/<int:worker_id>/sheet")
@@ -237,8 +287,10 @@ class FairAttendeeSheet(MethodView):
         worker = workers.get(worker_id) or abort(404)
         mine = sorted((r for r in rows if r.worker_id == worker_id), key=lambda r: (not r.is_primary, -r.p))
         facts = pair_facts_of(mine, postings, workers)
+        schedule = Schedule(fair)
         items = [{**interview_view(r, postings[r.posting_id], worker, employer_view=False,
-                                   calibrated=plan.ranker != HEURISTIC, facts=facts[(r.worker_id, r.posting_id)]),
+                                   calibrated=plan.ranker != HEURISTIC, schedule=schedule,
+                                   facts=facts[(r.worker_id, r.posting_id)]),
                   "title": postings[r.posting_id].title,
                   "district_name": gbt2260.region_name(postings[r.posting_id].district_code),
                   "wage_min": postings[r.posting_id].wage_min, "wage_max": postings[r.posting_id].wage_max,
@@ -249,14 +301,19 @@ class FairAttendeeSheet(MethodView):
         if args["format"] == "html":
             return printable("fairs/attendee_sheet.html", f"attendee-sheet-{fair.id}-{worker_id}", fair, plan,
                              worker=brief, rows=items)
-        headers = ["顺序", "用人单位", "岗位", "工作地点", "月薪下限", "月薪上限", "宿舍", "排队号", "类型", "推荐理由"]
+        headers = ["顺序", "用人单位", "岗位", "工作地点", "月薪下限", "月薪上限", "宿舍", "展位号", "时段", "排队号",
+                   "类型", "推荐理由", "面试结果", "签字"]
         data = [[k, i["employer_name"], i["title"], i["district_name"], i["wage_min"], i["wage_max"],
-                 "提供" if i["provides_dormitory"] else "不提供", i["booth_order"], i["kind"],
-                 reasons_text(i["reasons"])] for k, i in enumerate(items, 1)]
+                 "提供" if i["provides_dormitory"] else "不提供", i["booth"], i["slot"], i["booth_order"], i["kind"],
+                 reasons_text(i), "", ""] for k, i in enumerate(items, 1)]
         info = [["姓名", brief["name"]], ["身份证号", brief["id_number"]], ["户籍旗县", brief["county_name"]],
                 ["招聘会", fair.name], ["日期", fair.starts_on]]
-        return download(xlsx_bytes([("面试安排", headers, data), ("求职者", ["项目", "内容"], info)]),
-                        f"面试安排_{brief['name']}_{fair.starts_on}.xlsx", XLSX_MIME)
+        sheets = [PrintSheet("面试安排", [f"求职者面试安排单：{brief['name']}（{brief['id_number'] or '—'}，"
+                                         f"{brief['county_name']}）", f"{fair.name} · {fair.starts_on}"], headers, data,
+                             widths=[5, 14, 12, 9, 7, 7, 6, 6, 12, 6, 9, 36, 10, 10],
+                             note=PRINT_NOTE.format(ranker=plan.ranker)),
+                  PrintSheet("求职者", [], ["项目", "内容"], info, widths=[12, 40])]
+        return download(a4_workbook(sheets), f"面试安排_{brief['name']}_{fair.starts_on}.xlsx", XLSX_MIME)
 
 
 @blp.route("/<int:fair_id>/summary")

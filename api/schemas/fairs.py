@@ -157,7 +157,11 @@ class InterviewOut(Schema):
     employer_name = fields.String()
     is_primary = fields.Boolean(metadata={"description": "The attendee's planned hire"})
     p = fields.Float(metadata={"description": "Estimated P(still employed at 90 days) if hired"})
-    booth_order = fields.Integer()
+    booth_order = fields.Integer(metadata={"description": "Queue number at the booth"})
+    booth = fields.Integer(allow_none=True, metadata={"description": "Booth number (展位号): the posting's place "
+                                                                     "in the fair's posting list"})
+    slot = fields.String(metadata={"description": "Time slot (时段), e.g. 09:15–09:30: FAIR_INTERVIEWS_START "
+                                                  "plus FAIR_INTERVIEW_MINUTES per queue place"})
     facts = fields.List(fields.Nested(FactOut), metadata={"description": "The pair's checkable facts"})
     reasons = fields.List(fields.Nested(ReasonOut), metadata={
         "description": "Missing required skills first, then at most three model reasons"})

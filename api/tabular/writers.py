@@ -10,6 +10,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
@@ -57,6 +58,66 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]
         sheet.append(header_cells)
         for row in rows:
             sheet.append([neutralise(_cell_text(v) if isinstance(v, bool) else v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class PrintSheet:
+    """A sheet meant for paper: title lines above the table, the table, a note below it."""
+
+    title: str
+    lines: Sequence[str]
+    headers: Sequence[str]
+    rows: Sequence[Sequence[Any]]
+    widths: Sequence[int] = ()
+    """Column widths in characters (a Chinese character counts about two)."""
+    note: str = ""
+
+
+def a4_workbook(sheets: Sequence[PrintSheet]) -> bytes:
+    """A workbook that prints on A4 landscape as it is: the table fitted to the page width, its
+    header row repeated on every page, borders, wrapped text, page numbers in the footer."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    book = Workbook()
+    book.remove(book.active)
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for spec in sheets:
+        sheet = book.create_sheet(title=spec.title[:31])
+        for k, line in enumerate(spec.lines):
+            sheet.append([neutralise(line)])
+            sheet.cell(sheet.max_row, 1).font = Font(bold=True, size=14 if k == 0 else 11)
+        if spec.lines:
+            sheet.append([])
+        sheet.append([neutralise(h) for h in spec.headers])
+        header_row = sheet.max_row
+        for cell in sheet[header_row]:
+            cell.font, cell.border, cell.alignment = Font(bold=True), border, wrap
+        for row in spec.rows:
+            sheet.append([neutralise(_cell_text(v) if isinstance(v, bool) else v) for v in row])
+            for cell in sheet[sheet.max_row]:
+                cell.border, cell.alignment = border, wrap
+        if spec.note:
+            sheet.append([])
+            sheet.append([neutralise(spec.note)])
+        for n, width in enumerate(spec.widths, 1):
+            sheet.column_dimensions[get_column_letter(n)].width = width
+        sheet.print_title_rows = f"{header_row}:{header_row}"
+        sheet.freeze_panes = sheet.cell(header_row + 1, 1)
+        setup = sheet.page_setup
+        setup.paperSize, setup.orientation = sheet.PAPERSIZE_A4, sheet.ORIENTATION_LANDSCAPE
+        setup.fitToWidth, setup.fitToHeight = 1, 0  # one page wide, as many pages long as needed
+        sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        sheet.page_margins.left = sheet.page_margins.right = 0.4
+        sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+        sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

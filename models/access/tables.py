@@ -107,3 +107,20 @@ class IdempotencySubject(Base):
 
     record_id: Mapped[int] = mapped_column(ForeignKey("idempotency_keys.id", ondelete="CASCADE"), primary_key=True)
     worker_id: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
+
+
+class KeptDownload(Base):
+    """A file made for one user from personal data (a roster's rows to fix and re-upload),
+    kept briefly so that it downloads from a stable URL: encrypted, readable by that user only,
+    deleted when it expires, when the user makes the next one of its kind or signs out."""
+
+    __tablename__ = "kept_downloads"
+    __table_args__ = {"sqlite_autoincrement": True}  # a replaced file's number is never reused
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    filename: Mapped[str] = mapped_column(String(200))
+    body_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -36,6 +36,18 @@ def employer_may_contact(application: Application, *, placement_ended: bool = Fa
         application.source == "bureau" or application.state != "referred")
 
 
+def contactable(*, session: Session, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The (worker id, posting id) pairs whose employer may call the worker now: an application
+    between them for which ``employer_may_contact`` holds (e.g. a printed fair list's contact)."""
+    if not pairs:
+        return set()
+    rows = session.scalars(select(Application).where(
+        Application.worker_id.in_({w for w, _ in pairs}), Application.posting_id.in_({p for _, p in pairs}))).all()
+    rows = [a for a in rows if (a.worker_id, a.posting_id) in pairs]
+    ended = ended_placements_of(session=session, application_ids=[a.id for a in rows])
+    return {(a.worker_id, a.posting_id) for a in rows if employer_may_contact(a, placement_ended=a.id in ended)}
+
+
 def referred_on(application: Application) -> date:
     """The programme's date (China Standard Time) on which the application was made."""
     return application.created_at.astimezone(CST).date()

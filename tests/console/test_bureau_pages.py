@@ -90,6 +90,25 @@ def test_worker_list_filters_follow_up_overdue_and_pages(console_as, api, db_ses
     assert first.count("/console/workers/") - second.count("/console/workers/") > 0
 
 
+def test_worker_list_filters_incomplete_profiles_as_the_api(console_as, api):
+    """待完善: a roster row without expected wage or destinations; the console's filter is the
+    API's ``profile_complete`` and both list the same workers."""
+    new_worker(api, 1, name="完整人")
+    bureau = console_as("bureau")
+    rows = [worker_row(2, 姓名="缺薪人", 期望月薪=None, 意向地区=None)]
+    assert upload(bureau, xlsx(WORKER_HEADERS, rows), mode="valid_rows").status_code == 200
+    incomplete = html(bureau.get("/console/workers?profile_complete=false"))
+    assert "缺薪人" in incomplete and "完整人" not in incomplete
+    assert "待完善" in incomplete and "期望月薪" in incomplete and "可接受的工作地" in incomplete
+    complete = html(bureau.get("/console/workers?profile_complete=true"))
+    assert "完整人" in complete and "缺薪人" not in complete
+    listed = api.get("bureau", "/api/v1/workers?profile_complete=false").get_json()["items"]
+    assert [w["name"] for w in listed] == ["缺薪人"]
+    assert 'id="incomplete"' in html(bureau.get(f"/console/workers/{listed[0]['id']}"))
+    bad = bureau.get("/console/workers?profile_complete=maybe")
+    assert bad.status_code == 422 and "f-profile_complete-error" in html(bad)
+
+
 # --- register and edit ------------------------------------------------------------------------
 
 def test_registering_normalises_a_card_readers_id_and_audits(console_as, db_session):
@@ -284,13 +303,65 @@ def test_roster_upload_reports_each_bad_row_and_offers_the_fix_workbook(console_
     assert re.search(r'id="created">1<', page) and re.search(r'id="skipped">1<', page)
     assert re.search(r'id="rejected">2<', page)
     assert "联系电话" in page and "身份证号" in page and f"/console/workers/{existing}" in page
-    workbook = re.search(r'href="data:[^;]+;base64,([^"]+)"', page)
-    book = load_workbook(io.BytesIO(__import__("base64").b64decode(workbook.group(1))))
+    link = re.search(r'href="(/console/workers/import/fix/\d+\.xlsx)" id="fix-workbook"', page)
+    assert link and "base64" not in page  # a stable URL, not the workbook inline
+    got = bureau.get(link.group(1))
+    assert got.status_code == 200 and "no-store" in got.headers["Cache-Control"]
+    assert "attachment" in got.headers["Content-Disposition"]
+    book = load_workbook(io.BytesIO(got.data))
     fix = book.worksheets[0]
     assert fix.max_row == 3 and "错误" in str(fix.cell(1, fix.max_column).value)
     assert len(audits(db_session, "worker.import")) == 1
     db_session.expire_all()
     assert len(db_session.scalars(select(Worker)).all()) == 2
+
+
+def fix_link(page: str) -> str:
+    found = re.search(r'href="(/console/workers/import/fix/\d+\.xlsx)"', page)
+    assert found, "no link to the rows to fix"
+    return found.group(1)
+
+
+def test_the_rows_to_fix_download_for_their_uploader_only_and_not_for_long(console_as, console, app,
+                                                                           db_session):
+    from sqlalchemy import func, update
+
+    from models.access.tables import KeptDownload
+    from models.db.base import utcnow
+    from models.scheduling.runner import run_job
+
+    bad = worker_row(2, 联系电话="12")
+    bureau = console_as("bureau")
+    url = fix_link(html(upload(bureau, xlsx(WORKER_HEADERS, [worker_row(1), bad]), mode="valid_rows")))
+    assert bureau.get(url).status_code == 200
+    assert bureau.get(url).status_code == 200  # again, e.g. after a failed save
+    # Kept encrypted: the typed ID number is not in the stored bytes.
+    stored = db_session.scalar(select(KeptDownload.body_enc))
+    assert bad["身份证号"].encode() not in stored and b"PK" not in stored[:4]
+    # Another county's clerk, an administrator, anyone signed out: the 404 page or the sign-in.
+    for role in ("bureau_other", "admin"):
+        assert console_as(role).get(url).status_code == 404, role
+    anonymous = console.get(url)
+    assert anonymous.status_code == 302 and "/console/login" in anonymous.headers["Location"]
+    # The uploader's next upload replaces it; an atomic refusal still offers its rows.
+    refused = upload(bureau, xlsx(WORKER_HEADERS, [worker_row(3, 联系电话="1")]), mode="atomic")
+    assert refused.status_code == 422
+    newer = fix_link(html(refused))
+    assert bureau.get(url).status_code == 404 and bureau.get(newer).status_code == 200
+    assert load_workbook(io.BytesIO(bureau.get(newer).data)).worksheets[0].max_row == 2  # header, the row
+    # It expires: refused after DOWNLOAD_KEEP_MINUTES, and the purge job deletes it.
+    db_session.execute(update(KeptDownload).values(expires_at=utcnow() - timedelta(seconds=1)))
+    db_session.commit()
+    run = run_job("download_purge", sessions=app.extensions["jm.sessions"], engine=app.extensions["jm.engine"],
+                  config=app.config, today=TODAY, vault=app.extensions["jm.vault"])
+    assert run.status == "ok" and run.counts == {"purged": 1}
+    assert bureau.get(newer).status_code == 404
+    # Signing out deletes the user's file at once.
+    later = fix_link(html(upload(bureau, xlsx(WORKER_HEADERS, [worker_row(4, 联系电话="1")]), mode="valid_rows")))
+    assert bureau.get(later).status_code == 200
+    bureau.post("/console/logout")
+    db_session.expire_all()
+    assert db_session.scalar(select(func.count()).select_from(KeptDownload)) == 0
 
 
 def test_an_atomic_roster_with_errors_writes_nothing_and_a_bad_file_is_a_field_error(console_as, db_session):

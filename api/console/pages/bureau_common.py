@@ -43,6 +43,10 @@ EVIDENCE = {"labour_contract": ("劳动合同", "Labour contract"),
             "social_insurance_certificate": ("社保缴纳证明", "Social-insurance certificate"),
             "village_certificate": ("村书记和驻村第一书记证明", "Village secretary's certificate")}
 TRACKING = {"active": ("在岗", "Active"), "at_risk": ("有风险", "At risk"), "ended": ("已离职", "Ended")}
+PROFILE_FIELDS = {"phone": ("手机号", "mobile"), "poverty_status": ("脱贫状态", "poverty status"),
+                  "education": ("文化程度", "education"), "destinations": ("可接受的工作地", "accepted workplaces"),
+                  "expected_monthly_wage": ("期望月薪", "expected wage")}
+"""The fields a 待完善 (incomplete) profile may lack (``models.workers.service.MATCHING_FIELDS``)."""
 PAYEE = {"worker": ("劳动者本人", "The worker"), "employer": ("用人单位", "The employer")}
 
 
@@ -50,6 +54,11 @@ def label(vocabulary: dict[str, tuple[str, str]], key: str | None) -> str:
     if key is None:
         return "—"
     return t(*vocabulary[key]) if key in vocabulary else key
+
+
+def missing(fields: list[str]) -> str:
+    """``["phone", "education"]`` → ``手机号、文化程度`` (the clerk's words for what to fill in)."""
+    return t("、", ", ").join(label(PROFILE_FIELDS, f) for f in fields)
 
 
 def options(vocabulary: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:

@@ -28,7 +28,9 @@ nav_item("登记劳动力", "Register a worker", "console.bureau_worker_new", ("
          description_zh="可用身份证读卡器录入", description_en="A card reader can type the ID number")
 
 PAGE_SIZE = 20
-LIST_FILTERS = ("q", "status", "poverty_status", "page")
+LIST_FILTERS = ("q", "status", "poverty_status", "profile_complete", "page")
+PROFILE = {"false": ("待完善", "Incomplete"), "true": ("已完善", "Complete")}
+"""The ``profile_complete`` filter of ``GET /api/v1/workers`` (待完善: not ranked or referred yet)."""
 
 
 def county_choices() -> list[tuple[str, str]] | None:
@@ -83,7 +85,7 @@ def bureau_workers():
     filters = {**{k: raw[k] for k in raw if k != "page"}, **({"overdue": "1"} if overdue else {})}
     return render_template("console/bureau_workers.html", items=items, page=page, pages=pages, filters=filters,
                            form=Form(data={**raw, "overdue": "true" if overdue else ""}, errors=errors),
-                           common=common), (422 if errors else 200)
+                           common=common, profile=PROFILE), (422 if errors else 200)
 
 
 @bp.route("/workers/new", methods=["GET", "POST"])

@@ -10,7 +10,6 @@ operator's session.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Response, current_app, flash, g, redirect, render_template, request, url_for
@@ -27,7 +26,7 @@ from api.schemas.workers import WorkerCreateSchema
 from matching.profiles import DESTINATIONS, EDUCATION_LEVELS, LANGUAGES, POVERTY_STATUSES
 from models import clock
 from models.errors import DomainError
-from models.fairs import service as fair_service
+from models.fairs import booths as fair_booths, service as fair_service
 from models.workers.rules import normalize_id_number
 from training.fairs import compute_plan, rank_fair_attendees
 
@@ -49,24 +48,8 @@ LANGUAGE_LABELS = {"zh": ("普通话", "Mandarin"), "mn": ("蒙古语", "Mongoli
 SKILL_ROWS = 3
 
 
-def interview_slot(booth_order: int) -> str:
-    """The time slot of the ``booth_order``-th interview at a booth: the fair day's first
-    interview at ``FAIR_INTERVIEWS_START`` (default 09:00), one every ``FAIR_INTERVIEW_MINUTES``."""
-    start = datetime.strptime(str(current_app.config.get("FAIR_INTERVIEWS_START", "09:00")), "%H:%M")
-    minutes = int(current_app.config.get("FAIR_INTERVIEW_MINUTES", 15))
-    begin = start + timedelta(minutes=minutes * (max(int(booth_order), 1) - 1))
-    return f"{begin:%H:%M}–{begin + timedelta(minutes=minutes):%H:%M}"
-
-
 def booth_numbers(fair_id: int) -> dict[int, int]:
-    """Booth number of each of the fair's postings: its place in the fair's posting list."""
-    return {p.id: k for k, (_, p) in enumerate(fair_service.postings_of(db.session(), fair_id), 1)}
-
-
-@bp.record_once
-def _print_helpers(state) -> None:  # noqa: ANN001
-    # The printable pages (also served by the API) number booths and time slots the same way.
-    state.app.jinja_env.globals.update(interview_slot=interview_slot, booth_numbers=booth_numbers)
+    return fair_booths.booth_numbers(db.session(), fair_id)
 
 
 def _options(labels: dict[str, tuple[str, str]], keys) -> list[tuple[str, str]]:  # noqa: ANN001
