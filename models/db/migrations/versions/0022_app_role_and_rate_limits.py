@@ -2,7 +2,7 @@
 rate-limit counters shared by every worker
 
 Revision ID: 0022
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-02 17:00:00
 
 Two roles on PostgreSQL: the *owner* (whoever runs the migrations, ``MIGRATION_DATABASE_URL``)
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0022'
-down_revision = '0019'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 and kept briefly for a stable download URL
 
 Revision ID: 0023
-Revises: 0019
+Revises: 0022
 Create Date: 2026-12-02 17:00:00
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 from models.db.base import UTCDateTime
 
 revision = '0023'
-down_revision = '0019'
+down_revision = '0022'
 branch_labels = None
 depends_on = None
 
