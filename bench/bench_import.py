@@ -32,12 +32,14 @@ from models.access.pii import PiiKeys  # noqa: E402
 
 TARGET_SECONDS = 60.0
 HEADERS = ["姓名", "身份证号", "联系电话", "户籍所在旗县", "脱贫属性", "文化程度", "技能", "意向工种", "意向地区",
-           "期望月薪", "需要住宿"]
+           "期望月薪", "需要住宿", "培训意愿", "备注"]
 POVERTY = ("脱贫户", "监测对象", "一般")
 EDUCATION = ("小学", "初中", "高中", "中专", "大专")
 SKILLS = ("保安（中级，有证）;电工", "家政;做饭", "保洁", "", "养老护理（初级）", "电工（高级，有证）")
 OCCUPATIONS = ("保安员", "家政服务员", "养老护理员", "")
 DESTINATIONS = ("北京、区内", "本县", "区内", "北京")
+TRAINING = ("是", "否", "电焊培训", "", "暂不需要")
+REMARKS = ("", "返乡人员", "", "长期在外务工，电话常换")
 
 
 def rows(n: int):
@@ -47,7 +49,7 @@ def rows(n: int):
         body = f"150921{birth:%Y%m%d}{i % 1000:03d}"
         yield [f"工人{i}", body + ric.calc_check_digit(body + "0"), f"138{i:08d}", "卓资县",
                POVERTY[i % 3], EDUCATION[i % 5], SKILLS[i % 6], OCCUPATIONS[i % 4], DESTINATIONS[i % 4],
-               3000 + (i % 50) * 100, "是" if i % 2 else "否"]
+               3000 + (i % 50) * 100, "是" if i % 2 else "否", TRAINING[i % 5], REMARKS[i % 4]]
 
 
 def make_xlsx(n: int) -> bytes:

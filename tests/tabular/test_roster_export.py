@@ -123,6 +123,13 @@ def test_posting_rules_are_row_errors_and_atomic_writes_nothing(api, db_session)
     assert db_session.scalar(select(func.count()).select_from(Posting)) == 0
 
 
+def test_a_posting_row_naming_an_occupation_group_is_told_to_give_an_occupation(api):
+    r = upload(api, "employer", "/api/v1/postings/import", xlsx(POSTING_HEADERS, [posting_row(工种="4-09-08-00")]),
+               mode="valid_rows")
+    [error] = r.get_json()["rows"]
+    assert error["column"] == "工种" and "是小类" in error["message"] and "4-09-08-01 保洁员" in error["message"]
+
+
 def test_an_administrator_must_name_the_employer(api):
     r = upload(api, "admin", "/api/v1/postings/import", xlsx(POSTING_HEADERS, [posting_row()]), mode="valid_rows")
     assert r.get_json()["created"] == 0 and "employer_id is required" in r.get_json()["rows"][0]["message"]
