@@ -10,8 +10,8 @@ from sqlalchemy import Select, String, cast, select
 from api import auth, db
 from api.auth import roles
 from api.http import Blueprint, created, idempotent, page_schema, paginate, require_if_match, where_equal, with_etag
-from api.schemas.workers import (RevealQuery, WorkerCreateSchema, WorkerOut, WorkerPatchSchema,
-                                 WorkerQuery)
+from api.schemas.workers import (IdNumberCorrectionSchema, RevealQuery, WorkerCreateSchema, WorkerOut,
+                                 WorkerPatchSchema, WorkerQuery)
 from models import clock
 from models.reference import gbt2260
 from models.workers import service as worker_service
@@ -119,6 +119,34 @@ class WorkerItem(MethodView):
             abort(403, message="不能转到非本辖区 / You may not move a worker outside your counties")
         worker_service.update_worker(session=db.session(), vault=db.vault(), worker=worker, data=data)
         auth.audit("worker.update", "worker", worker.id, fields=sorted(data))
+        return with_etag(present(worker), worker)
+
+
+def correct_id_number(worker: Worker, id_number: str, reason: str) -> worker_service.IdNumberCorrection:
+    """The correction and its audit row, shared by the API and the console."""
+    correction = worker_service.correct_id_number(session=db.session(), vault=db.vault(), worker=worker,
+                                                  id_number=id_number, reason=reason.strip(), today=clock.today())
+    auth.audit("worker.id_number_corrected", "worker", worker.id, reason=reason.strip(),
+               previous=correction.previous_masked, corrected=correction.masked,
+               birth_date_changed=correction.birth_date_changed, sex_changed=correction.sex_changed)
+    return correction
+
+
+@blp.route("/<int:worker_id>/id-number")
+class WorkerIdNumber(MethodView):
+    @roles("admin", "bureau")
+    @blp.arguments(IdNumberCorrectionSchema)
+    @blp.response(200, WorkerOut)
+    @blp.alt_response(409, description="Another worker holds that ID number (`errors.existing_worker_id`), "
+                                       "or the worker's personal data was erased")
+    def post(self, data: dict[str, Any], worker_id: int):
+        """Correct a mistyped ID number (the bureau of the worker's county, or an administrator).
+
+        The number is checked like a registration and against every registered worker (keyed
+        index); birth date, sex and the search indexes follow it. The reason and the masked old
+        and new numbers are written to the audit log."""
+        worker = load_worker(worker_id)
+        correct_id_number(worker, data["id_number"], data["reason"])
         return with_etag(present(worker), worker)
 
 

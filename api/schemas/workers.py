@@ -180,5 +180,15 @@ class WorkerQuery(PageQuery):
                        "keyed indexes), within the caller's counties"})
 
 
+class IdNumberCorrectionSchema(StrictSchema):
+    """A mistyped ID number put right (``POST /api/v1/workers/{id}/id-number``)."""
+
+    id_number = fields.String(required=True, validate=validate.Length(max=40), metadata={
+        "description": "The correct 18-character ID number (checked like a registration)"})
+    reason = fields.String(required=True, validate=validate.Length(
+        min=4, max=500, error="请说明更正原因（4至500字） / Give the reason for the correction (4–500 characters)"),
+        metadata={"description": "Why the registered number was wrong (e.g. 登记时录入错误，已核对身份证原件); audited"})
+
+
 class RevealQuery(StrictSchema):
     reveal = fields.Boolean(load_default=False)

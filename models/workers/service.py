@@ -1,7 +1,9 @@
-"""Use cases on workers: register, update, look up by ID number, erase (PIPL Art. 47)."""
+"""Use cases on workers: register, update, look up by ID number, correct a mistyped ID number,
+erase (PIPL Art. 47)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -12,7 +14,7 @@ from models.workers import rules
 from models.db.base import utcnow
 from models.errors import Conflict, RuleViolation, RuleViolations
 from models.access import idempotency
-from models.access.pii import PiiVault
+from models.access.pii import PiiVault, mask_id_number
 from models.reference import service as reference_service
 from models.reference.taxonomy import Occupation, Skill
 from models.workers.tables import Worker
@@ -231,6 +233,46 @@ def reveal(worker: Worker, vault: PiiVault) -> tuple[str | None, str | None]:
     id_number = vault.decrypt(worker.id_number_enc, context=ID_CTX) if worker.id_number_enc else None
     phone = vault.decrypt(worker.phone_enc, context=PHONE_CTX) if worker.phone_enc else None
     return id_number, phone
+
+
+@dataclass(frozen=True)
+class IdNumberCorrection:
+    """What a correction changed, for the audit row and the answer (masked, never in clear)."""
+
+    previous_masked: str | None
+    masked: str
+    birth_date_changed: bool
+    sex_changed: bool
+
+
+def correct_id_number(*, session: Session, vault: PiiVault, worker: Worker, id_number: str, today: date,
+                      reason: str) -> IdNumberCorrection:
+    """Replace a mistyped ID number: checked as at registration (check character, birth date,
+    region code, working age), deduplicated through the keyed index (``Conflict`` naming the
+    worker who holds it), then the encrypted number, its index, the tail indexes, birth date and
+    sex are all replaced — the old digest no longer finds anyone. The caller audits ``reason``."""
+    if worker.erased_at is not None:
+        raise Conflict("该记录已删除个人信息 / This worker's personal data was erased")
+    if not reason or not reason.strip():
+        raise RuleViolation("请说明更正原因 / Give the reason for the correction", field="reason")
+    try:
+        number, birth, _sex = rules.check_id_number(id_number, today=today)
+        rules.check_working_age(birth, today=today)
+    except RuleViolation as exc:
+        raise RuleViolation(str(exc), field="id_number") from None
+    previous, _phone = reveal(worker, vault)
+    if previous == number:
+        raise RuleViolation("与已登记的身份证号相同 / This is the number already registered", field="id_number")
+    holder = find_by_id_number(session=session, vault=vault, id_number=number)
+    if holder is not None and holder.id != worker.id:
+        raise Conflict("该身份证号已由另一名劳动力登记 / Another worker is registered with this ID number",
+                       detail={"existing_worker_id": holder.id})
+    old_birth, old_sex = worker.birth_date, worker.sex
+    set_identity(worker, vault, number, today=today)
+    refresh_completeness(worker)
+    session.flush()  # the unique index on id_number_index settles a concurrent correction
+    return IdNumberCorrection(mask_id_number(previous) if previous else None, mask_id_number(number),
+                              worker.birth_date != old_birth, worker.sex != old_sex)
 
 
 def erase_worker(*, session: Session, worker: Worker) -> None:

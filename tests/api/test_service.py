@@ -88,9 +88,20 @@ def test_audit_log_refuses_truncate_on_postgresql(app, api, database):
 
     if database.backend != "postgresql":
         pytest.skip("SQLite has no TRUNCATE; its DELETE is refused above")
+    from models.db import make_engine
+
     api.post("bureau", "/api/v1/workers", json=__import__("tests.factories", fromlist=["x"]).worker_payload())
-    with pytest.raises(DBAPIError, match="append-only"):
+    # The service's role has no TRUNCATE privilege (migration 0022) …
+    with pytest.raises(DBAPIError, match="permission denied"):
         with app.extensions["jm.engine"].begin() as conn:
             conn.execute(text("TRUNCATE audit_log"))
+    # … and even the tables' owner is refused by the statement trigger (migration 0013).
+    owner = make_engine(database.url)
+    try:
+        with pytest.raises(DBAPIError, match="append-only"):
+            with owner.begin() as conn:
+                conn.execute(text("TRUNCATE audit_log"))
+    finally:
+        owner.dispose()
     with app.extensions["jm.engine"].connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM audit_log")).scalar() > 0

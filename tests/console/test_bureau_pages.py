@@ -203,6 +203,28 @@ def test_reveal_shows_the_full_numbers_once_and_is_audited(console_as, api, db_s
     assert id_number(seq=1) not in html(bureau.get(f"/console/workers/{worker_id}"))
 
 
+def test_a_mistyped_id_number_is_corrected_on_the_worker_page_with_a_reason(console_as, api, db_session):
+    worker_id = new_worker(api, 1)
+    bureau = console_as("bureau")
+    page = html(bureau.get(f"/console/workers/{worker_id}"))
+    assert 'id="id-number-correction"' in page
+    url = f"/console/workers/{worker_id}/id-number"
+    refused = bureau.post(url, data={"id_number": id_number(seq=2), "reason": ""})
+    assert refused.status_code == 422 and field_error(html(refused), "reason", "idn")
+    taken = new_worker(api, 3)
+    clash = bureau.post(url, data={"id_number": id_number(seq=3), "reason": "录入错误"})
+    assert clash.status_code == 422 and f"#{taken}" in field_error(html(clash), "id_number", "idn")
+    done = bureau.post(url, data={"id_number": id_number(seq=2), "reason": "录入错误，已核对原件"})
+    assert done.status_code == 302
+    assert [a.detail["reason"] for a in audits(db_session, "worker.id_number_corrected")] == ["录入错误，已核对原件"]
+    assert api.get("bureau", f"/api/v1/workers/{worker_id}?reveal=true").get_json()["id_number"] == id_number(seq=2)
+    other = console_as("admin")  # a bureau of another county gets a 404, as in the API
+    aohan = new_worker(api, 4, county=AOHAN, role="admin")
+    assert bureau.post(f"/console/workers/{aohan}/id-number",
+                       data={"id_number": id_number(AOHAN, seq=5), "reason": "录入错误"}).status_code == 404
+    assert other.get(f"/console/workers/{aohan}").status_code == 200
+
+
 def test_matches_refer_interview_hire_and_follow_up(console_as, api, db_session, app):
     worker_id = new_worker(api, 1)
     posting_id = new_posting(api, title="望京小区保安")

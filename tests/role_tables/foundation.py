@@ -12,6 +12,7 @@ ALLOWED: dict[str, set[str]] = {
     "GET /api/v1/workers/<int:worker_id>": {"admin", "bureau"},
     "PATCH /api/v1/workers/<int:worker_id>": {"admin", "bureau"},
     "POST /api/v1/workers/<int:worker_id>/erase": {"admin", "bureau"},
+    "POST /api/v1/workers/<int:worker_id>/id-number": {"admin", "bureau"},
     "GET /api/v1/employers": ALL,
     "POST /api/v1/employers": {"admin"},
     "GET /api/v1/employers/<int:employer_id>": ALL,

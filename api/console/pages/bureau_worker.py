@@ -17,9 +17,10 @@ from api.console.pages import bureau_common as common
 from api.match_view import posting_brief, present_match
 from api.resources.applications import load_application, present_many as present_applications
 from api.resources.placements import load_placement, present_many as present_placements
-from api.resources.workers import load_worker, present
+from api.resources.workers import correct_id_number, load_worker, present
 from api.schemas.applications import TransitionSchema
 from api.schemas.placements import FollowUpCreateSchema
+from api.schemas.workers import IdNumberCorrectionSchema
 from matching.rank import rank_postings_for_worker
 from models import clock
 from models.errors import DomainError
@@ -96,6 +97,25 @@ def bureau_worker_reveal(worker_id: int):
     worker = load_worker(worker_id)
     auth.audit("worker.reveal", "worker", worker.id, fields=["id_number", "phone"])
     return worker_page(worker, reveal=True)
+
+
+@bp.post("/workers/<int:worker_id>/id-number")
+@console_page("bureau", "admin")
+def bureau_worker_id_number(worker_id: int):
+    """Correct a mistyped ID number, exactly as ``POST /api/v1/workers/{id}/id-number``."""
+    worker = load_worker(worker_id)
+    form = load_form(IdNumberCorrectionSchema())
+    if form.ok:
+        try:
+            correction = correct_id_number(worker, form.values["id_number"], form.values["reason"])
+        except DomainError as exc:
+            form.add_domain_error(exc)
+            if holder := (exc.detail or {}).get("existing_worker_id"):
+                form.add_error("id_number", f"已登记编号 / registered as worker #{holder}")
+        else:
+            flash(t(f"身份证号已更正为 {correction.masked}", f"ID number corrected to {correction.masked}"), "ok")
+            return redirect(url_for("console.bureau_worker", worker_id=worker.id))
+    return worker_page(worker, forms={"id-number": form}, status=422)
 
 
 @bp.post("/workers/<int:worker_id>/refer")
