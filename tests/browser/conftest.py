@@ -48,10 +48,14 @@ def chromium_path() -> str:
     return found
 
 
-@pytest.fixture(params=["sqlite"])
+BROWSER_DATABASE = os.environ.get("BROWSER_DATABASE", "sqlite")
+"""Browser tests check pages, not backends: SQLite by default (the rest of the suite runs both);
+``BROWSER_DATABASE=postgresql`` (with ``TEST_DATABASE_URL``) drives the same journeys on PostgreSQL."""
+
+
+@pytest.fixture(params=[BROWSER_DATABASE])
 def database(request):
-    """Browser tests check pages, not backends: SQLite only (the rest of the suite runs both)."""
-    return request.getfixturevalue("sqlite_database")
+    return request.getfixturevalue(f"{request.param}_database")
 
 
 @dataclass
