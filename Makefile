@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: run test install install-dev bench clean
+.PHONY: run test install install-dev bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ run: install
 test: install-dev
 	@sh tests/browser/ensure_chromium.sh
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
+
+## screenshots: the README's console screenshots (docs/screenshots/console-*.png) from the browser journeys
+screenshots: install-dev
+	@sh tests/browser/ensure_chromium.sh
+	CI=true README_SHOTS=docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider tests/browser \
+	  -k "sign_in_page or clerk or employer_posts or fair_operator or models_jobs or creates_a_user or five_wrong"
 
 bench: install-dev
 	$(BIN)/python bench/run_all.py

@@ -113,14 +113,32 @@ def form_payload(schema: Schema, formdata: MultiDict | None = None) -> dict[str,
     return payload
 
 
-def load_form(schema: Schema, formdata: MultiDict | None = None, **load_kwargs: Any) -> Form:
-    """Validate a submitted form with ``schema`` (the API's request schema)."""
+def nested_payload(schema: Schema, formdata: MultiDict | None = None, prefix: str = "") -> dict[str, Any]:
+    """``form_payload`` for a schema with ``Nested`` parts: ``placement.start_date`` inputs fill
+    the ``placement`` object (an object is sent only when one of its inputs was filled in)."""
+    formdata = request.form if formdata is None else formdata
+    flat = MultiDict([(k[len(prefix):], v) for k, v in formdata.items(multi=True) if k.startswith(prefix)])
+    payload = form_payload(schema, flat)
+    for name, spec in schema.fields.items():
+        if isinstance(spec, fields.Nested) and not spec.many and isinstance(spec.schema, Schema):
+            payload.pop(name, None)
+            inner = nested_payload(spec.schema, flat, f"{name}.")
+            if inner:
+                payload[name] = inner
+    return payload
+
+
+def load_form(schema: Schema, formdata: MultiDict | None = None, *, payload: dict[str, Any] | None = None,
+              **load_kwargs: Any) -> Form:
+    """Validate a submitted form with ``schema`` (the API's request schema); nested parts come
+    from ``part.field`` inputs. ``payload``: validate this instead (a page that reshapes some
+    inputs first), still showing what was typed."""
     formdata = request.form if formdata is None else formdata
     shown = {k: (formdata.getlist(k) if len(formdata.getlist(k)) > 1 else formdata.get(k))
              for k in formdata if k != "csrf_token" and "password" not in k}
     form = Form(data=shown)
     try:
-        form.values = schema.load(form_payload(schema, formdata), **load_kwargs)
+        form.values = schema.load(nested_payload(schema, formdata) if payload is None else payload, **load_kwargs)
     except ValidationError as err:
         form.errors = flatten_messages(err.messages)
     return form

@@ -18,7 +18,7 @@ from models.placements import applications as application_service
 from models.reference import gbt2260
 from models.workers import service as worker_service
 from models.access.pii import mask_id_number, mask_phone
-from models.placements.tables import Application, TRANSITIONS
+from models.placements.tables import Application, Placement, TRANSITIONS
 from models.postings.tables import Posting
 from models.workers.tables import Worker
 
@@ -80,6 +80,30 @@ def present_many(rows: list[tuple[Application, Worker, Posting]]) -> list[dict[s
     return out
 
 
+def refer_worker(worker: Worker, posting: Posting) -> Application:
+    """Refer (bureau, admin) or invite (employer) through ``models.placements.applications.refer``,
+    audited — what ``POST /api/v1/applications`` and the console's refer and invite buttons do."""
+    principal = auth.current()
+    application = application_service.refer(
+        session=db.session(), worker=worker, posting=posting,
+        source="employer" if principal.role == "employer" else "bureau", actor_user_id=principal.user_id)
+    auth.audit("application.create", "application", application.id, source=application.source)
+    return application
+
+
+def move_application(application: Application, data: dict[str, Any]) -> Placement | None:
+    """One move (``TransitionSchema`` data) through ``models.placements.applications.transition``,
+    audited; the API's transitions endpoint and the console's move forms."""
+    principal, before = auth.current(), application.state
+    placement = application_service.transition(
+        session=db.session(), application=application, to=data["to"], actor_user_id=principal.user_id,
+        actor_role=principal.role, reason=data.get("reason"), terms=data.get("placement"), today=clock.today(),
+        minimum_wage=current_app.config["BEIJING_MIN_WAGE"])
+    auth.audit("application.transition", "application", application.id, from_state=before,
+               to_state=application.state, placement_id=placement.id if placement else None)
+    return placement
+
+
 @blp.route("")
 class Applications(MethodView):
     @roles("admin", "bureau", "employer")
@@ -108,10 +132,7 @@ class Applications(MethodView):
             abort(422, errors={"json": {"worker_id": ["劳动力不存在 / No such worker"]}})
         if posting is None or not principal.sees_employer(posting.employer_id):
             abort(422, errors={"json": {"posting_id": ["岗位不存在 / No such posting"]}})
-        application = application_service.refer(
-            session=session, worker=worker, posting=posting,
-            source="employer" if principal.role == "employer" else "bureau", actor_user_id=principal.user_id)
-        auth.audit("application.create", "application", application.id, source=application.source)
+        application = refer_worker(worker, posting)
         return created(present_many([(application, worker, posting)])[0], application,
                        f"/api/v1/applications/{application.id}")
 
@@ -137,12 +158,5 @@ class ApplicationTransition(MethodView):
         """Move an application; `hired` carries `placement` fields and takes one opening,
         `rejected`/`withdrawn` carry a structured `reason`."""
         application, worker, posting = load_application(application_id)
-        before = application.state
-        placement = application_service.transition(
-            session=db.session(), application=application, to=data["to"],
-            actor_user_id=auth.current().user_id, actor_role=auth.current().role,
-            reason=data.get("reason"), terms=data.get("placement"), today=clock.today(),
-            minimum_wage=current_app.config["BEIJING_MIN_WAGE"])
-        auth.audit("application.transition", "application", application.id, from_state=before,
-                   to_state=application.state, placement_id=placement.id if placement else None)
+        move_application(application, data)
         return with_etag(present_many([(application, worker, posting)])[0], application)

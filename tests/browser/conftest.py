@@ -48,10 +48,14 @@ def chromium_path() -> str:
     return found
 
 
-@pytest.fixture(params=["sqlite"])
+BROWSER_DATABASE = os.environ.get("BROWSER_DATABASE", "sqlite")
+"""Browser tests check pages, not backends: SQLite by default (the rest of the suite runs both);
+``BROWSER_DATABASE=postgresql`` (with ``TEST_DATABASE_URL``) drives the same journeys on PostgreSQL."""
+
+
+@pytest.fixture(params=[BROWSER_DATABASE])
 def database(request):
-    """Browser tests check pages, not backends: SQLite only (the rest of the suite runs both)."""
-    return request.getfixturevalue("sqlite_database")
+    return request.getfixturevalue(f"{request.param}_database")
 
 
 @dataclass
@@ -121,15 +125,39 @@ def page(browser, live):
     context.close()
 
 
+README_SHOTS = ("login", "bureau-workers", "bureau-worker-matches", "bureau-roster-report", "bureau-claim",
+                "employer-posting-candidates", "fair-checked-in", "fair-printed-list", "admin-models",
+                "admin-users", "admin-policies", "login-locked")
+"""The journeys' screenshots shown in README.md: with ``README_SHOTS=<folder>`` (``make
+screenshots``: docs/screenshots) each is also written there, small, as ``console-<name>.png``."""
+README_WIDTH = 1000
+"""README copies are scaled to this width and reduced to 256 colours (a few dozen kB each)."""
+
+
+def readme_copy(source: Path, target: Path) -> None:
+    from PIL import Image
+
+    with Image.open(source) as image:
+        image = image.convert("RGB")
+        if image.width > README_WIDTH:
+            image = image.resize((README_WIDTH, round(image.height * README_WIDTH / image.width)), Image.LANCZOS)
+        image.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(target, optimize=True)
+
+
 @pytest.fixture
 def shot(request):
-    """``shot(page, "name")`` saves a full-page PNG under the artifacts directory."""
+    """``shot(page, "name")`` saves a full-page PNG under the artifacts directory (and, for the
+    ``README_SHOTS`` names when that variable names a folder, a small copy there)."""
     folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
+    readme = os.environ.get("README_SHOTS")
 
     def save(page, name: str) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
+        if readme and name in README_SHOTS:
+            Path(readme).mkdir(parents=True, exist_ok=True)
+            readme_copy(path, Path(readme) / f"console-{name}.png")
         return path
 
     return save

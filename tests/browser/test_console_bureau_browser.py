@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from models import clock
@@ -109,6 +110,7 @@ def test_a_clerk_registers_imports_refers_hires_follows_up_and_approves(live, pa
     matches = page.locator("#matches")
     assert matches.get_by_role("cell", name="望京小区保安 北京甲物业公司").is_visible()
     assert matches.locator("ul.reasons li").count() > 0
+    shot(page, "bureau-worker-matches")
     matches.get_by_role("button", name="推荐 望京小区保安").click()
     page.wait_for_load_state()
     assert page.get_by_text("已推荐到「望京小区保安」").is_visible()
@@ -143,6 +145,8 @@ def test_a_clerk_registers_imports_refers_hires_follows_up_and_approves(live, pa
     nav(page, "补贴审核")
     check(page, shot, "bureau-claims")
     page.get_by_role("link", name=f"{claim_id} 审核").click()
+    expect(page.get_by_role("button", name="批准")).to_be_visible()
+    check(page, shot, "bureau-claim")
     page.get_by_role("button", name="批准").click()
     page.wait_for_load_state()
     assert page.locator("#f-reason-error").is_visible()

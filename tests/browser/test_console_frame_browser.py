@@ -12,6 +12,7 @@ def test_the_sign_in_page_is_accessible_and_fits(live, page, shot):
     assert page.get_by_role("heading", name="登录").is_visible()
     assert_no_horizontal_scroll(page)
     assert_accessible(page)
+    shot(page, "login")
     page.get_by_role("button", name="登录").click()  # empty fields: messages beside them
     assert page.locator("#f-username-error").is_visible()
     assert_accessible(page)

@@ -1,34 +1,23 @@
 """The printable fair pages in a real headless Chromium: text in the DOM and an A4 screenshot.
 
 Chromium comes from Debian (``tests/browser/ensure_chromium.sh``). Without it the test skips
-locally and fails under ``CI=true``.
+locally and fails under ``CI=true``. The A4 screenshots are kept as test artifacts.
 """
 from __future__ import annotations
 
-import os
+import re
 import shutil
 import struct
 import subprocess
 from pathlib import Path
 
-import pytest
-
+from tests.browser.conftest import ARTIFACTS, chromium_path
 from tests.factories import posting_payload, worker_payload
 from tests.role_tables.fairs import open_fair
 
 URL = "/api/v1/fairs"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def chromium() -> str:
-    found = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-    if found is None:
-        message = "chromium not installed: run tests/browser/ensure_chromium.sh (Debian: apt-get install chromium fonts-noto-cjk)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true but {message}")
-        pytest.skip(message)
-    return found
 
 
 def run(browser: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
@@ -44,8 +33,8 @@ def png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", head[16:24])
 
 
-def test_printable_attendee_sheet_and_interview_list_render_in_chromium(api, tmp_path):
-    browser = chromium()
+def test_printable_attendee_sheet_and_interview_list_render_in_chromium(api, tmp_path, request):
+    browser = chromium_path()
     fid = open_fair(api, name="卓资县—朝阳区春季劳务协作招聘会")
     pid = api.post("employer", "/api/v1/postings", json=posting_payload(title="望京小区保安", openings=2)).get_json()["id"]
     api.post("employer", f"{URL}/{fid}/postings", json={"posting_id": pid})
@@ -82,6 +71,7 @@ def test_printable_attendee_sheet_and_interview_list_render_in_chromium(api, tmp
         assert shot.exists(), result.stderr[-2000:]
         assert shot.stat().st_size > 20_000  # a blank page is a few kB
         assert png_size(shot) == (1240, 1754)
-    if keep := os.environ.get("FAIR_SCREENSHOT_DIR"):  # to look at the pages by eye
-        for name in pages:
-            shutil.copy(tmp_path / f"{name}.png", Path(keep) / f"fair_{name}.png")
+    artifacts = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)  # as the ``shot`` fixture does
+    artifacts.mkdir(parents=True, exist_ok=True)
+    for name in pages:
+        shutil.copy(tmp_path / f"{name}.png", artifacts / f"fair-{name}-a4.png")

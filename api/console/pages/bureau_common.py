@@ -1,15 +1,9 @@
 """What the bureau pages share: the labels of the API's vocabularies (Chinese first) and the
-loading of a form whose schema has nested parts (skills, placement terms, reasons) — each still
-validated by the API's own marshmallow schema. No routes here."""
+skills typed as text. No routes here."""
 from __future__ import annotations
 
 from typing import Any
 
-from flask import request
-from marshmallow import Schema, ValidationError, fields
-from werkzeug.datastructures import MultiDict
-
-from api.console.forms import Form, flatten_messages, form_payload
 from api.console.frame import t
 
 POVERTY = {"alleviated": ("脱贫人口", "Lifted out of poverty"), "monitored": ("监测对象", "Monitored"),
@@ -84,29 +78,3 @@ def skills_from_text(text: str) -> list[dict[str, Any]]:
 
 def skills_to_text(skills: list[dict[str, Any]]) -> str:
     return ", ".join(f"{s['code']}:{s.get('level', 1)}{':证' if s.get('certified') else ''}" for s in skills)
-
-
-def nested_payload(schema: Schema, formdata: MultiDict, prefix: str = "") -> dict[str, Any]:
-    """``form_payload`` for a schema with ``Nested`` parts: ``placement.start_date`` inputs fill
-    the ``placement`` object (an object is sent only when one of its inputs was filled in)."""
-    flat = MultiDict([(k[len(prefix):], v) for k, v in formdata.items(multi=True) if k.startswith(prefix)])
-    payload = form_payload(schema, flat)
-    for name, spec in schema.fields.items():
-        if isinstance(spec, fields.Nested) and not spec.many and isinstance(spec.schema, Schema):
-            payload.pop(name, None)
-            inner = nested_payload(spec.schema, flat, f"{name}.")
-            if inner:
-                payload[name] = inner
-    return payload
-
-
-def load_nested(schema: Schema, payload: dict[str, Any] | None = None, **load_kwargs: Any) -> Form:
-    """Validate ``payload`` (default: the submitted form, nested parts included) with ``schema``."""
-    formdata = request.form
-    form = Form(data={k: (formdata.getlist(k) if len(formdata.getlist(k)) > 1 else formdata.get(k))
-                      for k in formdata if k != "csrf_token"})
-    try:
-        form.values = schema.load(nested_payload(schema, formdata) if payload is None else payload, **load_kwargs)
-    except ValidationError as err:
-        form.errors = flatten_messages(err.messages)
-    return form

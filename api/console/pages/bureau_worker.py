@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from api import auth, db, ranking
@@ -15,7 +15,8 @@ from api.console.forms import Form, load_form
 from api.console.frame import bp, console_page, t
 from api.console.pages import bureau_common as common
 from api.match_view import posting_brief, present_match
-from api.resources.applications import load_application, present_many as present_applications
+from api.resources.applications import (load_application, move_application, present_many as present_applications,
+                                       refer_worker)
 from api.resources.placements import load_placement, present_many as present_placements
 from api.resources.workers import correct_id_number, load_worker, present
 from api.schemas.applications import TransitionSchema
@@ -24,7 +25,6 @@ from api.schemas.workers import IdNumberCorrectionSchema
 from matching.rank import rank_postings_for_worker
 from models import clock
 from models.errors import DomainError
-from models.placements import applications as application_service
 from models.placements import service as placement_service
 from models.placements.tables import Application, Placement
 from models.postings.tables import Posting
@@ -129,12 +129,10 @@ def bureau_worker_refer(worker_id: int):
         flash(t("岗位不存在", "No such posting"), "error")
         return redirect(url_for("console.bureau_worker", worker_id=worker.id, _anchor="matches"))
     try:
-        application = application_service.refer(session=session, worker=worker, posting=posting, source="bureau",
-                                                 actor_user_id=principal.user_id)
+        refer_worker(worker, posting)
     except DomainError as exc:
         flash(exc.message, "error")
         return redirect(url_for("console.bureau_worker", worker_id=worker.id, _anchor="matches"))
-    auth.audit("application.create", "application", application.id, source=application.source)
     flash(t(f"已推荐到「{posting.title}」", f"Referred to “{posting.title}”"), "ok")
     return redirect(url_for("console.bureau_worker", worker_id=worker.id, _anchor="applications"))
 
@@ -147,20 +145,13 @@ def bureau_application_move(worker_id: int, application_id: int):
     application, _, _ = load_application(application_id)
     if application.worker_id != worker.id:
         abort(404)
-    form = common.load_nested(TransitionSchema())
+    form = load_form(TransitionSchema())
     if form.ok:
-        before = application.state
         try:
-            placement = application_service.transition(
-                session=db.session(), application=application, to=form.values["to"],
-                actor_user_id=auth.current().user_id, actor_role=auth.current().role,
-                reason=form.values.get("reason"), terms=form.values.get("placement"), today=clock.today(),
-                minimum_wage=current_app.config["BEIJING_MIN_WAGE"])
+            move_application(application, form.values)
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
-            auth.audit("application.transition", "application", application.id, from_state=before,
-                       to_state=application.state, placement_id=placement.id if placement else None)
             flash(t(f"申请已变为：{common.label(common.APPLICATION_STATE, application.state)}",
                     f"Application moved to {common.label(common.APPLICATION_STATE, application.state)}"), "ok")
             return redirect(url_for("console.bureau_worker", worker_id=worker.id, _anchor=f"application-{application.id}"))

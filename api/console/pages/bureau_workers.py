@@ -10,7 +10,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from api import auth, db
-from api.console.forms import Form, flatten_messages, form_payload
+from api.console.forms import Form, flatten_messages, form_payload, load_form
 from api.console.frame import bp, console_page, nav_item, t
 from api.console.pages import bureau_common as common
 from api.resources.workers import list_query, load_worker, present
@@ -53,7 +53,7 @@ def worker_payload(schema) -> dict[str, Any]:
 
 
 def load_worker_form(schema) -> Form:
-    return common.load_nested(schema, worker_payload(schema))
+    return load_form(schema, payload=worker_payload(schema))
 
 
 def render_form(form: Form, worker: Worker | None = None, status: int = 200):

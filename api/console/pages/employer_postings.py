@@ -13,13 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from marshmallow import ValidationError
 from sqlalchemy import select
 
 from api import auth, db
-from api.console.forms import Form, flatten_messages, load_form
+from api.console.forms import Form, load_form
 from api.console.frame import bp, console_page, nav_item, t
-from api.resources.applications import load_application, present_many as present_applications
+from api.resources.applications import (load_application, move_application, present_many as present_applications,
+                                       refer_worker)
 from api.resources.matches import posting_matches
 from api.resources.placements import load_placement, present_many as present_placements
 from api.resources.postings import list_query, load_posting, present as present_posting
@@ -30,7 +30,6 @@ from matching.profiles import EDUCATION_LEVELS, LANGUAGES
 from models import clock
 from models.employers import service as employer_service
 from models.errors import DomainError
-from models.placements import applications as application_service
 from models.placements import service as placement_service
 from models.placements.service import CONTRACT_TYPES
 from models.placements.tables import Application, DECLINE_REASONS, END_REASONS, Placement
@@ -220,25 +219,12 @@ def employer_posting_invite(posting_id: int):
         flash(t("劳动力不存在", "No such worker"), "error")
         return redirect(url_for("console.employer_posting", posting_id=posting.id))
     try:
-        application = application_service.refer(session=db.session(), worker=worker, posting=posting,
-                                                source="employer", actor_user_id=auth.current().user_id)
+        refer_worker(worker, posting)
     except DomainError as exc:
         flash(exc.message, "error")
     else:
-        auth.audit("application.create", "application", application.id, source=application.source)
         flash(t(f"已邀约 {worker.name}", f"{worker.name} invited"), "ok")
     return redirect(url_for("console.employer_posting", posting_id=posting.id) + "#applications")
-
-
-def nested_payload(prefix: str) -> dict[str, Any]:
-    """Inputs named ``prefix.field`` as a nested object (empty inputs left out)."""
-    out: dict[str, Any] = {}
-    for key in request.form:
-        if key.startswith(prefix + "."):
-            value = request.form.getlist(key)[-1].strip()
-            if value != "":
-                out[key[len(prefix) + 1:]] = value
-    return out
 
 
 def _application_page(application_id: int, form: Form | None = None, status: int = 200):
@@ -267,29 +253,13 @@ def employer_application(application_id: int):
 def employer_application_move(application_id: int):
     application, worker, posting = load_application(application_id)
     to = request.form.get("to", "").strip()
-    payload: dict[str, Any] = {"to": to}
-    if to == "hired":
-        payload["placement"] = nested_payload("placement")
-    elif to in ("rejected", "withdrawn"):
-        payload["reason"] = nested_payload("reason")
-    form = submitted()
-    try:
-        data = TransitionSchema().load(payload)
-    except ValidationError as err:
-        form.errors = flatten_messages(err.messages)
-    else:
-        before = application.state
+    form = load_form(TransitionSchema())  # the hire form sends placement.*, a decline reason.*
+    if form.ok:
         try:
-            placement = application_service.transition(
-                session=db.session(), application=application, to=data["to"],
-                actor_user_id=auth.current().user_id, actor_role=auth.current().role,
-                reason=data.get("reason"), terms=data.get("placement"), today=clock.today(),
-                minimum_wage=current_app.config["BEIJING_MIN_WAGE"])
+            move_application(application, form.values)
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
-            auth.audit("application.transition", "application", application.id, from_state=before,
-                       to_state=application.state, placement_id=placement.id if placement else None)
             flash(t(f"{worker.name}：{STATES[application.state][0]}",
                     f"{worker.name}: {STATES[application.state][1]}"), "ok")
             return redirect(url_for("console.employer_posting", posting_id=posting.id) + "#applications")
@@ -297,12 +267,6 @@ def employer_application_move(application_id: int):
         flash("；".join(m for ms in form.errors.values() for m in ms), "error")
         return redirect(url_for("console.employer_posting", posting_id=posting.id) + "#applications")
     return _application_page(application_id, form, 422)
-
-
-def submitted() -> Form:
-    """The submitted inputs, to show again beside their messages (nested names kept as typed)."""
-    return Form(data={k: (request.form.getlist(k) if len(request.form.getlist(k)) > 1 else request.form.get(k))
-                      for k in request.form if k != "csrf_token"})
 
 
 def _end_page(placement: Placement, form: Form, status: int = 200):
@@ -321,15 +285,9 @@ def employer_placement_end_form(placement_id: int):
 @console_page(*ROLES)
 def employer_placement_end(placement_id: int):
     placement = load_placement(placement_id)
-    payload: dict[str, Any] = {"reason": nested_payload("reason")}
-    if request.form.get("end_date", "").strip():
-        payload["end_date"] = request.form["end_date"].strip()
-    form = submitted()
-    try:
-        data = PlacementEndSchema().load(payload)
-    except ValidationError as err:
-        form.errors = flatten_messages(err.messages)
-    else:
+    form = load_form(PlacementEndSchema())
+    if form.ok:
+        data = form.values
         try:
             placement_service.end_placement(
                 session=db.session(), placement=placement, end_date=data["end_date"],
