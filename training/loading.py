@@ -32,6 +32,17 @@ def paired_districts(session: Session, day: date | None = None) -> dict[str, tup
     return {k: tuple(v) for k, v in out.items()}
 
 
+def combined_experience(declared: Iterable[dict] | None, recorded: dict[str, int] | None) -> dict[str, int]:
+    """Months per occupation the engine counts: the declared years (从业经历, × 12) and the
+    months recorded as placements, whichever is more — a clerk's declaration usually covers
+    the jobs the service recorded too, so adding them would count those twice."""
+    months = dict(recorded or {})
+    for entry in declared or ():
+        code, stated = entry["occupation_code"], int(round(float(entry["years"]) * 12))
+        months[code] = max(months.get(code, 0), stated)
+    return months
+
+
 def worker_profile(worker: Worker, paired: dict[str, tuple[str, ...]],
                    experience: dict[str, int] | None = None) -> WorkerProfile:
     """The engine's view of a worker. One whose profile is incomplete (``profile_complete``) or
@@ -48,7 +59,8 @@ def worker_profile(worker: Worker, paired: dict[str, tuple[str, ...]],
         destinations=tuple(worker.destinations or ()),
         expected_monthly_wage=worker.expected_monthly_wage or 0, needs_dormitory=worker.needs_dormitory,
         available_from=worker.available_from, status=worker.status if ready else "inactive",
-        paired_districts=paired.get(worker.county_code, ()), experience_months=experience or {},
+        paired_districts=paired.get(worker.county_code, ()),
+        experience_months=combined_experience(worker.work_experience, experience),
     )
 
 

@@ -20,7 +20,7 @@ ID_CTX = "worker.id_number"
 PHONE_CTX = "worker.phone"
 PROFILE_FIELDS = (
     "name", "county_code", "township", "village", "poverty_status", "ethnicity", "languages",
-    "education", "skills", "preferred_occupations", "destinations", "expected_monthly_wage",
+    "education", "skills", "preferred_occupations", "work_experience", "destinations", "expected_monthly_wage",
     "needs_dormitory", "available_from", "status",
 )
 
@@ -105,14 +105,21 @@ def code_errors(data: Mapping[str, Any], unknown: Mapping[str, Iterable[str]]) -
         errors["skills"] = [f"未知技能代码 / Unknown skill code: {', '.join(bad)}"]
     if bad := sorted(set(unknown.get("occupations", ())) & set(data.get("preferred_occupations", []))):
         errors["preferred_occupations"] = [f"未知职业代码 / Unknown occupation code: {', '.join(bad)}"]
+    if bad := sorted(set(unknown.get("occupations", ())) & set(experience_occupations(data))):
+        errors["work_experience"] = [f"未知职业代码 / Unknown occupation code: {', '.join(bad)}"]
     return errors
+
+
+def experience_occupations(data: Mapping[str, Any]) -> list[str]:
+    """Occupation codes of the declared work experience in ``data``."""
+    return [e["occupation_code"] for e in data.get("work_experience") or []]
 
 
 def check_codes(*, session: Session, data: Mapping[str, Any], under: str | None = None) -> None:
     """``RuleViolations`` for unknown skill or occupation codes; ``under`` names where the worker's
     fields sit in the request (``worker`` for a walk-in registered at a fair)."""
     unknown = unknown_codes(session=session, skills=[s["code"] for s in data.get("skills", [])],
-                            occupations=data.get("preferred_occupations", []))
+                            occupations=[*data.get("preferred_occupations", []), *experience_occupations(data)])
     if errors := code_errors(data, unknown):
         raise RuleViolations({f"{under}.{field}" if under else field: messages
                               for field, messages in errors.items()})
@@ -233,7 +240,7 @@ def erase_worker(*, session: Session, worker: Worker) -> None:
     worker.phone_enc = worker.phone_index = None
     worker.birth_date = worker.sex = None
     worker.township = worker.village = worker.ethnicity = None
-    worker.skills, worker.preferred_occupations = [], []
+    worker.skills, worker.preferred_occupations, worker.work_experience = [], [], []
     worker.status = "inactive"
     worker.erased_at = utcnow()
     idempotency.forget_worker(session, worker.id)  # kept responses may carry the phone
