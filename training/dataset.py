@@ -4,7 +4,11 @@ Graded labels per (worker, posting) pair — the furthest the pair got:
 0 recommended and ignored, 1 applied (referred), 2 interviewed, 3 hired,
 4 hired and still employed 90 days later (the objective: lasting employment).
 A pair counts on the day of its first contact; pairs younger than 90 days at ``as_of``
-are left out, since whether they last is not known yet.
+are left out, since whether they last is not known yet, and so are hires still employed
+that started less than 90 days before ``as_of`` (a late start after an early first contact).
+
+Features are what was known at the pair's first contact: experience counts the placements
+before that day (the pair's own job is not experience for it), openings the headcount.
 
 Queries (jobs for a worker) are what a worker was actually shown together: the worker's
 recommendation batch of first contact (one nightly list), or the worker's month of first
@@ -24,13 +28,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matching.batches import PostingBatch, WorkerBatch
-from matching.features import FEATURE_NAMES, pair_features
+from matching.features import FEATURE_INDEX, FEATURE_NAMES, pair_features
 from matching.profiles import PostingProfile, WorkerProfile
 from models.placements.tables import Application, ApplicationEvent, Placement, Recommendation
 from models.postings.tables import Posting
 from models.workers.tables import Worker
-from training.loading import (RETENTION_DAYS, employer_retention, experience, paired_districts,
-                               posting_profile, worker_profile)
+from training.loading import (RETENTION_DAYS, combined_experience, employer_retention, months_worked,
+                               paired_districts, posting_profile, work_spells, worker_profile)
 
 STAGE = {"referred": 1, "interviewing": 2, "hired": 3}
 
@@ -99,13 +103,16 @@ def collect_history(session: Session, *, as_of: date) -> History:
                                                        ApplicationEvent.to_state, ApplicationEvent.at)):
         if to_state in STAGE and app_id in apps:
             seen(apps[app_id], STAGE[to_state], at.date())
+    unknown: set[tuple[int, int]] = set()
     for w, p, start, end in session.execute(select(Placement.worker_id, Placement.posting_id,
                                                    Placement.start_date, Placement.end_date)
                                             .where(Placement.posting_id.is_not(None))):
         lasted = (end or as_of) - start >= timedelta(days=RETENTION_DAYS)
+        if end is None and not lasted:
+            unknown.add((w, p))  # still employed, not 90 days yet: whether it lasts is not known
         seen((w, p), 4 if lasted else 3, start)
     horizon = (as_of - timedelta(days=RETENTION_DAYS)).toordinal()
-    kept = {k: v for k, v in pairs.items() if v[1] <= horizon}
+    kept = {k: v for k, v in pairs.items() if v[1] <= horizon and k not in unknown}
     # a pair whose first contact was an application, not a recommendation, has no list
     batches = {k: first_rec[k][1] for k in kept if k in first_rec and first_rec[k][0] == kept[k][1]}
     return History(kept, as_of, batches)
@@ -117,11 +124,13 @@ def featurize(session: Session, history: History, *, progress=None) -> PairSet:
     worker_ids = sorted({w for w, _ in keys})
     posting_ids = sorted({p for _, p in keys})
     paired = paired_districts(session)
-    exp = experience(session, worker_ids, as_of=history.as_of)
+    spells = work_spells(session, worker_ids, as_of=history.as_of)
     workers: dict[int, WorkerProfile] = {}
+    declared: dict[int, list] = {}
     for chunk in _chunks(worker_ids, 2000):
         for w in session.scalars(select(Worker).where(Worker.id.in_(chunk))):
-            workers[w.id] = worker_profile(w, paired, exp.get(w.id))
+            workers[w.id] = worker_profile(w, paired)  # recorded experience: per pair, below
+            declared[w.id] = list(w.work_experience or ())
     postings: dict[int, PostingProfile] = {}
     for chunk in _chunks(posting_ids, 2000):
         for p in session.scalars(select(Posting).where(Posting.id.in_(chunk))):
@@ -145,6 +154,11 @@ def featurize(session: Session, history: History, *, progress=None) -> PairSet:
         X[rows] = pair_features(wb, pb, wi[rows], pi[rows], date.fromordinal(int(m) * 30 + 15))
         if progress:
             progress(n + 1, len(np.unique(months)))
+    column = FEATURE_INDEX["occupation_experience_log"]
+    for k, (w, p) in enumerate(keys):
+        if spells.get(w):
+            before = months_worked(spells[w], as_of=date.fromordinal(int(day[k])))
+            X[k, column] = np.log1p(combined_experience(declared[w], before).get(postings[p].occupation_code, 0))
     w_ids = np.array([w for w, _ in keys], dtype=np.int64)
     p_ids = np.array([p for _, p in keys], dtype=np.int64)
     lists: dict[tuple[int, str], int] = {}

@@ -32,6 +32,17 @@ def paired_districts(session: Session, day: date | None = None) -> dict[str, tup
     return {k: tuple(v) for k, v in out.items()}
 
 
+def combined_experience(declared: Iterable[dict] | None, recorded: dict[str, int] | None) -> dict[str, int]:
+    """Months per occupation the engine counts: the declared years (从业经历, × 12) and the
+    months recorded as placements, whichever is more — a clerk's declaration usually covers
+    the jobs the service recorded too, so adding them would count those twice."""
+    months = dict(recorded or {})
+    for entry in declared or ():
+        code, stated = entry["occupation_code"], int(round(float(entry["years"]) * 12))
+        months[code] = max(months.get(code, 0), stated)
+    return months
+
+
 def worker_profile(worker: Worker, paired: dict[str, tuple[str, ...]],
                    experience: dict[str, int] | None = None) -> WorkerProfile:
     """The engine's view of a worker. One whose profile is incomplete (``profile_complete``) or
@@ -48,7 +59,8 @@ def worker_profile(worker: Worker, paired: dict[str, tuple[str, ...]],
         destinations=tuple(worker.destinations or ()),
         expected_monthly_wage=worker.expected_monthly_wage or 0, needs_dormitory=worker.needs_dormitory,
         available_from=worker.available_from, status=worker.status if ready else "inactive",
-        paired_districts=paired.get(worker.county_code, ()), experience_months=experience or {},
+        paired_districts=paired.get(worker.county_code, ()),
+        experience_months=combined_experience(worker.work_experience, experience),
     )
 
 
@@ -71,21 +83,37 @@ def posting_profile(posting: Posting) -> PostingProfile:
     )
 
 
+Spell = tuple[str, date, date | None]
+"""A placement as (occupation code, start, end or None while it lasts)."""
+
+
+def work_spells(session: Session, worker_ids: Iterable[int], *, as_of: date) -> dict[int, list[Spell]]:
+    """Each worker's placements in a posting started before ``as_of``."""
+    ids = list(worker_ids)
+    out: dict[int, list[Spell]] = defaultdict(list)
+    for start in range(0, len(ids), 2000):
+        rows = session.execute(
+            select(Placement.worker_id, Posting.occupation_code, Placement.start_date, Placement.end_date)
+            .join(Posting, Posting.id == Placement.posting_id)
+            .where(Placement.worker_id.in_(ids[start:start + 2000]), Placement.start_date < as_of))
+        for worker_id, occupation, begun, end in rows:
+            out[worker_id].append((occupation, begun, end))
+    return out
+
+
+def months_worked(spells: Iterable[Spell], *, as_of: date) -> dict[str, int]:
+    """Months worked per occupation before ``as_of`` (a spell still running counts up to it)."""
+    out: dict[str, int] = {}
+    for occupation, start, end in spells:
+        if start < as_of:
+            months = max(0, (min(end or as_of, as_of) - start).days // 30)
+            out[occupation] = out.get(occupation, 0) + months
+    return out
+
+
 def experience(session: Session, worker_ids: Iterable[int], *, as_of: date) -> dict[int, dict[str, int]]:
     """Months each worker has worked per occupation, from placements started before ``as_of``."""
-    ids = list(worker_ids)
-    out: dict[int, dict[str, int]] = defaultdict(dict)
-    if not ids:
-        return out
-    rows = session.execute(
-        select(Placement.worker_id, Posting.occupation_code, Placement.start_date, Placement.end_date)
-        .join(Posting, Posting.id == Placement.posting_id)
-        .where(Placement.worker_id.in_(ids), Placement.start_date < as_of)
-    )
-    for worker_id, occupation, start, end in rows:
-        months = max(0, ((end or as_of) - start).days // 30)
-        out[worker_id][occupation] = out[worker_id].get(occupation, 0) + months
-    return out
+    return {w: months_worked(s, as_of=as_of) for w, s in work_spells(session, worker_ids, as_of=as_of).items()}
 
 
 def employer_retention(session: Session, *, as_of: date) -> dict[int, EmployerRetention]:

@@ -17,7 +17,8 @@ from models.errors import Conflict, NotFound
 from models.postings.tables import Posting
 from models.rankers.tables import ModelVersion
 from models.workers.tables import Worker
-from training import registry
+from training import counterfactual, registry
+from training.counterfactual import ProfileTruth
 from training.evaluate import Truth, evaluate, plot
 from training.pipeline import NotEnoughHistory, build_sets, train
 from training.loading import posting_profile, worker_profiles
@@ -39,6 +40,16 @@ def world_truth(session, world_seed: int) -> Truth:
         if posting_id not in postings:
             postings[posting_id] = posting_profile(session.get(Posting, posting_id))
         return true_stability(workers[worker_id], postings[posting_id], world_seed=world_seed)
+
+    return truth
+
+
+def world_profile_truth(world_seed: int) -> ProfileTruth:
+    """The same truth over profiles, with or without its pair noise (counterfactual evaluation)."""
+    from seed.world import true_stability
+
+    def truth(worker, posting, *, noise: bool = True) -> float:  # noqa: ANN001 - profiles
+        return true_stability(worker, posting, world_seed=world_seed, noise=noise)
 
     return truth
 
@@ -99,8 +110,11 @@ def register(app: Flask) -> None:
     @click.option("--version", default=None, help="Model version (default: the active one)")
     @click.option("--eval-days", default=180, show_default=True)
     @click.option("--world-seed", type=int, default=0, show_default=True)
-    def evaluate_command(version: str | None, eval_days: int, world_seed: int) -> None:
-        """Evaluate a stored model against the heuristic on the most recent period."""
+    @click.option("--workers", "cf_workers", type=int, default=counterfactual.DEFAULT_WORKERS, show_default=True,
+                  help="Seeking workers sampled for the counterfactual report (0: none)")
+    def evaluate_command(version: str | None, eval_days: int, world_seed: int, cf_workers: int) -> None:
+        """Evaluate a stored model against the heuristic: on the held-out logged lists, and
+        counterfactually over every eligible open posting for a sample of seeking workers."""
         key = current_app.config["MODEL_SIGNING_KEY"]
         with session_scope(db.session_factory()) as session:
             row = (session.scalar(select(ModelVersion).where(ModelVersion.version == version))
@@ -111,12 +125,18 @@ def register(app: Flask) -> None:
             _, eval_set, _ = build_sets(session, as_of=clock.today(), eval_days=eval_days)
             from matching.heuristic import heuristic_scores
 
-            report = evaluate({"ranker": model.estimator.predict, "heuristic": heuristic_scores}, eval_set,
-                              world_truth(session, world_seed))
+            scorers = {"ranker": model.estimator.predict, "heuristic": heuristic_scores}
+            report = evaluate(scorers, eval_set, world_truth(session, world_seed))
+            if cf_workers > 0:
+                cf_set = counterfactual.build_set(session, world_profile_truth(world_seed), day=clock.today(),
+                                                  workers=cf_workers, seed=world_seed)
+                report["counterfactual"] = counterfactual.report(scorers, cf_set)
         png = plot(report, REPORT_DIR / f"{row.version}-evaluate.png")
         (REPORT_DIR / f"{row.version}-evaluate.json").write_text(json.dumps(report, indent=2))
         click.echo(f"model {row.version} ({row.status})")
         _print_report(report, png)
+        for line in counterfactual.lines(report.get("counterfactual", {})):
+            click.echo(line)
 
     models_group = AppGroup("models", help="Ranker versions: list, activate, roll back.")
 

@@ -21,6 +21,23 @@ class WorkerSkillSchema(StrictSchema):
     certified = fields.Boolean(load_default=False)
 
 
+MAX_EXPERIENCE_YEARS = 50
+
+
+class WorkExperienceSchema(StrictSchema):
+    """Declared experience in one occupation (从业经历): years, to one decimal."""
+
+    occupation_code = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    years = fields.Float(required=True, allow_nan=False, validate=validate.Range(
+        min=0, max=MAX_EXPERIENCE_YEARS, min_inclusive=False,
+        error="从业年限须大于0且不超过50年 / Years must be above 0 and at most 50"))
+
+    @validates("years")
+    def _one_decimal(self, value: float, **_: Any) -> None:
+        if round(value, 1) != value:
+            raise ValidationError("从业年限最多一位小数 / Years take at most one decimal (e.g. 1.5)")
+
+
 def _check_available_from(value: date) -> None:
     today = clock.today()
     if value < date(2000, 1, 1) or value > today + timedelta(days=730):
@@ -44,6 +61,10 @@ class WorkerBase(StrictSchema):
     skills = fields.List(fields.Nested(WorkerSkillSchema), load_default=list,
                          validate=validate.Length(max=30))
     preferred_occupations = code_list(load_default=list)
+    work_experience = fields.List(fields.Nested(WorkExperienceSchema), load_default=list,
+                                  validate=validate.Length(max=20), metadata={
+                                      "description": "Declared experience per occupation (optional); matching "
+                                                     "counts it like the experience recorded as placements"})
     destinations = enum_list(DESTINATIONS, min_items=1, required=True)
     expected_monthly_wage = fields.Integer(required=True, validate=validate.Range(
         min=1, max=100_000, error="期望月薪须为1至100000元 / Must be between 1 and 100000 yuan"))
@@ -69,6 +90,12 @@ class WorkerBase(StrictSchema):
         codes = [s["code"] for s in value if isinstance(s, dict) and "code" in s]
         if len(codes) != len(set(codes)):
             raise ValidationError("技能重复 / A skill is listed twice")
+
+    @validates("work_experience")
+    def _unique_occupations(self, value: list[dict[str, Any]], **_: Any) -> None:
+        codes = [e["occupation_code"] for e in value if isinstance(e, dict) and "occupation_code" in e]
+        if len(codes) != len(set(codes)):
+            raise ValidationError("工种重复 / An occupation is listed twice")
 
 
 class WorkerCreateSchema(WorkerBase):
@@ -125,6 +152,11 @@ class IdRegionOut(Schema):
     current_name = fields.String(allow_none=True)
 
 
+class WorkExperienceOut(Schema):
+    occupation_code = fields.String()
+    years = fields.Float()
+
+
 class WorkerOut(Schema):
     id = fields.Integer()
     name = fields.String()
@@ -147,6 +179,7 @@ class WorkerOut(Schema):
     education = fields.String(allow_none=True)
     skills = fields.List(fields.Nested(SkillOut))
     preferred_occupations = fields.List(fields.String())
+    work_experience = fields.List(fields.Nested(WorkExperienceOut))
     destinations = fields.List(fields.String())
     expected_monthly_wage = fields.Integer(allow_none=True)
     needs_dormitory = fields.Boolean()

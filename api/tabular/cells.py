@@ -379,6 +379,51 @@ def occupations(raw: Any) -> list[str]:
     return out
 
 
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_EXPERIENCE_ITEM = re.compile(
+    r"^(?P<name>.+?)\s*[（(:：]?\s*(?:从业|工作|干了|做了)?\s*(?P<num>\d+(?:\.\d+)?|[一二两三四五六七八九十]+|半)"
+    r"\s*(?P<unit>年半|年|个月|月|years?|yrs?|months?)\s*[）)]?$", re.IGNORECASE)
+
+
+def _chinese_number(text: str) -> float | None:
+    """一 … 九十九 (and 半 = 0.5) as a number; None for anything else."""
+    if text == "半":
+        return 0.5
+    if text.isascii():
+        return float(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        if (tens and tens not in _CN_DIGITS) or (ones and ones not in _CN_DIGITS):
+            return None
+        return float(_CN_DIGITS.get(tens, 1) * 10 + _CN_DIGITS.get(ones, 0))
+    return float(_CN_DIGITS[text]) if text in _CN_DIGITS else None
+
+
+def work_experience(raw: Any) -> list[dict[str, Any]]:
+    """'保安员3年；保洁员1.5年' → [{occupation_code, years: 3}, {…, years: 1.5}].
+
+    Also 保安员（3年）, 保安员:3年, 保安员三年, 保安员半年, 保安员2年半, 保安员6个月. An item without a
+    duration or naming no known occupation is an error for the cell, never dropped.
+    """
+    out: list[dict[str, Any]] = []
+    unmatched: list[str] = []
+    for item in split_outside_brackets(as_text(raw)):
+        m = _EXPERIENCE_ITEM.match(item)
+        number = _chinese_number(m["num"]) if m else None
+        code = resolve_occupation(m["name"].strip()) if m else None
+        if m is None or number is None or code is None:
+            unmatched.append(item)
+            continue
+        unit = m["unit"].lower()
+        years = number / 12 if unit.startswith(("个月", "月", "month")) else number + (0.5 if unit == "年半" else 0)
+        out.append({"occupation_code": code, "years": round(years, 1)})
+    if unmatched:
+        raise CellError(f"无法识别的从业经历：{'、'.join(unmatched)}（应写作 工种+年限，如 保安员3年） / "
+                        f"Unrecognised work experience: {', '.join(unmatched)} (write occupation and years, "
+                        f"e.g. 保安员3年)")
+    return out
+
+
 def skill_codes(raw: Any) -> list[str]:
     return [s["code"] for s in skills(raw)]
 

@@ -34,6 +34,12 @@ def _occupations(d: dict[str, Any]) -> str:
     return "；".join(taxonomy.occupation_name(c) for c in d.get("preferred_occupations") or [])
 
 
+def _experience(d: dict[str, Any]) -> str:
+    """[{保安员, 3.0}] → 保安员3年: the form the import reads back."""
+    return "；".join(f"{taxonomy.occupation_name(e['occupation_code'])}{e['years']:g}年"
+                    for e in d.get("work_experience") or [])
+
+
 def _occupation(d: dict[str, Any]) -> str:
     return taxonomy.occupation_name(d["occupation_code"])
 
@@ -77,6 +83,7 @@ WORKER_COLUMNS: tuple[tuple[str, Getter], ...] = (
     ("文化程度", lambda d: first_label(EDUCATION_LABELS)(d["education"])),
     ("技能", _skills("skills", "level", "certified")),
     ("意向工种", _occupations),
+    ("从业经历", _experience),
     ("意向地区", _labels(DESTINATION_LABELS, "destinations")),
     ("期望月薪", _field("expected_monthly_wage")),
     ("需要住宿", _field("needs_dormitory")),

@@ -226,7 +226,8 @@ def _check_codes(report: ImportReport, lay: Layout, session: Session) -> None:
     valid = [r for r in report.rows if r.data is not None]
     unknown = worker_service.unknown_codes(
         session=session, skills={s["code"] for r in valid for s in r.data["skills"]},  # type: ignore[index]
-        occupations={o for r in valid for o in r.data["preferred_occupations"]})  # type: ignore[index]
+        occupations={o for r in valid for o in (*r.data["preferred_occupations"],
+                                                *worker_service.experience_occupations(r.data))})  # type: ignore[index]
     if not unknown:
         return
     for row in valid:

@@ -23,8 +23,9 @@ ID_CTX = "worker.id_number"
 PHONE_CTX = "worker.phone"
 PROFILE_FIELDS = (
     "name", "county_code", "township", "village", "poverty_status", "ethnicity", "languages",
-    "education", "skills", "preferred_occupations", "destinations", "expected_monthly_wage",
-    "needs_dormitory", "available_from", "status", "training_wish", "training_wish_text", "remark",
+    "education", "skills", "preferred_occupations", "work_experience", "destinations",
+    "expected_monthly_wage", "needs_dormitory", "available_from", "status", "training_wish",
+    "training_wish_text", "remark",
 )
 
 
@@ -115,14 +116,21 @@ def code_errors(data: Mapping[str, Any], unknown: Mapping[str, Iterable[str]]) -
     broad = unknown.get("broad_occupations", {})
     if groups := sorted(set(broad) & set(data.get("preferred_occupations", []))):
         errors.setdefault("preferred_occupations", []).extend(broad[code] for code in groups)
+    if bad := sorted(set(unknown.get("occupations", ())) & set(experience_occupations(data))):
+        errors["work_experience"] = [f"未知职业代码 / Unknown occupation code: {', '.join(bad)}"]
     return errors
+
+
+def experience_occupations(data: Mapping[str, Any]) -> list[str]:
+    """Occupation codes of the declared work experience in ``data``."""
+    return [e["occupation_code"] for e in data.get("work_experience") or []]
 
 
 def check_codes(*, session: Session, data: Mapping[str, Any], under: str | None = None) -> None:
     """``RuleViolations`` for unknown skill or occupation codes; ``under`` names where the worker's
     fields sit in the request (``worker`` for a walk-in registered at a fair)."""
     unknown = unknown_codes(session=session, skills=[s["code"] for s in data.get("skills", [])],
-                            occupations=data.get("preferred_occupations", []))
+                            occupations=[*data.get("preferred_occupations", []), *experience_occupations(data)])
     if errors := code_errors(data, unknown):
         raise RuleViolations({f"{under}.{field}" if under else field: messages
                               for field, messages in errors.items()})
@@ -284,7 +292,7 @@ def erase_worker(*, session: Session, worker: Worker) -> None:
     worker.birth_date = worker.sex = None
     worker.township = worker.village = worker.ethnicity = None
     worker.training_wish = worker.training_wish_text = worker.remark = None  # free text may name anyone
-    worker.skills, worker.preferred_occupations = [], []
+    worker.skills, worker.preferred_occupations, worker.work_experience = [], [], []
     worker.status = "inactive"
     worker.erased_at = utcnow()
     idempotency.forget_worker(session, worker.id)  # kept responses may carry the phone

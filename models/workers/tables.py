@@ -40,6 +40,9 @@ class Worker(Base):
     skills: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     """[{code, level 1..5, certified}]"""
     preferred_occupations: Mapped[list[str]] = mapped_column(JSON, default=list)
+    work_experience: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    """Declared work experience (从业经历): [{occupation_code, years}], as the worker or the
+    roster states it; matching counts it like the experience recorded as placements."""
     destinations: Mapped[list[str]] = mapped_column(JSON, default=list)
     expected_monthly_wage: Mapped[int | None] = mapped_column(Integer)
     needs_dormitory: Mapped[bool] = mapped_column(default=False)

@@ -111,10 +111,16 @@ def stability_factors(worker: WorkerProfile, posting: PostingProfile, *,
     }
 
 
-def true_stability(worker: WorkerProfile, posting: PostingProfile, *, world_seed: int) -> float:
+def true_stability(worker: WorkerProfile, posting: PostingProfile, *, world_seed: int,
+                   noise: bool = True) -> float:
     """Probability that a placement of this worker in this posting lasts at least 90 days.
 
     Deterministic for a given world seed; for evaluation only, never for ranking.
+    ``noise=False`` leaves out the pair-specific noise term ε: what the features could at
+    best explain (the counterfactual evaluation's "noise-free ceiling" ranks by it).
     """
-    logit = INTERCEPT + sum(stability_factors(worker, posting, world_seed=world_seed).values())
+    factors = stability_factors(worker, posting, world_seed=world_seed)
+    if not noise:
+        factors.pop("noise")
+    logit = INTERCEPT + sum(factors.values())
     return 1.0 / (1.0 + math.exp(-logit))
