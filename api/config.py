@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from models.access.pii import PiiKeys
-from models.scheduling.runner import DEFAULT_LEASE_SECONDS
+from models.scheduling.runner import BATCH_PARTITION_SIZE, DEFAULT_LEASE_SECONDS
 
 
 class Config:
@@ -107,6 +107,17 @@ class Config:
     JOB_MISFIRE_GRACE_SECONDS = 3600
     JOB_CATCH_UP_LOOKBACK_DAYS = 8
     RECOMMENDATIONS_PER_WORKER = 10
+    BATCH_PARTITION_SIZE = BATCH_PARTITION_SIZE
+    """Placements the eligibility check and the follow-up job read and commit together."""
+    NIGHTLY_PARTITION_SIZE = 2000
+    """Seeking workers loaded, ranked and stored together by the nightly refresh (one
+    keyset partition); memory follows this, not the population."""
+    NIGHTLY_EXACT_PAIRS = 300_000
+    """Up to this many candidate pairs the night's caps are met by the exact LP; beyond,
+    by posting prices (``matching.pricing``)."""
+    DASK_SCHEDULER_ADDRESS = ""
+    """Empty: the batch jobs run in this process. ``tcp://host:8786``: on that Dask
+    cluster; ``local`` or ``local:N``: on a ``distributed.LocalCluster`` of N workers."""
     OUTBOX_ADAPTER = "log"
     """Delivery adapter for the notification outbox (``log`` writes to the log)."""
     OUTBOX_SENDING_TIMEOUT_MINUTES = 15

@@ -14,8 +14,9 @@ from datetime import date
 import numpy as np
 
 from matching.batches import PostingBatch, WorkerBatch
+from matching.candidates import CandidateIndex, candidate_pairs, chunks_by_pairs
 from matching.constraints import AVAILABILITY_HORIZON_DAYS, pair_constraints
-from matching.destinations import district_number
+from matching.destinations import accepted_tier_bits, district_number
 from matching.explain import ScoreFn, contributions, reference_vector, top_reasons
 from matching.features import FEATURE_INDEX, pair_features, skill_match
 from matching.heuristic import heuristic_scores
@@ -171,3 +172,69 @@ def rank_workers_for_posting(posting: PostingProfile, workers: Sequence[WorkerPr
     bonus = np.where(batch.priority[wi], float(priority_weight), 0.0)
     return _results(batch, postings, wi, pi, X, scores, bonus, score_fn, limit,
                     reference, top_k_reasons)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class RankedLists:
+    """Each worker's best postings as flat arrays: worker ``i``'s are
+    ``posting_idx[indptr[i]:indptr[i + 1]]`` (best first, ties by posting id)."""
+
+    indptr: np.ndarray
+    posting_idx: np.ndarray
+    model_score: np.ndarray
+
+    def of(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        return (self.posting_idx[self.indptr[i]:self.indptr[i + 1]],
+                self.model_score[self.indptr[i]:self.indptr[i + 1]])
+
+
+def _group_starts(group: np.ndarray, n: int) -> np.ndarray:
+    return np.searchsorted(group, np.arange(n + 1))
+
+
+def top_postings_for_workers(workers: Sequence[WorkerProfile], batch: PostingBatch, score_fn: ScoreFn,
+                             today: date, limit: int, *, index: CandidateIndex | None = None, shortlist: int | None = None,
+                             max_pairs: int = 400_000,
+                             horizon_days: int = AVAILABILITY_HORIZON_DAYS) -> RankedLists:
+    """``rank_postings_for_worker`` for many workers at once, without reasons or filters.
+
+    The same lists as calling it per worker (same hard constraints, same heuristic
+    shortlist, same order), but candidates come from the blocks of a
+    :class:`matching.candidates.CandidateIndex` and features and scores are computed for
+    up to ``max_pairs`` pairs per call instead of one worker at a time.
+    """
+    index = CandidateIndex.build(batch, today) if index is None else index
+    workers = tuple(workers)
+    bits = np.array([accepted_tier_bits(w.destinations) for w in workers], dtype=np.int64)
+    county = np.array([district_number(w.county_code) for w in workers], dtype=np.int64)
+    counts = np.zeros(len(workers), dtype=np.int64)
+    out_p: list[np.ndarray] = []
+    out_s: list[np.ndarray] = []
+    for part in chunks_by_pairs(index.block_sizes(bits, county), max_pairs):
+        sub = WorkerBatch.from_profiles(workers[part], batch)
+        pairs = candidate_pairs(sub, batch, index, today, horizon_days=horizon_days)
+        wi, pi = pairs.worker_idx, pairs.posting_idx
+        if len(wi) == 0:
+            continue
+        X = pair_features(sub, batch, wi, pi, today)
+        bounds = _group_starts(wi, len(sub))
+        if shortlist is not None:
+            keep = np.ones(len(wi), dtype=bool)
+            for i in np.flatnonzero(np.diff(bounds) > shortlist).tolist():
+                a, b = int(bounds[i]), int(bounds[i + 1])
+                chosen = np.argpartition(-heuristic_scores(X[a:b]), shortlist - 1)[:shortlist]
+                mask = np.zeros(b - a, dtype=bool)
+                mask[chosen] = True
+                keep[a:b] = mask
+            wi, pi, X = wi[keep], pi[keep], X[keep]
+        scores = np.asarray(score_fn(X), dtype=np.float64)
+        order = np.lexsort((batch.posting_ids[pi], -scores, wi))
+        wi, pi, scores = wi[order], pi[order], scores[order]
+        starts = _group_starts(wi, len(sub))
+        top = (np.arange(len(wi)) - starts[wi]) < limit
+        counts[part] = np.bincount(wi[top], minlength=len(sub))
+        out_p.append(pi[top])
+        out_s.append(scores[top])
+    indptr = np.r_[0, np.cumsum(counts)]
+    return RankedLists(indptr, np.concatenate(out_p) if out_p else np.zeros(0, dtype=np.int64),
+                       np.concatenate(out_s) if out_s else np.zeros(0))

@@ -1,65 +1,104 @@
 """The nightly recommendation refresh: every seeking worker's top-k open postings, with
 capacity awareness so a posting with one opening is not sent to hundreds of workers.
 
-Each worker's eligible postings are ranked by the answering scorer (hard constraints
-first); the best ``CANDIDATES`` per worker, as probabilities of lasting employment, go
-into ``matching.capacity.capacity_aware_top_k`` with each posting's openings left and its
-pending applications. The congestion of independent top-k lists and of the capacity-aware
-lists, on the same scores, is reported with every run.
+Streamed in partitions, so memory stays flat as the population grows:
 
-The inputs are loaded in one short session (``load_inputs``); ranking (``recommend``)
-touches no database, so no transaction stays open while thousands of workers are ranked.
+1. ``load_posting_index``: today's open postings as one ``PostingBatch`` with its
+   candidate blocks (``matching.candidates``), their pending applications and the
+   answering scorer — what every partition ranks against (shipped once per Dask worker);
+2. ``partition_bounds`` / ``load_partition``: seeking workers with a complete profile by
+   keyset pagination on the id (``NIGHTLY_PARTITION_SIZE`` a partition), each loaded in
+   its own short session and turned into profiles; no ORM row outlives its partition;
+3. ``rank_partition``: the partition's workers ranked at once
+   (``matching.rank.top_postings_for_workers``: blocked candidates, hard constraints,
+   vectorised features and scores), the best ``CANDIDATES`` per worker kept as
+   probabilities of lasting employment in compact arrays;
+4. ``allocate_night``: per-posting caps over the whole night. Up to
+   ``NIGHTLY_EXACT_PAIRS`` candidate pairs the exact transportation LP
+   (``matching.capacity.capacity_aware_top_k``); beyond, posting prices found by a few
+   passes over the partitions and applied per partition (``matching.pricing``), with a
+   bound on the gap. The congestion of independent top-k and of the capacity-aware lists
+   is reported with every run.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from matching.batches import PostingBatch
-from matching.capacity import DEFAULT_FACTOR, capacity_aware_top_k, independent_top_k
+from matching.candidates import CandidateIndex
+from matching.capacity import DEFAULT_FACTOR, capacity_aware_top_k, independent_top_k, recommendation_caps
 from matching.congestion import congestion_report
+from matching.pricing import PartitionLists, priced_allocation
 from matching.profiles import WorkerProfile
-from matching.rank import rank_postings_for_worker
+from matching.rank import top_postings_for_workers
 from models.placements.tables import ACTIVE_APPLICATION_STATES, Application
 from models.workers.tables import Worker
 from training.loading import worker_profiles
 from training.scoring import Scorer, load_open_postings
 
 CANDIDATES = 30
+"""Best postings per worker kept for the allocation (the lists then take ``k`` of them)."""
+
+Bounds = tuple[int, int]
+"""A partition: worker ids in ``(after, last]``."""
 
 
-@dataclass(frozen=True)
-class NightlyInputs:
-    """What one night's ranking needs, read from the database before ranking starts."""
+@dataclass(frozen=True, eq=False)
+class PostingIndex:
+    """What one night's ranking needs besides the workers, read once before ranking."""
 
     today: date
     scorer: Scorer
     postings: PostingBatch
-    workers: list[WorkerProfile]
-    """Every seeking worker, by id."""
+    candidates: CandidateIndex
     pending: np.ndarray
     """Active applications per posting of ``postings`` (they use up capacity too)."""
 
-    @property
-    def worker_ids(self) -> list[int]:
-        return [w.worker_id for w in self.workers]
+
+@dataclass(frozen=True, eq=False)
+class RankedPartition:
+    """One partition's candidate lists: rows of the posting batch and P(lasting)."""
+
+    worker_ids: np.ndarray
+    lists: PartitionLists
+
+
+@dataclass(frozen=True, eq=False)
+class NightPartition:
+    """One partition's final lists: worker ``worker_ids[i]`` gets ``posting_ids`` and
+    ``scores`` at ``indptr[i]:indptr[i + 1]``, best first."""
+
+    worker_ids: np.ndarray
+    indptr: np.ndarray
+    posting_ids: np.ndarray
+    scores: np.ndarray
+
+    def lists(self) -> Iterator[tuple[int, list[tuple[int, float]]]]:
+        for i, worker_id in enumerate(self.worker_ids.tolist()):
+            a, b = int(self.indptr[i]), int(self.indptr[i + 1])
+            yield worker_id, list(zip(self.posting_ids[a:b].tolist(), self.scores[a:b].tolist()))
 
 
 @dataclass(frozen=True)
 class NightlyLists:
     """The night's lists and the figures reported with the run."""
 
-    lists: Mapping[int, list[tuple[int, float]]]
-    """Worker id → at most ``k`` ``(posting id, P(lasting))``, best first."""
+    partitions: tuple[NightPartition, ...]
     ranker: str
     """The model version (or ``heuristic``) that ranked."""
-    congestion: Mapping[str, float] | None
-    """Congestion before/after capacity awareness; None when nobody was ranked."""
+    congestion: dict[str, float | str] | None
+    """Congestion before/after capacity awareness and how the caps were met; None when
+    nobody was ranked."""
+
+    def as_dict(self) -> dict[int, list[tuple[int, float]]]:
+        """Worker id → ``(posting id, P(lasting))`` (small nights and tests only)."""
+        return {w: lst for part in self.partitions for w, lst in part.lists()}
 
 
 def pending_applications(session: Session, posting_ids: np.ndarray) -> np.ndarray:
@@ -69,44 +108,131 @@ def pending_applications(session: Session, posting_ids: np.ndarray) -> np.ndarra
     return np.array([counts.get(int(p), 0) for p in posting_ids], dtype=np.int64)
 
 
-def load_inputs(session: Session, *, today: date, scorer: Scorer) -> NightlyInputs:
-    """Seeking workers with a complete profile, today's open postings and their pending applications."""
+def load_posting_index(session: Session, *, today: date, scorer: Scorer) -> PostingIndex:
+    """Today's open postings, their candidate blocks and pending applications."""
     postings = load_open_postings(session, today=today).batch
-    workers = session.scalars(select(Worker).where(Worker.status == "seeking", Worker.erased_at.is_(None),
-                                                      Worker.profile_complete.is_(True))
+    return PostingIndex(today, scorer, postings, CandidateIndex.build(postings, today),
+                        pending_applications(session, postings.posting_ids))
+
+
+def _seeking():
+    return (Worker.status == "seeking", Worker.erased_at.is_(None), Worker.profile_complete.is_(True))
+
+
+def partition_bounds(session: Session, *, size: int) -> list[Bounds]:
+    """Keyset partitions of the seeking workers with a complete profile, by id.
+
+    Each boundary is one indexed query (the ``size``-th next id), so no id list is held.
+    """
+    if size < 1:
+        raise ValueError("partition size must be at least 1")
+    bounds: list[Bounds] = []
+    after = 0
+    while True:
+        window = select(Worker.id).where(*_seeking(), Worker.id > after).order_by(Worker.id)
+        last = session.scalar(window.offset(size - 1).limit(1))
+        if last is None:
+            last = session.scalar(select(func.max(Worker.id)).where(*_seeking(), Worker.id > after))
+            if last is not None:
+                bounds.append((after, int(last)))
+            return bounds
+        bounds.append((after, int(last)))
+        after = int(last)
+
+
+def load_partition(session: Session, bounds: Bounds, *, today: date) -> list[WorkerProfile]:
+    after, last = bounds
+    workers = session.scalars(select(Worker).where(*_seeking(), Worker.id > after, Worker.id <= last)
                               .order_by(Worker.id)).all()
-    return NightlyInputs(today, scorer, postings, worker_profiles(session, workers, as_of=today),
-                         pending_applications(session, postings.posting_ids))
+    return worker_profiles(session, workers, as_of=today)
 
 
-def recommend(inputs: NightlyInputs, *, k: int, factor: float = DEFAULT_FACTOR) -> NightlyLists:
-    """Each worker's ``k`` best postings, capacity-aware across all workers of the night."""
-    scorer, batch = inputs.scorer, inputs.postings
-    position = {int(pid): i for i, pid in enumerate(batch.posting_ids)}
-    lists: list[tuple[np.ndarray, np.ndarray]] = []
-    for profile in inputs.workers:
-        results = rank_postings_for_worker(profile, batch, scorer.score, inputs.today, CANDIDATES,
-                                           reference=scorer.reference, top_k_reasons=0,
-                                           shortlist=scorer.shortlist)
-        idx = np.array([position[r.posting_id] for r in results], dtype=np.int64)
-        p = (np.asarray(scorer.probability(np.array([r.model_score for r in results])), dtype=np.float64)
-             if results else np.zeros(0))
-        lists.append((idx, np.clip(p, 1e-6, 1.0)))
-    if not lists:
-        return NightlyLists({}, scorer.name, None)
-    openings = batch.openings_left.astype(np.int64)
-    chosen = capacity_aware_top_k(lists, openings, inputs.pending, k, factor=factor)
-    before = congestion_report(*independent_top_k(lists, k, len(openings)).pairs(), openings)
-    after = congestion_report(*chosen.pairs(), openings)
-    ranked = {profile.worker_id: [(int(batch.posting_ids[j]), float(s)) for j, s in zip(postings, scores)]
-              for profile, postings, scores in zip(inputs.workers, chosen.postings, chosen.scores)}
-    return NightlyLists(ranked, scorer.name, {
-        "before_gini_per_opening": round(before.gini_per_opening, 4),
-        "after_gini_per_opening": round(after.gini_per_opening, 4),
-        "before_max_per_opening": round(before.max_per_opening, 2),
-        "after_max_per_opening": round(after.max_per_opening, 2),
-        "before_share_postings_without_candidate": round(before.share_without_candidate, 4),
-        "after_share_postings_without_candidate": round(after.share_without_candidate, 4),
-        "before_expected_lasting": round(before.expected_lasting_placements, 2),
-        "after_expected_lasting": round(after.expected_lasting_placements, 2),
-    })
+def rank_partition(index: PostingIndex, workers: Sequence[WorkerProfile]) -> RankedPartition:
+    """Each worker's ``CANDIDATES`` best postings as P(lasting); touches no database."""
+    scorer = index.scorer
+    ranked = top_postings_for_workers(workers, index.postings, scorer.score, index.today, CANDIDATES,
+                                      index=index.candidates, shortlist=scorer.shortlist)
+    p = (np.asarray(scorer.probability(ranked.model_score), dtype=np.float64)
+         if len(ranked.model_score) else np.zeros(0))
+    return RankedPartition(np.array([w.worker_id for w in workers], dtype=np.int64),
+                           PartitionLists(ranked.indptr, ranked.posting_idx, np.clip(p, 1e-6, 1.0)))
+
+
+def rank_partitions(sessions: sessionmaker[Session], index: PostingIndex, bounds: Iterable[Bounds],
+                    *, on_partition: Callable[[], None] | None = None) -> list[RankedPartition]:
+    """Load and rank the partitions one after another in this process."""
+    out = []
+    for b in bounds:
+        with sessions() as session:
+            workers = load_partition(session, b, today=index.today)
+        out.append(rank_partition(index, workers))
+        if on_partition:
+            on_partition()
+    return out
+
+
+def _pairs(parts: Sequence[PartitionLists], selected: Sequence[np.ndarray] | None = None):
+    rows, cols, vals, offset = [], [], [], 0
+    for i, part in enumerate(parts):
+        keep = slice(None) if selected is None else selected[i]
+        rows.append(part.rows()[keep] + offset)
+        cols.append(part.posting[keep])
+        vals.append(part.p[keep])
+        offset += part.n_workers
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
+
+
+def _congestion(before, after, openings: np.ndarray) -> dict[str, float]:
+    b, a = congestion_report(*before, openings), congestion_report(*after, openings)
+    return {
+        "before_gini_per_opening": round(b.gini_per_opening, 4),
+        "after_gini_per_opening": round(a.gini_per_opening, 4),
+        "before_max_per_opening": round(b.max_per_opening, 2),
+        "after_max_per_opening": round(a.max_per_opening, 2),
+        "before_share_postings_without_candidate": round(b.share_without_candidate, 4),
+        "after_share_postings_without_candidate": round(a.share_without_candidate, 4),
+        "before_expected_lasting": round(b.expected_lasting_placements, 2),
+        "after_expected_lasting": round(a.expected_lasting_placements, 2),
+        "after_n_pairs": a.n_pairs,
+    }
+
+
+def _final(ranked: RankedPartition, ids: np.ndarray, rows: np.ndarray, cols: np.ndarray,
+           vals: np.ndarray) -> NightPartition:
+    """Lists from selected pairs, best P first (ties keep the ranking's order)."""
+    order = np.lexsort((-vals, rows))
+    rows, cols, vals = rows[order], cols[order], vals[order]
+    indptr = np.searchsorted(rows, np.arange(len(ranked.worker_ids) + 1))
+    return NightPartition(ranked.worker_ids, indptr, ids[cols], vals)
+
+
+def allocate_night(index: PostingIndex, ranked: Sequence[RankedPartition], *, k: int,
+                   factor: float = DEFAULT_FACTOR, exact_pairs: int) -> NightlyLists:
+    """Each worker's ``k`` best postings, every posting on at most its cap of lists."""
+    parts = [r.lists for r in ranked]
+    n_pairs = sum(len(p.posting) for p in parts)
+    if n_pairs == 0:
+        return NightlyLists((), index.scorer.name, None)
+    openings = index.postings.openings_left.astype(np.int64)
+    ids = index.postings.posting_ids
+    rows, cols, vals = _pairs(parts)
+    before = independent_top_k((rows, cols, vals), k, len(openings)).pairs()
+    figures: dict[str, float | str]
+    if n_pairs <= exact_pairs:
+        chosen = capacity_aware_top_k((rows, cols, vals), openings, index.pending, k, factor=factor)
+        after = chosen.pairs()
+        figures = {"allocation": "exact_lp", "allocation_gap_bound": 0.0}
+        offsets = np.r_[0, np.cumsum([p.n_workers for p in parts])]
+        w, c, v = after
+        cut = np.searchsorted(w, offsets)
+        finals = [_final(r, ids, w[a:b] - offsets[i], c[a:b], v[a:b])
+                  for i, (r, a, b) in enumerate(zip(ranked, cut[:-1], cut[1:]))]
+    else:
+        priced = priced_allocation(parts, recommendation_caps(openings, index.pending, factor), k)
+        after = _pairs(parts, priced.selected)
+        figures = {"allocation": "priced", "allocation_gap_bound": round(priced.gap_bound, 4),
+                   "price_passes": priced.passes}
+        finals = [_final(r, ids, r.lists.rows()[s], r.lists.posting[s], r.lists.p[s])
+                  for r, s in zip(ranked, priced.selected)]
+    figures.update(_congestion(before, after, openings))
+    return NightlyLists(tuple(finals), index.scorer.name, figures)

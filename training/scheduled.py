@@ -4,64 +4,93 @@ The scheduler is its own process (``jingmeng scheduler``), so each job builds wh
 with — the active scorer from the model registry, verified with ``MODEL_SIGNING_KEY``, and
 today's open postings — instead of sharing the web app's caches.
 
-Every job is idempotent: unique recommendations and outbox dedupe keys, one commit per
-worker, so a run killed midway and run again adds nothing twice.
+Every job is idempotent: unique recommendations and outbox dedupe keys, inserted in bulk
+with ON CONFLICT DO NOTHING and committed a batch of workers at a time, so a run killed
+midway and run again adds nothing twice.
 """
 from __future__ import annotations
 
+import time
+from collections import Counter
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from models.db.base import utcnow
-from models.db.upsert import insert_ignore
+from models.db.upsert import insert_ignore_many
 from models.notifications import outbox as outbox_service
 from models.placements.tables import Recommendation
 from models.scheduling.runner import JobContext, job
+from training.cluster import dask_client, rank_partitions_on
 from training.pipeline import fit_retraining, load_retraining, promote_if_better
-from training.recommend import load_inputs, recommend
+from training.recommend import NightPartition, allocate_night, load_posting_index, partition_bounds, rank_partitions
 from training.scoring import ScorerCache
 
-WORKER_BATCH = 200
+WORKER_BATCH = 500
+"""Workers whose lists (and messages) are written in one transaction."""
 
 
 @job("recommendations", cron="30 1 * * *", description="Nightly recommendation refresh (每晚刷新岗位推荐)")
 def refresh_recommendations(ctx: JobContext) -> dict[str, Any]:
-    """Load the night's inputs, close the session, rank everyone at once, then store worker by worker."""
+    """Rank the seeking workers partition by partition (in this process or on Dask), meet the
+    posting caps over the whole night, then store the lists in bulk, batch by batch."""
+    config = ctx.config
+    started = time.perf_counter()
     with ctx.sessions() as session:
-        scorer = ScorerCache(ctx.config["MODEL_SIGNING_KEY"]).current(session)
-        inputs = load_inputs(session, today=ctx.today, scorer=scorer)
-    # One call ranks every seeking worker, so capacity awareness sees the whole night's
-    # demand on each posting.
-    ranked = recommend(inputs, k=int(ctx.config["RECOMMENDATIONS_PER_WORKER"]))
+        scorer = ScorerCache(config["MODEL_SIGNING_KEY"]).current(session)
+        index = load_posting_index(session, today=ctx.today, scorer=scorer)
+        bounds = partition_bounds(session, size=int(config["NIGHTLY_PARTITION_SIZE"]))
+    with dask_client(str(config.get("DASK_SCHEDULER_ADDRESS") or "")) as client:
+        if client is None:
+            ranked = rank_partitions(ctx.sessions, index, bounds, on_partition=ctx.heartbeat)
+        else:
+            ranked = rank_partitions_on(client, ctx.sessions, index, bounds, on_partition=ctx.heartbeat)
+    ranked_at = time.perf_counter()
+    night = allocate_night(index, ranked, k=int(config["RECOMMENDATIONS_PER_WORKER"]),
+                           exact_pairs=int(config["NIGHTLY_EXACT_PAIRS"]))
+    del ranked
+    allocated_at = time.perf_counter()
     counts: dict[str, Any] = {"workers": 0, "recommendations": 0, "messages": 0}
-    if ranked.congestion is not None:
-        counts.update(ranked.congestion, ranker=ranked.ranker)
-    batch, ids = ctx.today.isoformat(), inputs.worker_ids
-    for start in range(0, len(ids), WORKER_BATCH):
-        with ctx.sessions() as session:
-            for worker_id in ids[start:start + WORKER_BATCH]:
-                added = _store_recommendations(session, worker_id, ranked.lists.get(worker_id, []),
-                                               ranked.ranker, batch)
-                if added and outbox_service.enqueue(
-                        session, dedupe_key=f"rec:{batch}:worker:{worker_id}", kind="new_recommendations",
-                        channel="sms", recipient_kind="worker", recipient_id=worker_id,
-                        subject="新岗位推荐 / New job recommendations",
-                        body=f"【京蒙劳务协作】为您推荐了{added}个新岗位，请联系县就业局了解详情。"):
-                    counts["messages"] += 1
-                session.commit()  # per worker: a crash loses at most this worker's batch
-                counts["workers"] += 1
-                counts["recommendations"] += added
+    if night.congestion is not None:
+        counts.update(night.congestion, ranker=night.ranker, partitions=len(bounds))
+    batch = ctx.today.isoformat()
+    for part in night.partitions:
+        for start in range(0, len(part.worker_ids), WORKER_BATCH):
+            with ctx.sessions() as session:
+                added, messages = store_lists(session, part, slice(start, start + WORKER_BATCH),
+                                              ranker=night.ranker, batch=batch)
+                session.commit()  # lists and their messages together: a crash loses at most this batch
+            counts["workers"] += len(part.worker_ids[start:start + WORKER_BATCH])
+            counts["recommendations"] += added
+            counts["messages"] += messages
         ctx.heartbeat()
+    if night.congestion is not None:  # how long each stage took, for capacity planning
+        counts.update(seconds_load_rank=round(ranked_at - started, 2), seconds_allocate=round(allocated_at - ranked_at, 2),
+                      seconds_store=round(time.perf_counter() - allocated_at, 2))
     return counts
 
 
-def _store_recommendations(session: Session, worker_id: int, ranked: list[tuple[int, float]],
-                           ranker: str, batch: str) -> int:
-    return sum(insert_ignore(session, Recommendation, dict(
-        worker_id=worker_id, posting_id=posting_id, rank=rank, score=float(score), ranker=ranker[:32],
-        batch=batch, created_at=utcnow()), ("worker_id", "posting_id", "batch"))
-        for rank, (posting_id, score) in enumerate(ranked, start=1))
+def store_lists(session: Session, part: NightPartition, workers: slice, *, ranker: str,
+                batch: str) -> tuple[int, int]:
+    """Insert the lists of ``part``'s workers in ``workers`` and a message to each worker
+    who got a new one; rows already stored (a re-run) are skipped. Returns (added, messages)."""
+    now, rows = utcnow(), []
+    ids = part.worker_ids[workers].tolist()
+    first = workers.start or 0
+    for i, worker_id in enumerate(ids, start=first):
+        a, b = int(part.indptr[i]), int(part.indptr[i + 1])
+        rows.extend(dict(worker_id=worker_id, posting_id=posting_id, rank=rank, score=score,
+                         ranker=ranker[:32], batch=batch, created_at=now)
+                    for rank, (posting_id, score) in enumerate(
+                        zip(part.posting_ids[a:b].tolist(), part.scores[a:b].tolist()), start=1))
+    added = Counter(insert_ignore_many(session, Recommendation, rows, ("worker_id", "posting_id", "batch"),
+                                       returning="worker_id"))
+    messages = outbox_service.enqueue_many(session, [outbox_service.Message(
+        dedupe_key=f"rec:{batch}:worker:{worker_id}", kind="new_recommendations", channel="sms",
+        recipient_kind="worker", recipient_id=worker_id, subject="新岗位推荐 / New job recommendations",
+        body=f"【京蒙劳务协作】为您推荐了{n}个新岗位，请联系县就业局了解详情。")
+        for worker_id, n in sorted(added.items())])
+    return sum(added.values()), len(messages)
 
 
 @job("retraining", cron="0 3 * * 0", description="Weekly ranker retraining (每周重新训练排序模型)")

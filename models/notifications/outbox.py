@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.db.base import utcnow
 from models.notifications.tables import OutboxMessage
-from models.db.upsert import insert_ignore
+from models.db.upsert import insert_ignore, insert_ignore_many
 
 log = logging.getLogger("jingmeng.outbox")
 MAX_ATTEMPTS = 3
@@ -80,6 +80,28 @@ def enqueue(session: Session, *, dedupe_key: str, kind: str, channel: str, recip
         dedupe_key=dedupe_key, kind=kind, channel=channel, recipient_kind=recipient_kind,
         recipient_id=recipient_id, subject=subject[:160], body=body, status="pending", attempts=0,
         created_at=utcnow()), ("dedupe_key",))
+
+
+@dataclass(frozen=True)
+class Message:
+    """One notification to queue with ``enqueue_many``."""
+
+    dedupe_key: str
+    kind: str
+    channel: str
+    recipient_kind: str
+    recipient_id: int
+    subject: str
+    body: str
+
+
+def enqueue_many(session: Session, messages: list[Message]) -> list[str]:
+    """``enqueue`` for many messages in a few statements; returns the dedupe keys added."""
+    now = utcnow()
+    return insert_ignore_many(session, OutboxMessage, [dict(
+        dedupe_key=m.dedupe_key, kind=m.kind, channel=m.channel, recipient_kind=m.recipient_kind,
+        recipient_id=m.recipient_id, subject=m.subject[:160], body=m.body, status="pending", attempts=0,
+        created_at=now) for m in messages], ("dedupe_key",), returning="dedupe_key")
 
 
 def claim_batch(session: Session, *, limit: int) -> str | None:

@@ -31,35 +31,50 @@ def bureau_users(session: Session) -> dict[str, list[int]]:
 def follow_up_reminders(ctx: JobContext) -> dict[str, Any]:
     """Queue due reminders and at-risk alerts for the county's bureau users (once each).
 
-    ``unrouted`` counts the alerts of counties where no bureau user exists yet — shown in
-    every run until an account is created, so the gap is visible at ``/api/v1/jobs``.
+    Running placements are read by keyset pagination on the id, ``BATCH_PARTITION_SIZE``
+    at a time with their workers and follow-ups; a partition's messages are queued in bulk
+    (deduplicated by key) and committed together. ``unrouted`` counts the alerts of
+    counties where no bureau user exists yet — shown in every run until an account is
+    created, so the gap is visible at ``/api/v1/jobs``.
     """
     counts = {"placements": 0, "reminders": 0, "at_risk": 0, "unrouted": 0}
+    size = int(ctx.config["BATCH_PARTITION_SIZE"])
     oldest = add_months(ctx.today, -(max(FOLLOW_UP_MONTHS) + 2))
+    running = (Placement.start_date >= oldest, Placement.start_date <= ctx.today, Placement.end_date.is_(None))
     with ctx.sessions() as session:
-        ids = list(session.scalars(select(Placement.id).where(
-            Placement.start_date >= oldest, Placement.start_date <= ctx.today, Placement.end_date.is_(None))
-            .order_by(Placement.id)))
         users = bureau_users(session)
-    for placement_id in ids:
+    after = 0
+    while True:
         with ctx.sessions() as session:
-            placement = session.get(Placement, placement_id)
-            worker = session.get(Worker, placement.worker_id)
-            contacts = list(session.scalars(select(FollowUp).where(FollowUp.placement_id == placement_id)
-                                            .order_by(FollowUp.contact_date, FollowUp.id)))
-            alerts = _alerts(placement, worker, contacts, ctx.today)
-            recipients = users.get(placement.county_code, [])
-            if alerts and not recipients:
-                # Nobody at the county's bureau has an account: the alert would vanish silently.
-                counts["unrouted"] += len(alerts)
-            for kind, key, subject in alerts:
-                for user_id in recipients:
-                    if outbox_service.enqueue(session, dedupe_key=f"{key}:user:{user_id}", kind=kind,
-                                              channel="inbox", recipient_kind="user", recipient_id=user_id,
-                                              subject=subject, body=subject):
-                        counts["reminders" if kind == "followup_reminder" else "at_risk"] += 1
+            placements = session.scalars(select(Placement).where(*running, Placement.id > after)
+                                         .order_by(Placement.id).limit(size)).all()
+            if not placements:
+                break
+            after = placements[-1].id
+            workers = {w.id: w for w in session.scalars(
+                select(Worker).where(Worker.id.in_({p.worker_id for p in placements})))}
+            contacts: dict[int, list[FollowUp]] = {p.id: [] for p in placements}
+            for contact in session.scalars(select(FollowUp).where(FollowUp.placement_id.in_(list(contacts)))
+                                           .order_by(FollowUp.contact_date, FollowUp.id)):
+                contacts[contact.placement_id].append(contact)
+            messages, kinds = [], {}
+            for placement in placements:
+                alerts = _alerts(placement, workers[placement.worker_id], contacts[placement.id], ctx.today)
+                recipients = users.get(placement.county_code, [])
+                if alerts and not recipients:
+                    # Nobody at the county's bureau has an account: the alert would vanish silently.
+                    counts["unrouted"] += len(alerts)
+                for kind, key, subject in alerts:
+                    for user_id in recipients:
+                        kinds[f"{key}:user:{user_id}"] = kind
+                        messages.append(outbox_service.Message(
+                            dedupe_key=f"{key}:user:{user_id}", kind=kind, channel="inbox", recipient_kind="user",
+                            recipient_id=user_id, subject=subject, body=subject))
+            for key in outbox_service.enqueue_many(session, messages):
+                counts["reminders" if kinds[key] == "followup_reminder" else "at_risk"] += 1
             session.commit()
-            counts["placements"] += 1
+            counts["placements"] += len(placements)
+        ctx.heartbeat()
     return counts
 
 

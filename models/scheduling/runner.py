@@ -38,6 +38,9 @@ log = logging.getLogger("jingmeng.jobs")
 HOLDER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 DEFAULT_LEASE_SECONDS = 60
 """SQLite lease length (``JOB_LEASE_SECONDS``): a crashed job is free to run again after this."""
+BATCH_PARTITION_SIZE = 1000
+"""Rows (placements) a batch job reads by keyset pagination, evaluates and commits
+together (``BATCH_PARTITION_SIZE``): its memory follows this, not the table's size."""
 ABANDONED = "failed (abandoned)"
 
 

@@ -4,7 +4,8 @@ Request-side functions take the caller's ``session`` and only flush; the caller 
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -18,7 +19,8 @@ from models.errors import Conflict, RuleViolation
 from models.placements.tables import Placement
 from models.subsidies.tables import SubsidyClaim, SubsidyPolicy
 from models.subsidies.policies import counties_with_policies, policies_in_force
-from models.db.upsert import insert_ignore
+from models.db.upsert import insert_ignore, insert_ignore_many
+from models.scheduling.runner import BATCH_PARTITION_SIZE
 
 RECENT_DAYS = 800
 """Placements that ended longer ago cannot qualify for any policy still being evaluated."""
@@ -35,7 +37,11 @@ def facts_for(*, session: Session, placement: Placement) -> sr.PlacementFacts:
     """The engine's view of a placement, with continuous employment over the worker's jobs."""
     rows = session.execute(select(Placement.start_date, Placement.end_date, Placement.employer_id)
                            .where(Placement.worker_id == placement.worker_id)).all()
-    spans = [sr.Span(*row) for row in rows]
+    return facts_from(placement, [sr.Span(*row) for row in rows])
+
+
+def facts_from(placement: Placement, spans: list[sr.Span]) -> sr.PlacementFacts:
+    """``facts_for`` with the worker's job spans already read (a partition reads them at once)."""
     current = sr.Span(placement.start_date, placement.end_date, placement.employer_id)
     return sr.PlacementFacts(
         placement_id=placement.id, worker_id=placement.worker_id, employer_id=placement.employer_id,
@@ -80,52 +86,98 @@ def record_claim(*, session: Session, finding: Finding) -> bool:
     return insert_ignore(session, SubsidyClaim, values, ("worker_id", "policy_key", "period_key"))
 
 
+def record_claims(*, session: Session, findings: list[Finding]) -> list[int]:
+    """``record_claim`` for many findings in a few multi-row INSERT … ON CONFLICT DO NOTHING
+    statements; returns the placement ids whose claim was inserted."""
+    now = utcnow()
+    rows = [dict(
+        worker_id=f.placement.worker_id, placement_id=f.placement.id, employer_id=f.placement.employer_id,
+        county_code=f.placement.county_code, policy_id=f.policy.id, policy_key=f.policy.key,
+        policy_version=f.policy.version, period_key=f.evaluation.period_key, state="eligible",
+        amount_fen=f.evaluation.amount_fen, payee=f.evaluation.payee, conditions=f.evaluation.conditions_json(),
+        evidence_accepted=list(f.evaluation.evidence_accepted), evidence_seen=[],
+        qualified_on=f.evaluation.qualified_on, created_at=now, updated_at=now, version=1) for f in findings]
+    return insert_ignore_many(session, SubsidyClaim, rows, ("worker_id", "policy_key", "period_key"),
+                              returning="placement_id")
+
+
 def run_eligibility(*, sessions: sessionmaker[Session], as_of: date, county: str | None = None,
                     heartbeat: Callable[[], None] | None = None,
-                    after_claim: Callable[[int], None] | None = None) -> dict[str, int]:
-    """Evaluate every recent placement of counties with policies; one commit per new claim.
+                    after_claim: Callable[[int], None] | None = None,
+                    partition_size: int = BATCH_PARTITION_SIZE) -> dict[str, int]:
+    """Evaluate every recent placement of counties with policies, a partition at a time.
 
     Deliberately a multi-transaction batch for the eligibility job and ``jingmeng subsidies``:
-    it takes the session factory, not a session, and commits per placement so a crash midway
-    keeps the claims already found (the request-side use cases here only flush).
-    ``after_claim`` is called after each commit (used by tests to simulate a crash midway).
+    it takes the session factory, not a session. Placements are read by keyset pagination
+    on the id, ``partition_size`` at a time with their workers' job spans, the counties'
+    policies and the claims already made; the partition's new claims are inserted in bulk
+    and committed together, so a crash midway keeps the partitions already done and a
+    re-run adds nothing twice (UNIQUE worker, policy key, period).
+    ``after_claim`` is called for each new claim after its commit (tests simulate a crash).
     """
     counts = {"placements": 0, "eligible": 0, "claims_created": 0, "claims_existing": 0,
               "claims_updated": 0, "awaiting_start_evidence": 0}
     with sessions() as session:
         counties = [county] if county else counties_with_policies(session=session, as_of=as_of)
-        ids = list(session.scalars(select(Placement.id).where(
-            Placement.county_code.in_(counties), Placement.start_date <= as_of,
-            or_(Placement.end_date.is_(None), Placement.end_date >= as_of - timedelta(days=RECENT_DAYS)))
-            .order_by(Placement.id)))
-    for placement_id in ids:
+    recent = (Placement.county_code.in_(counties), Placement.start_date <= as_of,
+              or_(Placement.end_date.is_(None), Placement.end_date >= as_of - timedelta(days=RECENT_DAYS)))
+    after = 0
+    while True:
         with sessions() as session:
-            placement = session.get(Placement, placement_id)
-            counts["placements"] += 1
-            for finding in evaluate_placement(session=session, placement=placement, as_of=as_of):
-                if not finding.evaluation.eligible:
-                    continue
-                counts["eligible"] += 1
-                if placement.awaiting_start_evidence:
-                    # A back-dated start is only a claim once a document confirmed it.
-                    counts["awaiting_start_evidence"] += 1
-                    continue
-                created = record_claim(session=session, finding=finding)
-                if not created:
-                    existing = session.scalar(select(SubsidyClaim).where(
-                        SubsidyClaim.worker_id == placement.worker_id,
-                        SubsidyClaim.policy_key == finding.policy.key,
-                        SubsidyClaim.period_key == finding.evaluation.period_key))
-                    if existing is not None and existing.placement_id == placement_id \
-                            and refresh_amount(session=session, claim=existing, evaluation=finding.evaluation):
-                        counts["claims_updated"] += 1
-                session.commit()
-                counts["claims_created" if created else "claims_existing"] += 1
-                if created and after_claim:
-                    after_claim(placement_id)
+            placements = session.scalars(select(Placement).where(*recent, Placement.id > after)
+                                         .order_by(Placement.id).limit(partition_size)).all()
+            if not placements:
+                break
+            after = placements[-1].id
+            created = _evaluate_partition(session, placements, as_of, counts)
+            session.commit()
+        counts["claims_created"] += len(created)
+        for placement_id in created:
+            if after_claim:
+                after_claim(placement_id)
         if heartbeat:
             heartbeat()
     return counts
+
+
+def _evaluate_partition(session: Session, placements: Sequence[Placement], as_of: date,
+                        counts: dict[str, int]) -> list[int]:
+    workers = sorted({p.worker_id for p in placements})
+    spans: dict[int, list[sr.Span]] = defaultdict(list)
+    for worker_id, *span in session.execute(select(
+            Placement.worker_id, Placement.start_date, Placement.end_date, Placement.employer_id)
+            .where(Placement.worker_id.in_(workers))):
+        spans[worker_id].append(sr.Span(*span))
+    policies = {c: policies_in_force(session=session, county_code=c, as_of=as_of)
+                for c in sorted({p.county_code for p in placements})}
+    existing = {(c.worker_id, c.policy_key, c.period_key): c for c in session.scalars(
+        select(SubsidyClaim).where(SubsidyClaim.worker_id.in_(workers)))}
+    new: dict[tuple[int, str, str], Finding] = {}
+    for placement in placements:
+        counts["placements"] += 1
+        facts = facts_from(placement, spans[placement.worker_id])
+        for policy in policies[placement.county_code]:
+            evaluation = sr.evaluate(facts, policy.rules, valid_from=policy.valid_from,
+                                     valid_to=policy.valid_to, as_of=as_of)
+            if not evaluation.eligible:
+                continue
+            counts["eligible"] += 1
+            if placement.awaiting_start_evidence:
+                # A back-dated start is only a claim once a document confirmed it.
+                counts["awaiting_start_evidence"] += 1
+                continue
+            key = (placement.worker_id, policy.key, evaluation.period_key)
+            claim = existing.get(key)
+            if claim is None and key not in new:
+                new[key] = Finding(placement, policy, evaluation)
+                continue
+            counts["claims_existing"] += 1
+            if claim is not None and claim.placement_id == placement.id \
+                    and refresh_amount(session=session, claim=claim, evaluation=evaluation):
+                counts["claims_updated"] += 1
+    created = record_claims(session=session, findings=list(new.values()))
+    counts["claims_existing"] += len(new) - len(created)  # made meanwhile by a concurrent run
+    return created
 
 
 def decide(*, session: Session, claim: SubsidyClaim, approve: bool, user_id: int, reason: str,

@@ -2,7 +2,8 @@
 minute on SQLite), nothing is done twice, and the scheduler's catch-up re-runs it.
 
 The fault test kills a real ``jingmeng jobs run eligibility`` process with SIGKILL in the
-middle of its writes (each claim is slowed down in that process so the kill lands midway).
+middle of its writes (each partition's bulk write is slowed down in that process, one placement a partition,
+so the kill lands midway).
 """
 from __future__ import annotations
 
@@ -69,11 +70,11 @@ def test_the_sqlite_lease_is_short_so_a_killed_job_is_retried_within_two_minutes
 SLOW_ELIGIBILITY = textwrap.dedent("""
     import sys, time
     from models.subsidies import claims
-    original = claims.record_claim
+    original = claims.record_claims
     def slow(**kw):
         time.sleep(0.25)  # stretch the run so the SIGKILL lands in the middle of its writes
         return original(**kw)
-    claims.record_claim = slow
+    claims.record_claims = slow
     from api.cli import main
     sys.argv = ["jingmeng", "jobs", "run", "eligibility"]
     main()
@@ -88,6 +89,7 @@ def test_kill_minus_nine_in_the_middle_of_the_eligibility_job_then_run_it_again(
     lease = 3
     env = {**os.environ, "DATABASE_URL": database.url, "PII_ENC_KEY": ENC_KEY, "PII_INDEX_KEY": INDEX_KEY,
            "MODEL_SIGNING_KEY": INDEX_KEY, "JOB_LEASE_SECONDS": str(lease), "LOG_LEVEL": "WARNING",
+           "BATCH_PARTITION_SIZE": "1",
            "PYTHONPATH": os.getcwd()}
     victim = subprocess.Popen([sys.executable, "-c", SLOW_ELIGIBILITY], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -21,7 +21,6 @@ from models.placements.tracking import add_months
 from tests.factories import posting_payload
 from tests.subsidies.conftest import add_placement, add_worker, county_policy
 from training import scheduled as scheduled_jobs
-from training.recommend import NightlyLists
 
 TODAY = clock.today()
 
@@ -63,34 +62,35 @@ def test_the_ranking_jobs_build_their_own_ranker_and_run_on_an_empty_database(ap
 
 def test_recommendation_refresh_killed_midway_and_rerun_adds_nothing_twice(app, api, db_session, monkeypatch):
     workers = [add_worker(api, seq) for seq in range(1, 5)]
-    postings = [api.post("employer", "/api/v1/postings", json=posting_payload()).get_json()["id"] for _ in range(3)]
-    calls = {"n": 0}
+    for _ in range(3):
+        api.post("employer", "/api/v1/postings", json=posting_payload())
+    stored = {"n": 0}
+    real_store = scheduled_jobs.store_lists
 
-    class CrashOnThirdWorker(dict):
-        """Ranked lists whose third lookup dies, as if the process were killed mid-store."""
-
-        def get(self, key, default=None):
-            calls["n"] += 1
-            if calls["n"] == 3:
-                raise RuntimeError("ranker crashed")
-            return super().get(key, default)
-
-    def flaky(inputs, *, k):
-        lists = CrashOnThirdWorker({w: [(p, 1.0 / (i + 1)) for i, p in enumerate(postings)] for w in inputs.worker_ids})
-        return NightlyLists(lists, "test-flaky", None)
+    def dies_on_the_third_batch(session, *args, **kwargs):
+        stored["n"] += 1
+        if stored["n"] == 3:
+            raise RuntimeError("process killed")  # before this batch's transaction commits
+        return real_store(session, *args, **kwargs)
 
     monkeypatch.setattr(scheduled_jobs, "WORKER_BATCH", 1)
-    monkeypatch.setattr(scheduled_jobs, "recommend", flaky)
+    monkeypatch.setattr(scheduled_jobs, "store_lists", dies_on_the_third_batch)
     crashed = run(app, "recommendations")
-    assert crashed.status == "error" and "ranker crashed" in crashed.error
-    assert db_session.query(Recommendation).count() == 2 * 3
+    assert crashed.status == "error" and "process killed" in crashed.error
+    first = db_session.scalars(select(Recommendation)).all()
+    assert {r.worker_id for r in first} == set(workers[:2])
+    db_session.rollback()
     again = run(app, "recommendations")
-    assert again.status == "ok" and again.counts["recommendations"] == 2 * 3
+    assert again.status == "ok" and again.counts["workers"] == 4
+    assert again.counts["recommendations"] == again.counts["after_n_pairs"] - len(first)
     rows = db_session.scalars(select(Recommendation)).all()
-    assert len(rows) == 4 * 3 and {r.worker_id for r in rows} == set(workers)
-    assert {r.rank for r in rows if r.worker_id == workers[0]} == {1, 2, 3}
+    assert len(rows) == again.counts["after_n_pairs"] and {r.worker_id for r in rows} == set(workers)
+    for worker in workers:
+        assert sorted(r.rank for r in rows if r.worker_id == worker) == list(range(1, 4))
     sms = db_session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "new_recommendations")).all()
     assert sorted(m.recipient_id for m in sms) == sorted(workers) and all(m.channel == "sms" for m in sms)
+    assert again.counts["messages"] == 2
+    assert run(app, "recommendations").counts["recommendations"] == 0
 
 
 def test_follow_up_reminders_and_at_risk_alerts_are_written_once(app, api, db_session):

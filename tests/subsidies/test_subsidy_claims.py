@@ -103,7 +103,8 @@ def test_a_run_killed_midway_and_rerun_leaves_no_duplicates(api, db_session, ses
             raise KeyboardInterrupt("scheduler killed")
 
     with pytest.raises(KeyboardInterrupt):
-        claim_service.run_eligibility(sessions=sessions, as_of=TODAY, after_claim=crash_after_two)
+        claim_service.run_eligibility(sessions=sessions, as_of=TODAY, after_claim=crash_after_two,
+                                      partition_size=2)
     assert len(claims(db_session)) == 2
     again = claim_service.run_eligibility(sessions=sessions, as_of=TODAY)
     assert (again["claims_created"], again["claims_existing"]) == (3, 2)
