@@ -11,6 +11,9 @@ POVERTY = {"alleviated": ("脱贫人口", "Lifted out of poverty"), "monitored":
 EDUCATION = {"none": ("未上学", "None"), "primary": ("小学", "Primary"), "junior": ("初中", "Junior secondary"),
              "senior": ("高中", "Senior secondary"), "vocational": ("中专/技校", "Vocational"),
              "college": ("大专", "College"), "bachelor": ("本科及以上", "Bachelor or higher")}
+TRAINING = {"yes": ("有培训意愿", "Wants training"), "no": ("无培训意愿", "No training wanted"),
+            "undecided": ("待定", "Undecided")}
+"""培训意愿 (``training_wish``; the roster's own words are kept in ``training_wish_text``)."""
 DESTINATIONS = {"home_county": ("本县", "Home county"), "in_region": ("区内", "In the region"),
                 "beijing": ("北京", "Beijing"), "other": ("其他省份", "Other provinces")}
 LANGUAGES = {"zh": ("普通话", "Mandarin"), "mn": ("蒙古语", "Mongolian"), "en": ("英语", "English"),
