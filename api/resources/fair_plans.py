@@ -14,7 +14,7 @@ from flask_smorest import abort
 from api.http import Blueprint
 from api import auth, db, ranking
 from api.auth import roles
-from api.match_view import explained, facts_of, posting_brief, present_match, worker_brief
+from api.match_view import explained, facts_of, lasting_view, posting_brief, present_match, worker_brief
 from api.resources.fairs import load_fair
 from api.schemas.fairs import ExportQuery, FairMatchesOut, MatchesQuery, PlanIn, PlanOut, SummaryOut
 from api.tabular.writers import XLSX_MIME, content_disposition, download, xlsx_bytes
@@ -112,12 +112,13 @@ def interview_view(row: FairInterview, posting: Posting, worker: Worker, *, empl
     return {"worker": worker_brief(worker, db.vault(), employer_view=employer_view),
             "posting_id": posting.id, "posting_title": posting.title, "employer_id": posting.employer_id,
             "employer_name": posting.employer.name, "is_primary": row.is_primary, "p": row.p,
+            "p_hired": row.p_hired, "p_lasting": row.p_lasting, "lasting": lasting_view(row.p_lasting),
             "booth_order": row.booth_order,
             "facts": facts,
             "reasons": explained(row.reasons, facts, employer_view=for_employer or employer_view),
             "kind": "首选（计划录用）" if row.is_primary else "备选",
-            # A probability only when a calibrated model planned; the heuristic's score is not one.
-            "percent": f"{row.p:.0%}" if calibrated else "—"}
+            # 稳定就业可能性 only when a model with probabilities planned (the heuristic has none).
+            "percent": f"{row.p_lasting:.0%}" if calibrated and row.p_lasting is not None else "—"}
 
 
 def plan_view(fair: Fair, plan: FairPlan, rows: list[FairInterview]) -> dict[str, Any]:
@@ -217,9 +218,10 @@ class FairInterviewList(MethodView):
         if args["format"] == "html":
             return printable("fairs/interview_list.html", f"interview-list-{fair.id}-{employer_id}", fair, plan,
                              employer_name=employer_name, booths=booths)
-        headers = ["岗位", "排队号", "姓名", "身份证号", "户籍旗县", "类型", "稳定就业概率", "推荐理由"]
+        headers = ["岗位", "排队号", "姓名", "身份证号", "户籍旗县", "类型", "稳定就业可能性（录用后满90天）", "推荐理由"]
         data = [[b["title"], r["booth_order"], r["worker"]["name"], r["worker"]["id_number"],
-                 r["worker"]["county_name"], r["kind"], round(r["p"], 4), reasons_text(r["reasons"])]
+                 r["worker"]["county_name"], r["kind"], r["lasting"]["zh"].split("：", 1)[1] if r["lasting"] else "—",
+                 reasons_text(r["reasons"])]
                 for b in booths for r in b["rows"]]
         return download(xlsx_bytes([("面试名单", headers, data)]), f"{title}.xlsx", XLSX_MIME)
 
