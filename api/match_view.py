@@ -107,6 +107,33 @@ class PostingBriefOut(Schema):
     status = fields.String()
 
 
+class LastingOut(Schema):
+    """P(still employed at 90 days | hired) — 稳定就业可能性 — in words and percent."""
+
+    probability = fields.Float(metadata={"description": "Calibrated on past hires (training.probabilities)"})
+    percent = fields.String(metadata={"description": "e.g. 63%"})
+    level = fields.String(metadata={"description": "low, moderate, fairly_high, high"})
+    zh = fields.String()
+    en = fields.String()
+
+
+LASTING_LEVELS = ((0.3, "low", "较低", "low"), (0.5, "moderate", "一般", "moderate"),
+                  (0.7, "fairly_high", "较高", "fairly high"), (1.01, "high", "高", "high"))
+"""Upper bounds of the words a clerk reads beside the percent."""
+
+
+def lasting_view(p: float | None) -> dict[str, Any] | None:
+    """``LastingOut`` of a probability; None when the answering ranker has no such model."""
+    if p is None or not np.isfinite(p):
+        return None
+    p = float(min(max(p, 0.0), 1.0))
+    _, level, zh, en = next(x for x in LASTING_LEVELS if p < x[0])
+    percent = f"{p:.0%}"
+    return {"probability": round(p, 4), "percent": percent, "level": level,
+            "zh": f"稳定就业可能性：{zh}（{percent}）",
+            "en": f"chance of still being employed 90 days after hiring: {en} ({percent})"}
+
+
 class MatchOut(Schema):
     worker_id = fields.Integer()
     posting_id = fields.Integer()
@@ -131,6 +158,9 @@ class MatchOut(Schema):
     reasons = fields.List(fields.Nested(ReasonOut), metadata={
         "description": "Missing required skills first (always), then the priority policy (not for employers), "
                        "then at most three model reasons"})
+    lasting = fields.Nested(LastingOut, allow_none=True, metadata={
+        "description": "稳定就业可能性: P(still employed at 90 days | hired) in words and percent; null when "
+                       "the heuristic answers (it gives no probability)"})
     worker = fields.Nested(WorkerBriefOut)
     posting = fields.Nested(PostingBriefOut)
 
@@ -178,12 +208,14 @@ def explained(reasons: Any, facts: list[dict[str, Any]], *, employer_view: bool)
 
 def present_match(result: MatchResult, *, worker: dict[str, Any] | None = None,
                   posting: dict[str, Any] | None = None, employer_view: bool = False,
-                  profiles: tuple[WorkerProfile, PostingProfile] | None = None) -> dict[str, Any]:
+                  profiles: tuple[WorkerProfile, PostingProfile] | None = None,
+                  lasting: float | None = None) -> dict[str, Any]:
     """A ``MatchResult`` as response fields (``MatchOut``), with optional briefs attached.
 
     ``profiles`` (the pair's worker and posting profiles) give the checkable facts and the
-    missing-skill reasons. ``employer_view`` withholds everything that would reveal a
-    priority group (:data:`EMPLOYER_WITHHELD` and the priority reason)."""
+    missing-skill reasons; ``lasting`` the pair's P(lasting | hired). ``employer_view``
+    withholds everything that would reveal a priority group (:data:`EMPLOYER_WITHHELD` and
+    the priority reason)."""
     facts = facts_of(*profiles, result.destination_tier) if profiles is not None else []
     out: dict[str, Any] = {
         "worker_id": result.worker_id, "posting_id": result.posting_id,
@@ -196,6 +228,7 @@ def present_match(result: MatchResult, *, worker: dict[str, Any] | None = None,
         "provides_dormitory": result.provides_dormitory, "needs_dormitory": result.needs_dormitory,
         "facts": facts,
         "reasons": explained(result.reasons, facts, employer_view=employer_view),
+        "lasting": lasting_view(lasting),
     }
     if employer_view:
         for key in EMPLOYER_WITHHELD:

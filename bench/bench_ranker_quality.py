@@ -44,7 +44,7 @@ from seed.reference import prepare_database  # noqa: E402
 from seed.world import generate_world, true_stability  # noqa: E402
 from training.dataset import PairSet  # noqa: E402
 from training.evaluate import DIRECTIONS, evaluate  # noqa: E402
-from training import counterfactual, registry  # noqa: E402
+from training import counterfactual, probabilities, registry  # noqa: E402
 from training.pipeline import RANKER_PARAMS, train  # noqa: E402
 from training.ranker import Ranker  # noqa: E402
 from training.loading import posting_profile, worker_profiles  # noqa: E402
@@ -103,7 +103,7 @@ def lightgbm_scorer(directory: Path, seed: int):  # noqa: ANN201 - a score funct
 
 def eval_set(directory: Path, name: str = "eval") -> PairSet:
     data = np.load(directory / f"{name}.npz")
-    return PairSet(**{k: data[k] for k in ("X", "y", "qid", "worker_id", "posting_id", "day")})
+    return PairSet(**{k: data[k] for k in ("X", "y", "qid", "worker_id", "posting_id", "day", "outcome_known")})
 
 
 def truth_informed_scorer(directory: Path, truth, hidden: np.ndarray):  # noqa: ANN001, ANN201
@@ -181,6 +181,7 @@ def main() -> None:
             lgbm = lightgbm_scorer(export_dir, args.seed)
             cf = counterfactual.report({"ranker": stored.predict, "heuristic": heuristic_scores,
                                         "lightgbm": lgbm}, cf_set)
+            cross_fitted = probabilities.cross_fitted_report(probabilities.concatenate(run.train, run.evaluation))
             session.rollback()
     print(f"world {built - started:.1f}s, training pipeline {trained - built:.1f}s; "
           f"train {run.report['train_pairs']} pairs {run.report['train_labels']}, "
@@ -192,6 +193,9 @@ def main() -> None:
     for text, ok in verdicts(report):
         print(f"{'PASS' if ok else 'FAIL'}  {text}")
     print("\n".join(counterfactual.lines(cf)))
+    print("calibration (expected calibration error, 10 bins; target ≤ 0.05):")
+    print("\n".join(probabilities.calibration_lines(run.report["calibration"], f"held-out last {args.eval_days} days")))
+    print("\n".join(probabilities.calibration_lines(cross_fitted, "cross-fitted by worker")))
     for k, target in (("top1", 0.80), ("top5", 0.90)):
         share = cf["top_k"][k]["share_of_gain"]["ranker"]
         print(f"{'PASS' if share >= target else 'FAIL'}  (c) counterfactual {k}: ranker captures {share:.1%} "

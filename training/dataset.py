@@ -4,11 +4,15 @@ Graded labels per (worker, posting) pair — the furthest the pair got:
 0 recommended and ignored, 1 applied (referred), 2 interviewed, 3 hired,
 4 hired and still employed 90 days later (the objective: lasting employment).
 A pair counts on the day of its first contact; pairs younger than 90 days at ``as_of``
-are left out, since whether they last is not known yet, and so are hires still employed
-that started less than 90 days before ``as_of`` (a late start after an early first contact).
+are left out, since whether they last is not known yet. Pairs whose outcome is not final
+stay with ``outcome_known`` false: an application still referred or interviewing, and a hire
+that started less than 90 days before ``as_of`` (a late start after an early first contact;
+it counts as hired for P(hired | interviewed), not for P(lasting | hired)). The ranker is
+not fitted on them.
 
 Features are what was known at the pair's first contact: experience counts the placements
-before that day (the pair's own job is not experience for it), openings the headcount.
+before that day (the pair's own job is not experience for it), openings left the headcount
+less the hires started before that day.
 
 Queries (jobs for a worker) are what a worker was actually shown together: the worker's
 recommendation batch of first contact (one nightly list), or the worker's month of first
@@ -49,6 +53,13 @@ class PairSet:
     worker_id: np.ndarray
     posting_id: np.ndarray
     day: np.ndarray  # ordinal of first contact
+    outcome_known: np.ndarray | None = None
+    """False where the outcome is not final (a pending application, a hire not 90 days old);
+    None: all known."""
+
+    def __post_init__(self) -> None:
+        if self.outcome_known is None:
+            self.outcome_known = np.ones(len(self.y), dtype=bool)
 
     def __len__(self) -> int:
         return len(self.y)
@@ -62,7 +73,8 @@ class PairSet:
 
     def save(self, path: Path) -> None:
         np.savez_compressed(path, X=self.X.astype(np.float64), y=self.y, qid=self.qid,
-                            worker_id=self.worker_id, posting_id=self.posting_id, day=self.day)
+                            worker_id=self.worker_id, posting_id=self.posting_id, day=self.day,
+                            outcome_known=self.outcome_known)
 
 
 @dataclass
@@ -73,6 +85,8 @@ class History:
     as_of: date
     batches: dict[tuple[int, int], str] = dataclasses.field(default_factory=dict)
     """(worker, posting) → recommendation batch of its first recommendation."""
+    unknown: frozenset[tuple[int, int]] = frozenset()
+    """Pairs whose outcome is not final: a pending application, a hire not 90 days old."""
 
     def query_key(self, key: tuple[int, int]) -> tuple[int, str]:
         """The list a pair belongs to: (worker, batch) or (worker, month of first contact)."""
@@ -95,27 +109,32 @@ def collect_history(session: Session, *, as_of: date) -> History:
         if (w, p) not in first_rec or at.date().toordinal() < first_rec[(w, p)][0]:
             first_rec[(w, p)] = (at.date().toordinal(), batch)
     apps: dict[int, tuple[int, int]] = {}
-    for app_id, w, p, at in session.execute(select(Application.id, Application.worker_id,
-                                                   Application.posting_id, Application.created_at)):
+    unknown: set[tuple[int, int]] = set()
+    for app_id, w, p, at, state in session.execute(select(Application.id, Application.worker_id,
+                                                          Application.posting_id, Application.created_at,
+                                                          Application.state)):
         apps[app_id] = (w, p)
         seen((w, p), 1, at.date())
+        if state in ("referred", "interviewing"):
+            unknown.add((w, p))  # still pending: how far it gets is not known yet
     for app_id, to_state, at in session.execute(select(ApplicationEvent.application_id,
                                                        ApplicationEvent.to_state, ApplicationEvent.at)):
         if to_state in STAGE and app_id in apps:
             seen(apps[app_id], STAGE[to_state], at.date())
-    unknown: set[tuple[int, int]] = set()
     for w, p, start, end in session.execute(select(Placement.worker_id, Placement.posting_id,
                                                    Placement.start_date, Placement.end_date)
                                             .where(Placement.posting_id.is_not(None))):
         lasted = (end or as_of) - start >= timedelta(days=RETENTION_DAYS)
-        if end is None and not lasted:
-            unknown.add((w, p))  # still employed, not 90 days yet: whether it lasts is not known
+        if as_of - start < timedelta(days=RETENTION_DAYS):
+            # Not 90 days yet: whether it lasts is unknown. Those that already ended are known
+            # failures, but keeping only them would make recent hires look like failures.
+            unknown.add((w, p))
         seen((w, p), 4 if lasted else 3, start)
     horizon = (as_of - timedelta(days=RETENTION_DAYS)).toordinal()
-    kept = {k: v for k, v in pairs.items() if v[1] <= horizon and k not in unknown}
+    kept = {k: v for k, v in pairs.items() if v[1] <= horizon}
     # a pair whose first contact was an application, not a recommendation, has no list
     batches = {k: first_rec[k][1] for k in kept if k in first_rec and first_rec[k][0] == kept[k][1]}
-    return History(kept, as_of, batches)
+    return History(kept, as_of, batches, frozenset(unknown & kept.keys()))
 
 
 def featurize(session: Session, history: History, *, progress=None) -> PairSet:
@@ -134,7 +153,8 @@ def featurize(session: Session, history: History, *, progress=None) -> PairSet:
     postings: dict[int, PostingProfile] = {}
     for chunk in _chunks(posting_ids, 2000):
         for p in session.scalars(select(Posting).where(Posting.id.in_(chunk))):
-            # Openings left now says who was hired since: a leak. Use the headcount.
+            # Openings left now says who was hired since: a leak. The headcount here; the openings
+            # left on the day of first contact are set below.
             postings[p.id] = dataclasses.replace(posting_profile(p), openings_left=p.openings, status="open")
     keys = [k for k in keys if k[0] in workers and k[1] in postings]
     w_list = [workers[w] for w in worker_ids if w in workers]
@@ -154,6 +174,16 @@ def featurize(session: Session, history: History, *, progress=None) -> PairSet:
         X[rows] = pair_features(wb, pb, wi[rows], pi[rows], date.fromordinal(int(m) * 30 + 15))
         if progress:
             progress(n + 1, len(np.unique(months)))
+    # Openings left on the day of first contact: the headcount less the hires started before.
+    starts: dict[int, list[int]] = defaultdict(list)
+    for chunk in _chunks(posting_ids, 2000):
+        for p, start in session.execute(select(Placement.posting_id, Placement.start_date)
+                                        .where(Placement.posting_id.in_(chunk))):
+            starts[p].append(start.toordinal())
+    hired_before = np.array([np.searchsorted(np.sort(starts[p]), day[k]) if starts.get(p) else 0
+                             for k, (_, p) in enumerate(keys)], dtype=np.float64)
+    headcount = np.array([postings[p].openings for _, p in keys], dtype=np.float64)
+    X[:, FEATURE_INDEX["openings_left_log"]] = np.log1p(np.maximum(headcount - hired_before, 0))
     column = FEATURE_INDEX["occupation_experience_log"]
     for k, (w, p) in enumerate(keys):
         if spells.get(w):
@@ -163,7 +193,8 @@ def featurize(session: Session, history: History, *, progress=None) -> PairSet:
     p_ids = np.array([p for _, p in keys], dtype=np.int64)
     lists: dict[tuple[int, str], int] = {}
     qid = np.array([lists.setdefault(history.query_key(k), len(lists)) for k in keys], dtype=np.int64)
-    return PairSet(X=X, y=y, qid=qid, worker_id=w_ids, posting_id=p_ids, day=day)
+    known = np.array([k not in history.unknown for k in keys], dtype=bool)
+    return PairSet(X=X, y=y, qid=qid, worker_id=w_ids, posting_id=p_ids, day=day, outcome_known=known)
 
 
 def time_split(pairs: PairSet, *, eval_days: int) -> tuple[PairSet, PairSet, date]:

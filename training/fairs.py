@@ -2,7 +2,8 @@
 
 Ranks with the same engine and explanations as everywhere else (``matching.rank`` with
 the active scorer); the plan maximises expected lasting placements with
-``matching.allocation.plan_interviews`` on P(lasting | hired) of the allowed pairs.
+``matching.allocation.plan_interviews`` on P(hired | interviewed) × P(lasting | hired) of
+the allowed pairs (``training.probabilities``).
 """
 from __future__ import annotations
 
@@ -89,7 +90,12 @@ def compute_plan(session: Session, fair: Fair, scorer: Scorer, *, today: date, l
     if len(wi) == 0:
         return ComputedPlan([], "optimal", 0.0, detail)
     X = pair_features(people, batch, wi, pi, today)
-    p = np.clip(np.asarray(scorer.probability(scorer.score(X)), dtype=float), 0.0, 1.0)
+    p_hired, p_lasting = scorer.hire_probability(X), scorer.lasting_probability(X)
+    if p_hired is not None and p_lasting is not None:
+        # An interview ends in a lasting placement if it is a hire and the hire lasts.
+        p = np.clip(p_hired * p_lasting, 0.0, 1.0)
+    else:  # the heuristic: a score in 0..1, not a probability (printouts show none)
+        p = np.clip(np.asarray(scorer.probability(scorer.score(X)), dtype=float), 0.0, 1.0)
     plan = plan_interviews((wi, pi, p), openings, slots, limit, n_attendees=len(people))
     row_of = {(int(a), int(j)): k for k, (a, j) in enumerate(zip(wi, pi))}
     chosen = np.array([row_of[(int(a), int(j))] for a, j in zip(plan.attendee_idx, plan.posting_idx)],
@@ -101,9 +107,12 @@ def compute_plan(session: Session, fair: Fair, scorer: Scorer, *, today: date, l
         ref = reference_vector(X) if scorer.reference is None else scorer.reference
         _, deltas = contributions(scorer.score, X[chosen], ref)
         reasons = top_reasons(deltas, X[chosen], top_k=3)
+    def at(values: np.ndarray | None, k: int) -> float | None:
+        return None if values is None else float(values[chosen[k]])
+
     interviews = [fair_service.PlannedInterview(
         worker_id=workers[int(a)].id, posting_id=postings[int(j)].id, p=float(q),
-        is_primary=bool(primary), reasons=reasons[k])
+        is_primary=bool(primary), reasons=reasons[k], p_hired=at(p_hired, k), p_lasting=at(p_lasting, k))
         for k, (a, j, q, primary) in enumerate(zip(plan.attendee_idx, plan.posting_idx, plan.p, plan.primary))]
     return ComputedPlan(interviews, plan.status, float(plan.expected_lasting_placements), detail)
 

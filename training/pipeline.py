@@ -17,6 +17,7 @@ from training import registry
 from training.calibration import LastingCalibrator
 from training.dataset import PairSet, collect_history, export, featurize, label_counts, time_split
 from training.evaluate import Truth, evaluate
+from training.probabilities import OutcomeModels, calibration_report, fit_outcomes
 from training.ranker import Ranker
 
 MIN_TRAIN_PAIRS = 200
@@ -59,6 +60,7 @@ class Candidate:
     train: PairSet
     evaluation: PairSet
     split: date
+    outcomes: OutcomeModels | None = None
 
 
 def fit_candidate(train_set: PairSet, eval_set: PairSet, cut: date, *, truth: Truth | None = None,
@@ -69,12 +71,15 @@ def fit_candidate(train_set: PairSet, eval_set: PairSet, cut: date, *, truth: Tr
     if export_dir is not None:
         export(train_set, eval_set, export_dir)
     params = {**RANKER_PARAMS, **(ranker_params or {})}
-    ranker = Ranker(random_state=0, **params).fit(train_set.X, train_set.y, qid=train_set.qid)
+    fitted = train_set.subset(train_set.outcome_known)  # a hire not yet 90 days old has no final label
+    ranker = Ranker(random_state=0, **params).fit(fitted.X, fitted.y, qid=fitted.qid)
     calibrator = LastingCalibrator().fit(ranker.predict(eval_set.X), eval_set.y)
+    outcomes = fit_outcomes(train_set)
     report = evaluate({"ranker": ranker.predict, "heuristic": heuristic_scores}, eval_set, truth)
+    report["calibration"] = calibration_report(outcomes, eval_set)
     report.update(train_pairs=len(train_set), train_labels=label_counts(train_set),
                   eval_labels=label_counts(eval_set), split=cut.isoformat())
-    return Candidate(ranker, calibrator, report, train_set, eval_set, cut)
+    return Candidate(ranker, calibrator, report, train_set, eval_set, cut, outcomes)
 
 
 def register_candidate(session: Session, candidate: Candidate, *, key: str) -> TrainingRun:
@@ -84,7 +89,7 @@ def register_candidate(session: Session, candidate: Candidate, *, key: str) -> T
         session, key=key, estimator=candidate.ranker, calibrator=candidate.calibrator,
         feature_names=FEATURE_NAMES, reference=np.median(train_set.X, axis=0), metrics=candidate.report,
         trained_from=date.fromordinal(int(train_set.day.min())), trained_to=candidate.split,
-        evaluated_to=date.fromordinal(int(eval_set.day.max())),
+        evaluated_to=date.fromordinal(int(eval_set.day.max())), outcomes=candidate.outcomes,
     )
     return TrainingRun(row, candidate.report, train_set, eval_set)
 

@@ -42,6 +42,8 @@ class LoadedModel:
     feature_names: tuple[str, ...]
     reference: np.ndarray | None
     """Typical feature vector (training medians) for explanations."""
+    outcomes: Any | None = None
+    """``training.probabilities.OutcomeModels``: P(hired | interviewed), P(lasting | hired)."""
 
 
 def sign(artifact: bytes, key: str) -> str:
@@ -55,10 +57,11 @@ def library_versions() -> dict[str, str]:
 
 def register(session: Session, *, key: str, estimator: Any, calibrator: Any | None,
              feature_names: tuple[str, ...], reference: np.ndarray | None, metrics: dict[str, Any],
-             trained_from: date | None, trained_to: date | None, evaluated_to: date | None) -> ModelVersion:
+             trained_from: date | None, trained_to: date | None, evaluated_to: date | None,
+             outcomes: Any | None = None) -> ModelVersion:
     """Store a new candidate version; returns the row."""
     payload = {"estimator": estimator, "calibrator": calibrator, "feature_names": tuple(feature_names),
-               "reference": reference, "sklearn": sklearn.__version__}
+               "reference": reference, "outcomes": outcomes, "sklearn": sklearn.__version__}
     artifact = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
     stamp = utcnow().strftime("%Y%m%d%H%M%S")
     count = len(session.scalars(select(ModelVersion.id)).all())
@@ -86,7 +89,7 @@ def load(row: ModelVersion, *, key: str) -> LoadedModel:
                     extra={"version": row.version, "trained_with": payload.get("sklearn"),
                            "running": sklearn.__version__})
     return LoadedModel(row.version, payload["estimator"], payload.get("calibrator"),
-                       tuple(payload["feature_names"]), payload.get("reference"))
+                       tuple(payload["feature_names"]), payload.get("reference"), payload.get("outcomes"))
 
 
 def active(session: Session) -> ModelVersion | None:

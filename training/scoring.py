@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,13 +15,16 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from matching.batches import PostingBatch
+from matching.batches import PostingBatch, WorkerBatch
+from matching.features import pair_features
+from matching.profiles import EmployerRetention, PostingProfile, WorkerProfile
 from matching.explain import ScoreFn
 from matching.heuristic import TYPICAL_VECTOR, heuristic_scores
 from models.employers.tables import Employer
 from models.postings.tables import Posting
 from models.rankers.tables import ModelVersion
 from training import registry
+from training.probabilities import OutcomeModels
 from training.loading import PostingListing, employer_retention, open_postings, posting_listing, posting_profile
 
 log = logging.getLogger("jingmeng.scoring")
@@ -37,9 +40,20 @@ class Scorer:
     """``heuristic`` or the model version that answers."""
     score: ScoreFn
     probability: Callable[[np.ndarray], np.ndarray]
-    """Scores → P(still employed at 90 days); the job-fair planner needs probabilities."""
+    """Scores → P(a shown pair ends in a lasting hire): the weight of the nightly lists'
+    capacity LP. Not a probability to show anyone (see ``outcomes``)."""
     reference: np.ndarray | None
     fallback_reason: str | None = None
+    outcomes: OutcomeModels | None = None
+    """P(hired | interviewed) and P(lasting | hired) from pair features, when the model has them."""
+
+    def hire_probability(self, X: np.ndarray) -> np.ndarray | None:
+        """P(hired | interviewed) per feature row; None when the answering ranker has none."""
+        return None if self.outcomes is None else self.outcomes.hire(X)
+
+    def lasting_probability(self, X: np.ndarray) -> np.ndarray | None:
+        """P(still employed at 90 days | hired) per feature row (稳定就业可能性); None without a model."""
+        return None if self.outcomes is None else self.outcomes.lasting(X)
 
     @property
     def shortlist(self) -> int | None:
@@ -85,7 +99,8 @@ class ScorerCache:
         probability = (calibrator.predict_proba if calibrator is not None
                        else lambda s: 1.0 / (1.0 + np.exp(-np.asarray(s, float))))
         reference = model.reference if model.reference is not None else TYPICAL_VECTOR
-        return Scorer(model.version, model.estimator.predict, probability, reference)
+        outcomes = model.outcomes if model.outcomes is not None and model.outcomes.complete else None
+        return Scorer(model.version, model.estimator.predict, probability, reference, outcomes=outcomes)
 
 
 @dataclass(frozen=True)
@@ -130,3 +145,25 @@ class OpenPostingIndex:
         with self._lock:
             self._fingerprint, self._snapshot = fingerprint, snapshot
         return snapshot
+
+
+def lasting_in_batch(scorer: Scorer, worker: WorkerProfile, batch: PostingBatch, posting_ids: Sequence[int],
+                     today: date) -> list[float | None]:
+    """P(lasting | hired) of one worker in some postings of ``batch`` (the ranked list's rows)."""
+    if scorer.outcomes is None or not posting_ids:
+        return [None] * len(posting_ids)
+    position = {int(pid): k for k, pid in enumerate(batch.posting_ids.tolist())}
+    pi = np.array([position[int(p)] for p in posting_ids], dtype=np.int64)
+    X = pair_features(WorkerBatch.from_profiles([worker], batch), batch, np.zeros(len(pi), dtype=np.int64), pi, today)
+    return [float(v) for v in scorer.lasting_probability(X)]
+
+
+def lasting_of_pairs(scorer: Scorer, pairs: Sequence[tuple[WorkerProfile, PostingProfile]], today: date,
+                     retention: Mapping[int, EmployerRetention]) -> list[float | None]:
+    """P(lasting | hired) of (worker, posting) profile pairs, with the features ranking uses."""
+    if scorer.outcomes is None or not pairs:
+        return [None] * len(pairs)
+    postings = PostingBatch.from_profiles([p for _, p in pairs], retention)
+    idx = np.arange(len(pairs))
+    X = pair_features(WorkerBatch.from_profiles([w for w, _ in pairs], postings), postings, idx, idx, today)
+    return [float(v) for v in scorer.lasting_probability(X)]

@@ -17,7 +17,7 @@ from models.errors import Conflict, NotFound
 from models.postings.tables import Posting
 from models.rankers.tables import ModelVersion
 from models.workers.tables import Worker
-from training import counterfactual, registry
+from training import counterfactual, probabilities, registry
 from training.counterfactual import ProfileTruth
 from training.evaluate import Truth, evaluate, plot
 from training.pipeline import NotEnoughHistory, build_sets, train
@@ -103,6 +103,9 @@ def register(app: Flask) -> None:
             click.echo(f"trained {run.model.version} on {run.report['train_pairs']} pairs "
                        f"(status {run.model.status})")
             _print_report(run.report, png)
+            for line in probabilities.calibration_lines(run.report.get("calibration", {}),
+                                                        f"held-out last {eval_days} days"):
+                click.echo(line)
             if export_dir:
                 click.echo(f"dataset written to {export_dir}")
 
@@ -122,7 +125,7 @@ def register(app: Flask) -> None:
             if row is None:
                 raise click.ClickException("no such model (train one with `jingmeng train`)")
             model = registry.load(row, key=key)
-            _, eval_set, _ = build_sets(session, as_of=clock.today(), eval_days=eval_days)
+            train_set, eval_set, _ = build_sets(session, as_of=clock.today(), eval_days=eval_days)
             from matching.heuristic import heuristic_scores
 
             scorers = {"ranker": model.estimator.predict, "heuristic": heuristic_scores}
@@ -131,12 +134,28 @@ def register(app: Flask) -> None:
                 cf_set = counterfactual.build_set(session, world_profile_truth(world_seed), day=clock.today(),
                                                   workers=cf_workers, seed=world_seed)
                 report["counterfactual"] = counterfactual.report(scorers, cf_set)
+            if model.outcomes is not None:
+                report["calibration"] = probabilities.calibration_report(model.outcomes, eval_set)
+            report["calibration_cross_fitted"] = probabilities.cross_fitted_report(
+                probabilities.concatenate(train_set, eval_set))
         png = plot(report, REPORT_DIR / f"{row.version}-evaluate.png")
         (REPORT_DIR / f"{row.version}-evaluate.json").write_text(json.dumps(report, indent=2))
         click.echo(f"model {row.version} ({row.status})")
         _print_report(report, png)
         for line in counterfactual.lines(report.get("counterfactual", {})):
             click.echo(line)
+        click.echo("calibration (expected calibration error, 10 bins; target ≤ 0.05):")
+        if "calibration" in report:
+            for line in probabilities.calibration_lines(report["calibration"], f"held-out last {eval_days} days"):
+                click.echo(line)
+        else:
+            click.echo(f"  model {row.version} has no probability models (train a new version)")
+        for line in probabilities.calibration_lines(report["calibration_cross_fitted"], "cross-fitted by worker"):
+            click.echo(line)
+        reliability_png = probabilities.plot_reliability(
+            report.get("calibration") or report["calibration_cross_fitted"],
+            REPORT_DIR / f"{row.version}-reliability.png")
+        click.echo(f"reliability diagram: {reliability_png}")
 
     models_group = AppGroup("models", help="Ranker versions: list, activate, roll back.")
 

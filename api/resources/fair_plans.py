@@ -14,7 +14,7 @@ from flask_smorest import abort
 from api.http import Blueprint
 from api import auth, db, ranking
 from api.auth import roles
-from api.match_view import explained, facts_of, posting_brief, present_match, worker_brief
+from api.match_view import explained, facts_of, lasting_view, posting_brief, present_match, worker_brief
 from api.resources.fairs import load_fair
 from api.schemas.fairs import ExportQuery, FairMatchesOut, MatchesQuery, PlanIn, PlanOut, SummaryOut
 from api.tabular.writers import XLSX_MIME, PrintSheet, a4_workbook, content_disposition, download
@@ -33,7 +33,7 @@ from training.scoring import HEURISTIC
 
 blp = Blueprint("fair_plans", __name__, url_prefix="/api/v1/fairs",
                 description="Job fair matches, interview plans, printable lists and summaries")
-PRINT_NOTE = ("★ 首选：计划录用的面试；○ 备选：首选未成功时的面试。稳定就业概率为估计录用后在岗满90天的可能性（{ranker}）。"
+PRINT_NOTE = ("★ 首选：计划录用的面试；○ 备选：首选未成功时的面试。稳定就业可能性为估计录用后在岗满90天的可能性（{ranker}）。"
               "身份证号已隐去中间位数；联系电话仅在劳动力被推荐到该岗位后显示。")
 HTML_DOC = {"description": "A printable A4 page (format=html) or a workbook (format=xlsx)"}
 
@@ -129,13 +129,14 @@ def interview_view(row: FairInterview, posting: Posting, worker: Worker, *, empl
     return {"worker": worker_brief(worker, db.vault(), employer_view=employer_view),
             "posting_id": posting.id, "posting_title": posting.title, "employer_id": posting.employer_id,
             "employer_name": posting.employer.name, "is_primary": row.is_primary, "p": row.p,
+            "p_hired": row.p_hired, "p_lasting": row.p_lasting, "lasting": lasting_view(row.p_lasting),
             "booth_order": row.booth_order, "booth": schedule.booths.get(posting.id),
             "slot": schedule.slot(row.booth_order),
             "facts": facts,
             "reasons": explained(row.reasons, facts, employer_view=for_employer or employer_view),
             "kind": "首选（计划录用）" if row.is_primary else "备选",
-            # A probability only when a calibrated model planned; the heuristic's score is not one.
-            "percent": f"{row.p:.0%}" if calibrated else "—"}
+            # 稳定就业可能性 only when a model with probabilities planned (the heuristic has none).
+            "percent": f"{row.p_lasting:.0%}" if calibrated and row.p_lasting is not None else "—"}
 
 
 def plan_view(fair: Fair, plan: FairPlan, rows: list[FairInterview]) -> dict[str, Any]:
@@ -263,9 +264,11 @@ class FairInterviewList(MethodView):
             return printable("fairs/interview_list.html", f"interview-list-{fair.id}-{employer_id}", fair, plan,
                              employer_name=employer_name, booths=booths)
         headers = ["展位号", "岗位", "排队号", "时段", "姓名", "身份证号", "联系电话", "户籍旗县", "类型",
-                   "稳定就业概率（估计）", "推荐理由", "面试结果", "签字"]
+                   "稳定就业可能性（录用后满90天）", "推荐理由", "面试结果", "签字"]
         data = [[b["booth"], b["title"], r["booth_order"], r["slot"], r["worker"]["name"], r["worker"]["id_number"],
-                 r["contact"], r["worker"]["county_name"], r["kind"], r["percent"], reasons_text(r), "", ""]
+                 r["contact"], r["worker"]["county_name"], r["kind"],
+                 r["lasting"]["zh"].split("：", 1)[1] if r["lasting"] and r["percent"] != "—" else "—",
+                 reasons_text(r), "", ""]
                 for b in booths for r in b["rows"]]
         sheet = PrintSheet("面试名单", [f"面试名单（用人单位）：{employer_name}",
                                        f"{fair.name} · {fair.starts_on} · {organisers(fair)}"], headers, data,

@@ -28,6 +28,7 @@ from matching.rank import rank_postings_for_worker, rank_workers_for_posting
 from models import clock
 from models.workers.tables import Worker
 from training.loading import employer_retention, posting_profile, worker_profiles
+from training.scoring import lasting_in_batch, lasting_of_pairs
 
 blp = Blueprint("matches", __name__, url_prefix="/api/v1",
                 description="Ranked matches with reasons (岗位推荐 / 人岗匹配)")
@@ -67,10 +68,11 @@ class WorkerMatches(MethodView):
             occupations=args.get("occupation"), districts=args.get("district"), min_wage=args.get("min_wage"),
             reference=scorer.reference, shortlist=scorer.shortlist)
         shown = batch_profiles(open_postings.batch, (r.posting_id for r in results))
+        lasting = lasting_in_batch(scorer, profile, open_postings.batch, [r.posting_id for r in results], today)
         return {"ranker": scorer.name, "fallback_reason": scorer.fallback_reason,
                 "items": [present_match(r, posting=posting_brief(open_postings.listings[r.posting_id]),
-                                        profiles=(profile, shown[r.posting_id]))
-                          for r in results]}
+                                        profiles=(profile, shown[r.posting_id]), lasting=p)
+                          for r, p in zip(results, lasting)]}
 
 
 @blp.route("/postings/<int:posting_id>/matches")
@@ -106,10 +108,12 @@ def posting_matches(posting, limit: int) -> dict[str, Any]:
     scorer = ranking.scorer()
     job, people = posting_profile(posting), worker_profiles(session, workers, as_of=today)
     profile_of = {p.worker_id: p for p in people}
+    retention = employer_retention(session, as_of=today)
     results = rank_workers_for_posting(
         job, people, scorer.score, today,
         limit, priority_weight=current_app.config["POVERTY_PRIORITY_WEIGHT"],
-        retention=employer_retention(session, as_of=today), reference=scorer.reference)
+        retention=retention, reference=scorer.reference)
+    lasting = lasting_of_pairs(scorer, [(profile_of[r.worker_id], job) for r in results], today, retention)
     by_id = {w.id: w for w in workers}
     employer_view = principal.role == "employer"
     if employer_view:
@@ -117,5 +121,6 @@ def posting_matches(posting, limit: int) -> dict[str, Any]:
     return {"ranker": scorer.name, "fallback_reason": scorer.fallback_reason,
             "items": [present_match(r, worker=worker_brief(by_id[r.worker_id], db.vault(),
                                                            employer_view=employer_view),
-                                    employer_view=employer_view, profiles=(profile_of[r.worker_id], job))
-                      for r in results]}
+                                    employer_view=employer_view, profiles=(profile_of[r.worker_id], job),
+                                    lasting=p)
+                      for r, p in zip(results, lasting)]}

@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from api.match_view import FactOut, MatchOut, PostingBriefOut, ReasonOut, WorkerBriefOut
+from api.match_view import FactOut, LastingOut, MatchOut, PostingBriefOut, ReasonOut, WorkerBriefOut
 from api.schemas.common import PageQuery, StrictSchema, one_of, rule, text
 from api.schemas.workers import WorkerCreateSchema
 from models.reference import region_codes
@@ -156,7 +156,13 @@ class InterviewOut(Schema):
     employer_id = fields.Integer()
     employer_name = fields.String()
     is_primary = fields.Boolean(metadata={"description": "The attendee's planned hire"})
-    p = fields.Float(metadata={"description": "Estimated P(still employed at 90 days) if hired"})
+    p = fields.Float(metadata={"description": "What the plan maximises: P(hired | interviewed) × "
+                                             "P(still employed at 90 days | hired) (the heuristic's 0–1 score "
+                                             "when no model answers)"})
+    p_hired = fields.Float(allow_none=True, metadata={"description": "P(hired | interviewed)"})
+    p_lasting = fields.Float(allow_none=True, metadata={"description": "P(still employed at 90 days | hired)"})
+    lasting = fields.Nested(LastingOut, allow_none=True, metadata={
+        "description": "稳定就业可能性 (P(lasting | hired)) in words and percent; null without a model"})
     booth_order = fields.Integer(metadata={"description": "Queue number at the booth"})
     booth = fields.Integer(allow_none=True, metadata={"description": "Booth number (展位号): the posting's place "
                                                                      "in the fair's posting list"})

@@ -132,8 +132,11 @@ class PlannedInterview:
     worker_id: int
     posting_id: int
     p: float
+    """P(the interview ends in a hire that lasts 90 days): what the plan maximises."""
     is_primary: bool
     reasons: list[dict[str, Any]]
+    p_hired: float | None = None
+    p_lasting: float | None = None
 
 
 def store_plan(*, session: Session, fair: Fair, interviews: Sequence[PlannedInterview], ranker: str,
@@ -148,6 +151,7 @@ def store_plan(*, session: Session, fair: Fair, interviews: Sequence[PlannedInte
         position[item.posting_id] = position.get(item.posting_id, 0) + 1
         session.add(FairInterview(fair_id=fair.id, worker_id=item.worker_id, posting_id=item.posting_id,
                                   is_primary=item.is_primary, p=item.p, reasons=item.reasons,
+                                  p_hired=item.p_hired, p_lasting=item.p_lasting,
                                   booth_order=position[item.posting_id]))
     plan = FairPlan(fair_id=fair.id, ranker=ranker, attendee_limit=limit, status=status,
                     expected_lasting_placements=expected, detail=detail, computed_by=computed_by)

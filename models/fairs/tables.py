@@ -107,6 +107,10 @@ class FairInterview(Base):
     posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id"), index=True)
     is_primary: Mapped[bool] = mapped_column(default=False)
     p: Mapped[float] = mapped_column(Float)
+    p_hired: Mapped[float | None] = mapped_column(Float)
+    """P(hired | interviewed) of the pair, when a model with probabilities planned."""
+    p_lasting: Mapped[float | None] = mapped_column(Float)
+    """P(still employed at 90 days | hired) (稳定就业可能性); ``p`` is their product."""
     """Estimated P(still employed at 90 days) if hired."""
     booth_order: Mapped[int] = mapped_column(Integer)
     """Position in the booth's queue (1 = first)."""

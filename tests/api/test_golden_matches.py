@@ -148,17 +148,10 @@ def test_golden_profiles_facts_and_reasons(api, golden):
         assert all(r["kind"] != "fact" for m in fitting for r in m["reasons"]), profile
 
 
-# The ranker trained by `jingmeng train` on main puts, for these two profiles, 海淀区's
-# security job (not the paired district, lower wage) above 朝阳区's and a job the worker lacks
-# the skill for into the top three: the model's order, which the ranker's owners fix (issue 12
-# item 2); strict, so the marker goes as soon as the trained ranker gets them right.
-RANKER_ORDER_KNOWN_WRONG = {"security_guard", "needs_dormitory"}
 
 
 @pytest.mark.parametrize("profile", sorted(PROFILES))
-def test_golden_profile_top_three(request, api, golden, profile):
-    if golden["ranker"] == "trained" and profile in RANKER_ORDER_KNOWN_WRONG:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="trained ranker's order (ranker helper's scope)"))
+def test_golden_profile_top_three(api, golden, profile):
     items = matches(api, golden, profile)
     keys = [golden["key_of"][m["posting_id"]] for m in items]
     assert keys[0] == EXPECTED_TOP[profile], keys
