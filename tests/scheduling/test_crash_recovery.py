@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections import Counter
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -126,3 +127,81 @@ def test_kill_minus_nine_in_the_middle_of_the_eligibility_job_then_run_it_again(
     statuses = db_session.scalars(select(JobRun.status).where(JobRun.job == "eligibility")
                                   .order_by(JobRun.id)).all()
     assert statuses[0] == ABANDONED and statuses[-1] == "ok" and "running" not in statuses
+
+
+SLOW_OUTBOX = textwrap.dedent("""
+    import os, sys, time
+    from models.notifications import outbox
+    class SlowGateway:
+        def send(self, delivery):
+            with open(os.environ["GATEWAY_LOG"], "a") as fh:  # the gateway's own record of what it sent
+                fh.write(f"{delivery.message_id}\\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            time.sleep(0.25)  # stretch the batch so the SIGKILL lands in the middle of it
+    outbox.register_adapter("slow-gateway", SlowGateway)
+    from api.cli import main
+    sys.argv = ["jingmeng", "jobs", "run", "outbox"]
+    main()
+""")
+
+
+def test_kill_minus_nine_in_the_middle_of_the_outbox_then_run_it_again(app, db_session, database, tmp_path):
+    """A deliverer killed mid-batch leaves messages in ``sending``; the next run asks the gateway
+    about them (its record says which went out), sends the rest once, and nothing stays stuck."""
+    from models.notifications import outbox as outbox_service
+    from models.notifications.tables import OutboxMessage
+
+    messages = 20
+    for i in range(messages):
+        outbox_service.enqueue(db_session, dedupe_key=f"kill:{i}", kind="followup_reminder", channel="inbox",
+                               recipient_kind="user", recipient_id=1, subject=f"提醒 {i}", body="回访到期")
+    db_session.commit()
+    record = tmp_path / "gateway.log"
+    record.touch()
+    lease = 3
+    env = {**os.environ, "DATABASE_URL": database.url, "PII_ENC_KEY": ENC_KEY, "PII_INDEX_KEY": INDEX_KEY,
+           "MODEL_SIGNING_KEY": INDEX_KEY, "JOB_LEASE_SECONDS": str(lease), "LOG_LEVEL": "WARNING",
+           "OUTBOX_ADAPTER": "slow-gateway", "GATEWAY_LOG": str(record), "PYTHONPATH": os.getcwd()}
+    victim = subprocess.Popen([sys.executable, "-c", SLOW_OUTBOX], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and victim.poll() is None and len(record.read_text().split()) < 3:
+        time.sleep(0.05)
+    assert victim.poll() is None, f"the job ended before the kill: {victim.stderr.read().decode()[-2000:]}"
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait()
+    sent_before = [int(n) for n in record.read_text().split()]
+    db_session.expire_all()
+    assert db_session.scalar(select(func.count()).where(OutboxMessage.status == "sending")) > 0
+    db_session.rollback()
+
+    class GatewayWithRecord:
+        """The same gateway after the crash: it can tell from its record what went out."""
+
+        sent: list[int] = []
+
+        def send(self, delivery):
+            GatewayWithRecord.sent.append(delivery.message_id)
+
+        def delivery_status(self, message_id: int) -> str:
+            return "sent" if message_id in sent_before else "not_sent"
+
+    outbox_service.register_adapter("gateway-with-record", GatewayWithRecord)
+    killed_at, attempts = time.monotonic(), []
+    while True:
+        result = run(app, "outbox", JOB_LEASE_SECONDS=lease, OUTBOX_ADAPTER="gateway-with-record",
+                     OUTBOX_SENDING_TIMEOUT_MINUTES=0)
+        attempts.append(result.status)
+        if result.status != "skipped: locked" or time.monotonic() - killed_at > 120:
+            break
+        time.sleep(0.5)
+    assert result.status == "ok", attempts
+    assert time.monotonic() - killed_at < 120
+    db_session.expire_all()
+    statuses = Counter(db_session.scalars(select(OutboxMessage.status)))
+    assert statuses == {"sent": messages}  # none stuck in sending, none unknown
+    everything = sent_before + GatewayWithRecord.sent
+    assert sorted(everything) == sorted(set(everything)) and len(everything) == messages  # each once
+    runs = db_session.scalars(select(JobRun.status).where(JobRun.job == "outbox").order_by(JobRun.id)).all()
+    assert runs[0] == ABANDONED and runs[-1] == "ok" and "running" not in runs
