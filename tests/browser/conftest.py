@@ -171,6 +171,7 @@ def nav(page, label: str) -> None:
 
 def assert_no_horizontal_scroll(page) -> None:
     """Nothing wider than the window (tables scroll inside their own box, not the page)."""
+    page.wait_for_load_state()  # after a redirect chain the body may not be parsed yet
     widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth,"
                            " document.body.scrollWidth]")
     scroll, client, body = widths
