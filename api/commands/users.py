@@ -45,8 +45,6 @@ def demo_accounts(session, *, counties: list[str], employer_id: int | None,
     """One console account per role for ``make run`` (idempotent): ``(role, username, password)``,
     the password only for an account made now (it is shown once, stored hashed). Existing demo
     accounts keep their password and get the demo world's current scope."""
-    from models.access.tables import User
-
     names = {"admin": "演示管理员", "bureau": "演示就业局", "employer": "演示用人单位", "fair": "演示招聘会"}
     scopes = {"admin": {}, "bureau": {"counties": counties}, "employer": {"employer_id": employer_id},
               "fair": {"fair_ids": fair_ids}}

@@ -2,7 +2,7 @@
 ``models.subsidies.policies.create_policy`` through the API's ``PolicyCreateSchema``."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from api import db

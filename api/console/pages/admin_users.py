@@ -2,7 +2,7 @@
 disable. The rules are ``models.access.accounts`` (the same as ``jingmeng users``)."""
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, url_for
 from sqlalchemy import select
 
 from api import db
