@@ -26,6 +26,20 @@ DEFAULT_RETENTION_MEAN = 0.6
 """Prior mean used only when no employer in the batch has any recorded hire."""
 
 
+def shrunk_retention(retention: Mapping[int, EmployerRetention], employer_ids: Sequence[int], *,
+                     prior_strength: float = RETENTION_PRIOR_STRENGTH) -> tuple[np.ndarray, float]:
+    """Each employer's 90-day retention shrunk toward the mean of all hires in ``retention``:
+    ``(retained + m * mean) / (hires + m)`` with ``m = prior_strength``; and that mean."""
+    hires = sum(r.hires for r in retention.values())
+    mean = sum(r.retained_90d for r in retention.values()) / hires if hires else DEFAULT_RETENTION_MEAN
+    out = np.empty(len(employer_ids), dtype=np.float64)
+    for n, employer_id in enumerate(employer_ids):
+        r = retention.get(employer_id)
+        h, k = (r.hires, r.retained_90d) if r else (0, 0)
+        out[n] = (k + prior_strength * mean) / (h + prior_strength)
+    return out, float(mean)
+
+
 def education_rank(level: str) -> int:
     """Return the ordinal of an education level (``none`` = 0 … ``bachelor`` = 6)."""
     try:
@@ -125,13 +139,8 @@ class PostingBatch:
         s_idx = {c: i for i, c in enumerate(skills)}
         o_idx = {c: i for i, c in enumerate(occupations)}
         l_idx = {c: i for i, c in enumerate(languages)}
-        hires = sum(r.hires for r in retention.values())
-        mean = sum(r.retained_90d for r in retention.values()) / hires if hires else DEFAULT_RETENTION_MEAN
-
-        def shrunk(employer_id: int) -> float:
-            r = retention.get(employer_id)
-            h, k = (r.hires, r.retained_90d) if r else (0, 0)
-            return (k + prior_strength * mean) / (h + prior_strength)
+        shrunk, mean = shrunk_retention(retention, [p.employer_id for p in postings],
+                                        prior_strength=prior_strength)
 
         def col(getter, dtype) -> np.ndarray:  # noqa: ANN001 - tiny local helper
             return np.fromiter((getter(p) for p in postings), dtype=dtype, count=len(postings))
@@ -171,8 +180,8 @@ class PostingBatch:
                            len(skills), bool),
             languages=_csr([{l_idx[lang]: True for lang in p.languages} for p in postings],
                            len(languages), bool),
-            retention=col(lambda p: shrunk(p.employer_id), np.float64),
-            retention_mean=float(mean),
+            retention=shrunk,
+            retention_mean=mean,
         )
 
 

@@ -144,3 +144,32 @@ def test_weekly_retraining_keeps_a_recent_model_and_promotes_only_a_better_one(s
     assert again["trained"] != first["trained"] and again["promoted"] is False
     assert again["ndcg@10_new"] == again["ndcg@10_active"]
     assert registry.active(session).version == first["trained"]
+
+
+def test_employer_retention_of_a_training_pair_is_what_was_known_at_its_first_contact(session) -> None:
+    """Hires after a pair's first contact (its own among them) must not reach its features:
+    turning every placement that started after a cut into one that ended after ten days
+    leaves the pairs before the cut unchanged."""
+    from datetime import timedelta
+
+    from matching.features import FEATURE_INDEX
+    from models.placements.tables import Placement
+    from training.dataset import collect_history, featurize
+
+    column = FEATURE_INDEX["employer_retention"]
+    history = collect_history(session, as_of=AS_OF)
+    before = featurize(session, history)
+    cut = AS_OF - timedelta(days=270)
+    early = before.day < (cut - timedelta(days=30)).toordinal()
+    assert early.sum() > 100 and (~early).sum() > 100
+    for placement in session.scalars(select(Placement).where(Placement.start_date > cut)):
+        placement.end_date = placement.start_date + timedelta(days=10)
+    session.flush()
+    after = featurize(session, history)
+    order_b = np.lexsort((before.posting_id, before.worker_id))
+    order_a = np.lexsort((after.posting_id, after.worker_id))
+    assert np.array_equal(before.worker_id[order_b], after.worker_id[order_a])
+    kept = early[order_b]
+    np.testing.assert_allclose(after.X[order_a][kept, column], before.X[order_b][kept, column])
+    # and the retention does vary over time: later pairs saw hires the early ones did not
+    assert not np.allclose(after.X[order_a][~kept, column], before.X[order_b][~kept, column])
