@@ -109,6 +109,22 @@ def test_a_tampered_artifact_is_refused(session, run) -> None:
         registry.load(session.get(ModelVersion, row.id), key=KEY)
 
 
+def test_a_model_of_other_features_is_refused_and_ranking_falls_back_to_the_heuristic(session, run) -> None:
+    """A model trained before a feature was added scores other columns: the service answers
+    with the heuristic and says why instead of failing every request."""
+    from training.scoring import ScorerCache
+
+    old = registry.register(
+        session, key=KEY, estimator=registry.load(run.model, key=KEY).estimator, calibrator=None,
+        feature_names=FEATURE_NAMES[:-1], reference=None, metrics={}, trained_from=AS_OF, trained_to=AS_OF,
+        evaluated_to=AS_OF)
+    with pytest.raises(registry.ArtifactRefused, match="other features"):
+        registry.load(old, key=KEY)
+    registry.activate(session, old.version)
+    scorer = ScorerCache(KEY).current(session)
+    assert scorer.name == "heuristic" and "could not be loaded" in scorer.fallback_reason
+
+
 def test_activate_and_rollback_switch_the_active_version(session, run) -> None:
     first = run.model.version
     loaded = registry.load(run.model, key=KEY)
