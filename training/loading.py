@@ -160,20 +160,21 @@ def employer_retention(session: Session, *, as_of: date) -> dict[int, EmployerRe
 @dataclass(frozen=True)
 class EmployerActivity:
     """An employer's whole history as arrays, to know it as of any day (training pairs):
-    rows of (employer, start ordinal, lasted 90 days) per placement; (employer, timestamp)
-    per time shown and per application, sorted by time."""
+    rows of (employer, start ordinal, lasted 90 days) per placement; rows of (employer, UTC
+    day ordinal, count) of the times its postings were shown and of their applications (a
+    few rows per employer and day, however many million events)."""
 
     placements: np.ndarray
-    shown: tuple[np.ndarray, np.ndarray]
-    applied: tuple[np.ndarray, np.ndarray]
+    shown: np.ndarray
+    applied: np.ndarray
 
     def as_of(self, day: date) -> dict[int, EmployerRetention]:
         """What :func:`employer_retention` would have answered on ``day``."""
         known = self.placements[self.placements[:, 1] <= (day - timedelta(days=RETENTION_DAYS)).toordinal()]
         hires = np.bincount(known[:, 0], minlength=1) if len(known) else np.zeros(1, np.int64)
         kept = np.bincount(known[:, 0], weights=known[:, 2], minlength=len(hires)) if len(known) else hires
-        shown = self._counts(self.shown, shown_before(day).timestamp())
-        applied = self._counts(self.applied, applied_before(day).timestamp())
+        shown = self._counts(self.shown, shown_before(day).date().toordinal())
+        applied = self._counts(self.applied, applied_before(day).date().toordinal())
         out: dict[int, EmployerRetention] = {}
         for e in set(np.flatnonzero(hires).tolist()) | shown.keys() | applied.keys():
             h = int(hires[e]) if e < len(hires) else 0
@@ -182,11 +183,12 @@ class EmployerActivity:
         return out
 
     @staticmethod
-    def _counts(events: tuple[np.ndarray, np.ndarray], before: float) -> dict[int, int]:
-        employers, stamps = events
-        n = int(np.searchsorted(stamps, before, side="left"))
-        found, counts = np.unique(employers[:n], return_counts=True)
-        return dict(zip(found.tolist(), counts.tolist()))
+    def _counts(daily: np.ndarray, before: int) -> dict[int, int]:
+        rows = daily[daily[:, 1] < before]
+        if not len(rows):
+            return {}
+        found, inverse = np.unique(rows[:, 0], return_inverse=True)
+        return dict(zip(found.tolist(), np.bincount(inverse, weights=rows[:, 2]).astype(np.int64).tolist()))
 
 
 def employer_activity(session: Session, *, batch: int = 200_000) -> EmployerActivity:
@@ -197,20 +199,21 @@ def employer_activity(session: Session, *, batch: int = 200_000) -> EmployerActi
                                                               Placement.end_date)
                                                        .where(Placement.employer_id.is_not(None)))]
 
-    def events(table) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001 - a mapped class
-        employers, stamps = [], []
+    def daily(table) -> np.ndarray:  # noqa: ANN001 - a mapped class
+        """(employer, UTC day, count) rows of ``table``'s events, chunk by chunk."""
+        counts: dict[tuple[int, int], int] = defaultdict(int)
         rows = session.execute(select(table.posting_id, table.created_at).execution_options(yield_per=batch))
         for chunk in rows.partitions(batch):
-            employers.append(np.fromiter((employer_of.get(p, -1) for p, _ in chunk), np.int64, len(chunk)))
-            stamps.append(np.fromiter((at.timestamp() for _, at in chunk), np.float64, len(chunk)))
-        e = np.concatenate(employers) if employers else np.zeros(0, np.int64)
-        t = np.concatenate(stamps) if stamps else np.zeros(0, np.float64)
-        order = np.argsort(t, kind="stable")
-        keep = e[order] >= 0
-        return e[order][keep], t[order][keep]
+            keys = np.fromiter((employer_of.get(p, -1) * 1_000_000 + at.astimezone(timezone.utc).date().toordinal()
+                                for p, at in chunk), np.int64, len(chunk))
+            found, n = np.unique(keys[keys >= 0], return_counts=True)
+            for key, c in zip(found.tolist(), n.tolist()):
+                counts[key] += c
+        out = np.array([(k // 1_000_000, k % 1_000_000, c) for k, c in counts.items()], dtype=np.int64)
+        return out.reshape(-1, 3)
 
     return EmployerActivity(np.array(placements, dtype=np.int64).reshape(-1, 3),
-                            events(Recommendation), events(Application))
+                            daily(Recommendation), daily(Application))
 
 
 @dataclass(frozen=True, slots=True)
