@@ -10,20 +10,36 @@ at, so P(lasting) of a shown pair is near zero and means neither).
 :class:`StageProbability` is gradient boosting wrapped in scikit-learn's
 ``CalibratedClassifierCV`` (isotonic, or Platt's sigmoid for small populations), so the
 probabilities are calibrated by cross-validation on the training population; the expected
-calibration error (:func:`expected_calibration_error`) is measured on held-out pairs.
+calibration error (:func:`expected_calibration_error`) is measured on held-out pairs, beside
+its sampling-noise floor (:func:`noise_floor`: the ECE a perfectly calibrated model with the
+same predictions would show on that many rows).
+
+Whether an interview ends in a hire depends on more than the pair: others compete for the
+posting's openings, and their number grows as more workers join the programme (on the demo
+world pending applications per posting went from about 1.5 to 6 over the history while the
+hiring rate fell from 0.44 to 0.27). The pair features do not carry that, so the hire model
+also gets the posting's **competition** on the day (:class:`ApplicationTimeline`,
+:data:`COMPETITION_NAMES`): applications still pending and applications of the last
+:data:`RECENT_DAYS` days, each per opening left. Training computes them as of each pair's
+first contact, the fair planner as of the fair's day, from the same applications table.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sqlalchemy import func, select
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from matching.features import FEATURE_INDEX
+from models.placements.tables import Application, ApplicationEvent
 from training.dataset import PairSet
 from training.ranker import _openmp_limit
 
@@ -31,6 +47,14 @@ INTERVIEWED, HIRED, LASTING = 2, 3, 4
 """Graded labels (training.dataset): the furthest stage a pair reached."""
 MIN_POPULATION = 60
 """Fewer rows of a population than this (or one class only): no model, no probability."""
+RECENT_DAYS = 14
+"""Window of the "recent applications" competition column."""
+COMPETITION_NAMES = ("pending_applications_per_opening", "recent_applications_per_opening")
+"""Columns the hire model takes after the pair features (:meth:`ApplicationTimeline.competition`)."""
+DECIDED = ("hired", "rejected", "withdrawn")
+_NEVER = date.max.toordinal()
+_SPAN = 1 << 22
+"""Key of (posting, day): posting * _SPAN + ordinal (every date ordinal is below it)."""
 
 
 class StageProbability(ClassifierMixin, BaseEstimator):
@@ -125,6 +149,76 @@ class StageProbability(ClassifierMixin, BaseEstimator):
         return self.predict_proba(X)[:, 1]
 
 
+@dataclass(frozen=True)
+class ApplicationTimeline:
+    """When each application to a posting was made and decided, as sorted (posting, day) keys:
+    how many applications compete for a posting's openings on any day, without a query per day.
+
+    An application counts from the day after it was made (the pair's own, made on its first
+    contact, is not its own competition) until the day it was decided (hired, rejected or
+    withdrawn; never for one still pending).
+    """
+
+    made: np.ndarray
+    decided: np.ndarray
+
+    @classmethod
+    def from_rows(cls, posting_id: Iterable[int], made: Iterable[int], decided: Iterable[int]) -> ApplicationTimeline:
+        """From one row per application: its posting, the ordinal of the day it was made and of
+        the day it was decided (``date.max.toordinal()`` while pending)."""
+        posting = np.asarray(list(posting_id), dtype=np.int64)
+        return cls(np.sort(posting * _SPAN + np.asarray(list(made), dtype=np.int64)),
+                   np.sort(posting * _SPAN + np.asarray(list(decided), dtype=np.int64)))
+
+    @classmethod
+    def load(cls, session, posting_ids: Iterable[int] | None = None) -> ApplicationTimeline:  # noqa: ANN001 - Session
+        """Every application (or those of ``posting_ids``) with its first deciding event."""
+        decided_at = (select(ApplicationEvent.application_id, func.min(ApplicationEvent.at).label("at"))
+                      .where(ApplicationEvent.to_state.in_(DECIDED))
+                      .group_by(ApplicationEvent.application_id).subquery())
+        query = (select(Application.posting_id, Application.created_at, Application.state,
+                        Application.updated_at, decided_at.c.at)
+                 .outerjoin(decided_at, decided_at.c.application_id == Application.id))
+        chunks = [None] if posting_ids is None else _chunks(sorted(set(posting_ids)), 2000)
+        rows: list[tuple[int, int, int]] = []
+        for chunk in chunks:
+            q = query if chunk is None else query.where(Application.posting_id.in_(chunk))
+            for posting, created, state, updated, at in session.execute(q):
+                # a decided application without its event (older data): its last update decided it
+                end = at if at is not None else updated if state in DECIDED else None
+                rows.append((posting, created.date().toordinal(), _NEVER if end is None else end.date().toordinal()))
+        if not rows:
+            return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+        posting, made, decided = zip(*rows)
+        return cls.from_rows(posting, made, decided)
+
+    def _before(self, keys: np.ndarray, posting: np.ndarray, day: np.ndarray) -> np.ndarray:
+        return np.searchsorted(keys, posting * _SPAN + day) - np.searchsorted(keys, posting * _SPAN)
+
+    def counts(self, posting_ids, days) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001 - array-likes
+        """Applications pending at the start of each ``days[k]`` for ``posting_ids[k]``, and
+        applications made in the :data:`RECENT_DAYS` days before it."""
+        posting = np.asarray(posting_ids, dtype=np.int64)
+        day = np.asarray(days, dtype=np.int64)
+        made = self._before(self.made, posting, day)
+        pending = made - self._before(self.decided, posting, day)
+        recent = made - self._before(self.made, posting, day - RECENT_DAYS)
+        return pending.astype(np.float64), recent.astype(np.float64)
+
+    def competition(self, posting_ids, days, X: np.ndarray) -> np.ndarray:  # noqa: ANN001 - array-likes
+        """``(n, 2)`` columns :data:`COMPETITION_NAMES` of pairs whose features are ``X``: pending
+        and recent applications per opening left (the pair features' ``openings_left_log``)."""
+        pending, recent = self.counts(posting_ids, days)
+        left = np.expm1(np.asarray(X, dtype=np.float64)[:, FEATURE_INDEX["openings_left_log"]])
+        per = np.maximum(left, 0.5)  # a full posting: the competition counts double
+        return np.column_stack([pending / per, recent / per])
+
+
+def _chunks(items: list[int], size: int):  # noqa: ANN202 - a generator
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
 def interviewed(pairs: PairSet) -> np.ndarray:
     """The population of P(hired | interviewed): pairs that got an interview and were hired or
     turned down (an interview still pending is left out), as a row mask."""
@@ -141,9 +235,19 @@ POPULATIONS = {"hired_given_interview": (interviewed, HIRED), "lasting_given_hir
 
 def population(pairs: PairSet, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Features, outcome (1: reached the next stage) and first-contact day of a population's rows."""
-    select, reached = POPULATIONS[name]
-    mask = select(pairs)
+    select_rows, reached = POPULATIONS[name]
+    mask = select_rows(pairs)
     return pairs.X[mask], (pairs.y[mask] >= reached).astype(np.int64), pairs.day[mask]
+
+
+def model_inputs(pairs: PairSet, name: str, timeline: ApplicationTimeline | None) -> np.ndarray:
+    """What the model of population ``name`` reads for its rows of ``pairs``: the pair features,
+    and for the hire model with a ``timeline`` the competition as of each pair's first contact."""
+    mask = POPULATIONS[name][0](pairs)
+    X = pairs.X[mask]
+    if name != "hired_given_interview" or timeline is None:
+        return X
+    return np.column_stack([X, timeline.competition(pairs.posting_id[mask], pairs.day[mask], X)])
 
 
 @dataclass
@@ -152,11 +256,26 @@ class OutcomeModels:
 
     hired_given_interview: StageProbability | None
     lasting_given_hire: StageProbability | None
+    hire_inputs: tuple[str, ...] = ()
+    """Columns the hire model reads after the pair features: :data:`COMPETITION_NAMES`, or none
+    (a model fitted without the applications' timeline, as versions before it were)."""
 
-    def hire(self, X: np.ndarray) -> np.ndarray | None:
-        """P(hired | interviewed) per row, or None without a model."""
+    def hire(self, X: np.ndarray, competition: np.ndarray | None = None) -> np.ndarray | None:
+        """P(hired | interviewed) per row, or None without a model. ``competition`` is
+        :meth:`ApplicationTimeline.competition` of the same rows, required when
+        :attr:`needs_competition`."""
         m = self.hired_given_interview
-        return None if m is None else m.probability(X)
+        if m is None:
+            return None
+        if self.needs_competition:
+            if competition is None:
+                raise ValueError("this hire model reads the postings' competition; pass ApplicationTimeline.competition")
+            X = np.column_stack([X, competition])
+        return m.probability(X)
+
+    @property
+    def needs_competition(self) -> bool:
+        return self.hired_given_interview is not None and bool(self.hire_inputs)
 
     def lasting(self, X: np.ndarray) -> np.ndarray | None:
         """P(still employed at 90 days | hired) per row, or None without a model."""
@@ -168,32 +287,71 @@ class OutcomeModels:
         return self.hired_given_interview is not None and self.lasting_given_hire is not None
 
 
-def fit_outcomes(train: PairSet, *, random_state: int = 0) -> OutcomeModels:
-    """Both probabilities, each on its own population of ``train``; one too small stays None."""
+def fit_outcomes(train: PairSet, *, timeline: ApplicationTimeline | None = None,
+                 random_state: int = 0) -> OutcomeModels:
+    """Both probabilities, each on its own population of ``train``; one too small stays None.
+
+    With ``timeline`` (the applications of the same history) the hire model also reads the
+    postings' competition (:data:`COMPETITION_NAMES`)."""
     models: dict[str, StageProbability | None] = {}
     for name in POPULATIONS:
-        X, y, day = population(train, name)
+        _, y, day = population(train, name)
         if len(y) < MIN_POPULATION or len(np.unique(y)) < 2 or min(np.bincount(y)) < 10:
             models[name] = None
             continue
+        X = model_inputs(train, name, timeline)
         method = "isotonic" if len(y) >= 1000 else "sigmoid"
         # Hiring rates drift with how full postings are and how many apply: the hire model is
         # calibrated on the most recent months. Whether a hire lasts is a property of the
         # pair; it is calibrated by cross-validation over all of them.
         recent = day if name == "hired_given_interview" else None
         models[name] = StageProbability(method=method, random_state=random_state).fit(X, y, day=recent)
-    return OutcomeModels(**models)
+    uses = COMPETITION_NAMES if timeline is not None and models["hired_given_interview"] is not None else ()
+    return OutcomeModels(**models, hire_inputs=uses)
 
 
-def expected_calibration_error(p: np.ndarray, y: np.ndarray, *, bins: int = 10) -> float:
-    """ECE: Σ over equal-width probability bins of (share of rows) × |mean p − observed rate|."""
+def _bin_of(p: np.ndarray, bins: int, strategy: str) -> np.ndarray:
+    if strategy == "width":
+        return np.minimum((p * bins).astype(int), bins - 1)
+    if strategy == "mass":  # equal numbers of rows (ties may straddle a border), sorted by p
+        which = np.empty(len(p), dtype=int)
+        which[np.argsort(p, kind="stable")] = np.arange(len(p)) * bins // max(len(p), 1)
+        return which
+    raise ValueError(f"unknown bin strategy {strategy!r}")
+
+
+def expected_calibration_error(p: np.ndarray, y: np.ndarray, *, bins: int = 10, strategy: str = "width") -> float:
+    """ECE: Σ over probability bins of (share of rows) × |mean p − observed rate|.
+
+    ``strategy="width"`` (the headline): ``bins`` equal-width bins of [0, 1]; ``"mass"``:
+    ``bins`` bins of equally many rows (no bin is nearly empty; no bin spans a wide range of p).
+    """
     p, y = np.asarray(p, dtype=np.float64), np.asarray(y, dtype=np.float64)
     if len(p) == 0:
         return float("nan")
-    which = np.minimum((p * bins).astype(int), bins - 1)
+    which = _bin_of(p, bins, strategy)
     counts = np.bincount(which, minlength=bins)
     gap = np.abs(np.bincount(which, weights=p, minlength=bins) - np.bincount(which, weights=y, minlength=bins))
     return float(gap.sum() / counts.sum())
+
+
+def noise_floor(p: np.ndarray, *, bins: int = 10, strategy: str = "width", draws: int = 300,
+                seed: int = 0) -> dict[str, float]:
+    """The ECE a perfectly calibrated model with these predictions would show: outcomes drawn
+    y ~ Bernoulli(p) ``draws`` times; their mean ECE and its 95th percentile. An ECE near
+    ``mean`` is sampling noise; one above ``p95`` is miscalibration (at about 1 in 20 odds)."""
+    p = np.asarray(p, dtype=np.float64)
+    if len(p) == 0:
+        return {"mean": float("nan"), "p95": float("nan")}
+    rng = np.random.default_rng(seed)
+    which = _bin_of(p, bins, strategy)
+    counts = np.bincount(which, minlength=bins)
+    predicted = np.bincount(which, weights=p, minlength=bins)
+    ece = np.empty(draws)
+    for k in range(draws):  # one draw of outcomes at a time: memory stays one row of p
+        observed = np.bincount(which, weights=(rng.random(len(p)) < p).astype(np.float64), minlength=bins)
+        ece[k] = np.abs(observed - predicted).sum() / counts.sum()
+    return {"mean": float(ece.mean()), "p95": float(np.quantile(ece, 0.95))}
 
 
 def reliability(p: np.ndarray, y: np.ndarray, *, bins: int = 10) -> list[dict[str, float]]:
@@ -208,18 +366,34 @@ def reliability(p: np.ndarray, y: np.ndarray, *, bins: int = 10) -> list[dict[st
     return out
 
 
-def calibration_report(models: OutcomeModels, held_out: PairSet) -> dict[str, Any]:
-    """ECE and reliability of both probabilities on held-out pairs of their own populations."""
+def calibration_entry(p: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+    """ECE (equal-width, the headline, and equal-mass) with their noise floors, the mean
+    predicted and observed rates and the reliability bins of predictions ``p`` of outcomes ``y``."""
+    if len(y) == 0:
+        return {"rows": 0, "ece": None}
+    width, mass = noise_floor(p), noise_floor(p, strategy="mass")
+    return {"rows": int(len(y)), "ece": expected_calibration_error(p, y),
+            "ece_noise_floor": width["mean"], "ece_noise_p95": width["p95"],
+            "ece_mass": expected_calibration_error(p, y, strategy="mass"),
+            "ece_mass_noise_floor": mass["mean"], "ece_mass_noise_p95": mass["p95"],
+            "mean_predicted": float(np.mean(p)), "observed_rate": float(np.mean(y)), "bins": reliability(p, y)}
+
+
+def calibration_report(models: OutcomeModels, held_out: PairSet,
+                       timeline: ApplicationTimeline | None = None) -> dict[str, Any]:
+    """ECE and reliability of both probabilities on held-out pairs of their own populations
+    (``timeline``: the applications, for a hire model that reads the competition)."""
     out: dict[str, Any] = {}
     for name in POPULATIONS:
         model = getattr(models, name)
-        X, y, _ = population(held_out, name)
+        _, y, _ = population(held_out, name)
         if model is None or len(y) == 0:
             out[name] = {"rows": int(len(y)), "ece": None}
             continue
-        p = model.probability(X)
-        out[name] = {"rows": int(len(y)), "ece": expected_calibration_error(p, y), "mean_predicted": float(p.mean()),
-                     "observed_rate": float(y.mean()), "bins": reliability(p, y)}
+        if name == "hired_given_interview" and models.needs_competition and timeline is None:
+            raise ValueError("the hire model reads the postings' competition: pass the applications' timeline")
+        X = model_inputs(held_out, name, timeline if models.needs_competition else None)
+        out[name] = calibration_entry(model.probability(X), y)
     return out
 
 
@@ -254,34 +428,40 @@ def plot_reliability(report: dict[str, Any], path: Path) -> Path:
     return path
 
 
-def cross_fitted_report(pairs: PairSet, *, folds: int = 5, random_state: int = 0) -> dict[str, Any]:
+def cross_fitted_report(pairs: PairSet, *, timeline: ApplicationTimeline | None = None, folds: int = 5,
+                        random_state: int = 0) -> dict[str, Any]:
     """ECE of both probabilities on every pair of ``pairs``, each predicted by models fitted
     without that pair's worker (``folds`` groups of workers): held out, and with several times
-    the rows of the most recent period, so the estimate is not dominated by sampling noise
-    (a perfectly calibrated model still shows an ECE of about 0.06 on 300 rows)."""
+    the rows of the most recent period, so the estimate is less dominated by sampling noise
+    (a perfectly calibrated model still shows an ECE of about 0.06 on 300 rows; each entry
+    carries its noise floor). ``timeline``: as for :func:`fit_outcomes`."""
     from sklearn.model_selection import GroupKFold
 
     predicted: dict[str, np.ndarray] = {name: np.full(len(pairs), np.nan) for name in POPULATIONS}
     for train_rows, test_rows in GroupKFold(n_splits=folds).split(pairs.X, pairs.y, pairs.worker_id):
         train_mask = np.zeros(len(pairs), dtype=bool)
         train_mask[train_rows] = True
-        models = fit_outcomes(pairs.subset(train_mask), random_state=random_state)
-        for name in POPULATIONS:
-            model = getattr(models, name)
-            if model is not None:
-                predicted[name][test_rows] = model.probability(pairs.X[test_rows])
+        models = fit_outcomes(pairs.subset(train_mask), timeline=timeline, random_state=random_state)
+        test = pairs.subset(~train_mask)
+        X = test.X
+        competition = (timeline.competition(test.posting_id, test.day, X) if models.needs_competition else None)
+        rows = np.flatnonzero(~train_mask)
+        for name, values in (("hired_given_interview", models.hire(X, competition)),
+                             ("lasting_given_hire", models.lasting(X))):
+            if values is not None:
+                predicted[name][rows] = values
     out: dict[str, Any] = {}
-    for name, (select, reached) in POPULATIONS.items():
-        mask = select(pairs) & np.isfinite(predicted[name])
-        p, y = predicted[name][mask], (pairs.y[mask] >= reached).astype(np.int64)
-        out[name] = ({"rows": int(len(y)), "ece": expected_calibration_error(p, y), "mean_predicted": float(p.mean()),
-                      "observed_rate": float(y.mean()), "bins": reliability(p, y)} if len(y) else
-                     {"rows": 0, "ece": None})
+    for name, (select_rows, reached) in POPULATIONS.items():
+        mask = select_rows(pairs) & np.isfinite(predicted[name])
+        out[name] = calibration_entry(predicted[name][mask], (pairs.y[mask] >= reached).astype(np.int64))
     return out
 
 
 def calibration_lines(report: dict[str, Any], label: str) -> list[str]:
-    """Printable lines of a calibration report (``jingmeng evaluate``, the bench)."""
+    """Printable lines of a calibration report (``jingmeng evaluate``, the bench): the 10-bin
+    equal-width ECE (the headline), the equal-mass one, each beside its noise floor — the mean
+    ECE of a perfectly calibrated model with the same predictions on as many rows — and the
+    95th percentile of that model's ECE."""
     names = {"hired_given_interview": "P(hired | interviewed)", "lasting_given_hire": "P(lasting 90 days | hired)"}
     out = []
     for name, title in names.items():
@@ -289,8 +469,13 @@ def calibration_lines(report: dict[str, Any], label: str) -> list[str]:
         if entry.get("ece") is None:
             out.append(f"  {title:<28} {label}: no model or no rows")
             continue
-        out.append(f"  {title:<28} {label}: ECE {entry['ece']:.3f} on {entry['rows']} pairs "
-                   f"(mean predicted {entry['mean_predicted']:.3f}, observed {entry['observed_rate']:.3f})")
+        line = (f"  {title:<28} {label}: ECE {entry['ece']:.3f} on {entry['rows']} pairs "
+                f"(mean predicted {entry['mean_predicted']:.3f}, observed {entry['observed_rate']:.3f})")
+        if entry.get("ece_noise_floor") is not None:
+            line += (f"\n  {'':<28} noise floor {entry['ece_noise_floor']:.3f} (95 % ≤ {entry['ece_noise_p95']:.3f}); "
+                     f"equal-mass bins: ECE {entry['ece_mass']:.3f}, noise floor {entry['ece_mass_noise_floor']:.3f} "
+                     f"(95 % ≤ {entry['ece_mass_noise_p95']:.3f})")
+        out.extend(line.split("\n"))
     return out
 
 
