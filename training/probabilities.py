@@ -209,7 +209,7 @@ class ApplicationTimeline:
         """``(n, 2)`` columns :data:`COMPETITION_NAMES` of pairs whose features are ``X``: pending
         and recent applications per opening left (the pair features' ``openings_left_log``)."""
         pending, recent = self.counts(posting_ids, days)
-        left = np.expm1(np.asarray(X, dtype=np.float64)[:, FEATURE_INDEX["openings_left_log"]])
+        left = np.rint(np.expm1(np.asarray(X, dtype=np.float64)[:, FEATURE_INDEX["openings_left_log"]]))
         per = np.maximum(left, 0.5)  # a full posting: the competition counts double
         return np.column_stack([pending / per, recent / per])
 

@@ -134,17 +134,19 @@ def register(app: Flask) -> None:
                 cf_set = counterfactual.build_set(session, world_profile_truth(world_seed), day=clock.today(),
                                                   workers=cf_workers, seed=world_seed)
                 report["counterfactual"] = counterfactual.report(scorers, cf_set)
+            timeline = probabilities.ApplicationTimeline.load(session)
             if model.outcomes is not None:
-                report["calibration"] = probabilities.calibration_report(model.outcomes, eval_set)
+                report["calibration"] = probabilities.calibration_report(model.outcomes, eval_set, timeline)
             report["calibration_cross_fitted"] = probabilities.cross_fitted_report(
-                probabilities.concatenate(train_set, eval_set))
+                probabilities.concatenate(train_set, eval_set), timeline=timeline)
         png = plot(report, REPORT_DIR / f"{row.version}-evaluate.png")
         (REPORT_DIR / f"{row.version}-evaluate.json").write_text(json.dumps(report, indent=2))
         click.echo(f"model {row.version} ({row.status})")
         _print_report(report, png)
         for line in counterfactual.lines(report.get("counterfactual", {})):
             click.echo(line)
-        click.echo("calibration (expected calibration error, 10 bins; target ≤ 0.05):")
+        click.echo("calibration (expected calibration error, 10 equal-width bins; target ≤ 0.05; the noise floor is "
+                   "the mean ECE of a perfectly calibrated model with the same predictions on as many pairs):")
         if "calibration" in report:
             for line in probabilities.calibration_lines(report["calibration"], f"held-out last {eval_days} days"):
                 click.echo(line)
