@@ -25,7 +25,7 @@ from models.fairs.tables import Fair, FairInterview, FairPlan
 from models.postings.tables import Posting
 from models.workers.tables import Worker
 from training.loading import employer_retention, posting_profile, worker_profiles
-from training.probabilities import ApplicationTimeline
+from training.competition import ApplicationTimeline
 from training.scoring import Scorer
 
 DEFAULT_LIMIT = 3

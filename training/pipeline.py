@@ -17,7 +17,8 @@ from training import registry
 from training.calibration import LastingCalibrator
 from training.dataset import PairSet, collect_history, export, featurize, label_counts, time_split
 from training.evaluate import Truth, evaluate
-from training.probabilities import ApplicationTimeline, OutcomeModels, calibration_report, fit_outcomes
+from training.competition import ApplicationTimeline
+from training.probabilities import OutcomeModels, calibration_report, fit_outcomes
 from training.ranker import Ranker
 
 MIN_TRAIN_PAIRS = 200

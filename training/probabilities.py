@@ -10,36 +10,32 @@ at, so P(lasting) of a shown pair is near zero and means neither).
 :class:`StageProbability` is gradient boosting wrapped in scikit-learn's
 ``CalibratedClassifierCV`` (isotonic, or Platt's sigmoid for small populations), so the
 probabilities are calibrated by cross-validation on the training population; the expected
-calibration error (:func:`expected_calibration_error`) is measured on held-out pairs, beside
-its sampling-noise floor (:func:`noise_floor`: the ECE a perfectly calibrated model with the
-same predictions would show on that many rows).
+calibration error (``training.calibration``) is measured on held-out pairs, beside its
+sampling-noise floor: the ECE a perfectly calibrated model with the same predictions would
+show on that many rows.
 
 Whether an interview ends in a hire depends on more than the pair: others compete for the
 posting's openings, and their number grows as more workers join the programme (on the demo
 world pending applications per posting went from about 1.5 to 6 over the history while the
 hiring rate fell from 0.44 to 0.27). The pair features do not carry that, so the hire model
-also gets the posting's **competition** on the day (:class:`ApplicationTimeline`,
-:data:`COMPETITION_NAMES`): applications still pending and applications of the last
-:data:`RECENT_DAYS` days, each per opening left. Training computes them as of each pair's
-first contact, the fair planner as of the fair's day, from the same applications table.
+also reads the posting's **competition** on the day (``training.competition``): applications
+still pending and applications of the last 14 days, each per opening left. Training reads
+them as of each pair's first contact, the fair planner as of the fair's day, from the same
+applications table.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from matching.features import FEATURE_INDEX
-from models.placements.tables import Application, ApplicationEvent
+from training.calibration import calibration_entry
+from training.competition import COMPETITION_NAMES, ApplicationTimeline
 from training.dataset import PairSet
 from training.ranker import _openmp_limit
 
@@ -47,14 +43,6 @@ INTERVIEWED, HIRED, LASTING = 2, 3, 4
 """Graded labels (training.dataset): the furthest stage a pair reached."""
 MIN_POPULATION = 60
 """Fewer rows of a population than this (or one class only): no model, no probability."""
-RECENT_DAYS = 14
-"""Window of the "recent applications" competition column."""
-COMPETITION_NAMES = ("pending_applications_per_opening", "recent_applications_per_opening")
-"""Columns the hire model takes after the pair features (:meth:`ApplicationTimeline.competition`)."""
-DECIDED = ("hired", "rejected", "withdrawn")
-_NEVER = date.max.toordinal()
-_SPAN = 1 << 22
-"""Key of (posting, day): posting * _SPAN + ordinal (every date ordinal is below it)."""
 
 
 class StageProbability(ClassifierMixin, BaseEstimator):
@@ -149,76 +137,6 @@ class StageProbability(ClassifierMixin, BaseEstimator):
         return self.predict_proba(X)[:, 1]
 
 
-@dataclass(frozen=True)
-class ApplicationTimeline:
-    """When each application to a posting was made and decided, as sorted (posting, day) keys:
-    how many applications compete for a posting's openings on any day, without a query per day.
-
-    An application counts from the day after it was made (the pair's own, made on its first
-    contact, is not its own competition) until the day it was decided (hired, rejected or
-    withdrawn; never for one still pending).
-    """
-
-    made: np.ndarray
-    decided: np.ndarray
-
-    @classmethod
-    def from_rows(cls, posting_id: Iterable[int], made: Iterable[int], decided: Iterable[int]) -> ApplicationTimeline:
-        """From one row per application: its posting, the ordinal of the day it was made and of
-        the day it was decided (``date.max.toordinal()`` while pending)."""
-        posting = np.asarray(list(posting_id), dtype=np.int64)
-        return cls(np.sort(posting * _SPAN + np.asarray(list(made), dtype=np.int64)),
-                   np.sort(posting * _SPAN + np.asarray(list(decided), dtype=np.int64)))
-
-    @classmethod
-    def load(cls, session, posting_ids: Iterable[int] | None = None) -> ApplicationTimeline:  # noqa: ANN001 - Session
-        """Every application (or those of ``posting_ids``) with its first deciding event."""
-        decided_at = (select(ApplicationEvent.application_id, func.min(ApplicationEvent.at).label("at"))
-                      .where(ApplicationEvent.to_state.in_(DECIDED))
-                      .group_by(ApplicationEvent.application_id).subquery())
-        query = (select(Application.posting_id, Application.created_at, Application.state,
-                        Application.updated_at, decided_at.c.at)
-                 .outerjoin(decided_at, decided_at.c.application_id == Application.id))
-        chunks = [None] if posting_ids is None else _chunks(sorted(set(posting_ids)), 2000)
-        rows: list[tuple[int, int, int]] = []
-        for chunk in chunks:
-            q = query if chunk is None else query.where(Application.posting_id.in_(chunk))
-            for posting, created, state, updated, at in session.execute(q):
-                # a decided application without its event (older data): its last update decided it
-                end = at if at is not None else updated if state in DECIDED else None
-                rows.append((posting, created.date().toordinal(), _NEVER if end is None else end.date().toordinal()))
-        if not rows:
-            return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-        posting, made, decided = zip(*rows)
-        return cls.from_rows(posting, made, decided)
-
-    def _before(self, keys: np.ndarray, posting: np.ndarray, day: np.ndarray) -> np.ndarray:
-        return np.searchsorted(keys, posting * _SPAN + day) - np.searchsorted(keys, posting * _SPAN)
-
-    def counts(self, posting_ids, days) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001 - array-likes
-        """Applications pending at the start of each ``days[k]`` for ``posting_ids[k]``, and
-        applications made in the :data:`RECENT_DAYS` days before it."""
-        posting = np.asarray(posting_ids, dtype=np.int64)
-        day = np.asarray(days, dtype=np.int64)
-        made = self._before(self.made, posting, day)
-        pending = made - self._before(self.decided, posting, day)
-        recent = made - self._before(self.made, posting, day - RECENT_DAYS)
-        return pending.astype(np.float64), recent.astype(np.float64)
-
-    def competition(self, posting_ids, days, X: np.ndarray) -> np.ndarray:  # noqa: ANN001 - array-likes
-        """``(n, 2)`` columns :data:`COMPETITION_NAMES` of pairs whose features are ``X``: pending
-        and recent applications per opening left (the pair features' ``openings_left_log``)."""
-        pending, recent = self.counts(posting_ids, days)
-        left = np.rint(np.expm1(np.asarray(X, dtype=np.float64)[:, FEATURE_INDEX["openings_left_log"]]))
-        per = np.maximum(left, 0.5)  # a full posting: the competition counts double
-        return np.column_stack([pending / per, recent / per])
-
-
-def _chunks(items: list[int], size: int):  # noqa: ANN202 - a generator
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
-
-
 def interviewed(pairs: PairSet) -> np.ndarray:
     """The population of P(hired | interviewed): pairs that got an interview and were hired or
     turned down (an interview still pending is left out), as a row mask."""
@@ -269,7 +187,8 @@ class OutcomeModels:
             return None
         if self.needs_competition:
             if competition is None:
-                raise ValueError("this hire model reads the postings' competition; pass ApplicationTimeline.competition")
+                raise ValueError("this hire model reads the postings' competition "
+                                 "(ApplicationTimeline.competition of the same rows)")
             X = np.column_stack([X, competition])
         return m.probability(X)
 
@@ -310,75 +229,6 @@ def fit_outcomes(train: PairSet, *, timeline: ApplicationTimeline | None = None,
     return OutcomeModels(**models, hire_inputs=uses)
 
 
-def _bin_of(p: np.ndarray, bins: int, strategy: str) -> np.ndarray:
-    if strategy == "width":
-        return np.minimum((p * bins).astype(int), bins - 1)
-    if strategy == "mass":  # equal numbers of rows (ties may straddle a border), sorted by p
-        which = np.empty(len(p), dtype=int)
-        which[np.argsort(p, kind="stable")] = np.arange(len(p)) * bins // max(len(p), 1)
-        return which
-    raise ValueError(f"unknown bin strategy {strategy!r}")
-
-
-def expected_calibration_error(p: np.ndarray, y: np.ndarray, *, bins: int = 10, strategy: str = "width") -> float:
-    """ECE: Σ over probability bins of (share of rows) × |mean p − observed rate|.
-
-    ``strategy="width"`` (the headline): ``bins`` equal-width bins of [0, 1]; ``"mass"``:
-    ``bins`` bins of equally many rows (no bin is nearly empty; no bin spans a wide range of p).
-    """
-    p, y = np.asarray(p, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    if len(p) == 0:
-        return float("nan")
-    which = _bin_of(p, bins, strategy)
-    counts = np.bincount(which, minlength=bins)
-    gap = np.abs(np.bincount(which, weights=p, minlength=bins) - np.bincount(which, weights=y, minlength=bins))
-    return float(gap.sum() / counts.sum())
-
-
-def noise_floor(p: np.ndarray, *, bins: int = 10, strategy: str = "width", draws: int = 300,
-                seed: int = 0) -> dict[str, float]:
-    """The ECE a perfectly calibrated model with these predictions would show: outcomes drawn
-    y ~ Bernoulli(p) ``draws`` times; their mean ECE and its 95th percentile. An ECE near
-    ``mean`` is sampling noise; one above ``p95`` is miscalibration (at about 1 in 20 odds)."""
-    p = np.asarray(p, dtype=np.float64)
-    if len(p) == 0:
-        return {"mean": float("nan"), "p95": float("nan")}
-    rng = np.random.default_rng(seed)
-    which = _bin_of(p, bins, strategy)
-    counts = np.bincount(which, minlength=bins)
-    predicted = np.bincount(which, weights=p, minlength=bins)
-    ece = np.empty(draws)
-    for k in range(draws):  # one draw of outcomes at a time: memory stays one row of p
-        observed = np.bincount(which, weights=(rng.random(len(p)) < p).astype(np.float64), minlength=bins)
-        ece[k] = np.abs(observed - predicted).sum() / counts.sum()
-    return {"mean": float(ece.mean()), "p95": float(np.quantile(ece, 0.95))}
-
-
-def reliability(p: np.ndarray, y: np.ndarray, *, bins: int = 10) -> list[dict[str, float]]:
-    """Per non-empty bin: mean predicted, observed rate, rows (the reliability diagram's points)."""
-    p, y = np.asarray(p, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    which = np.minimum((p * bins).astype(int), bins - 1)
-    out = []
-    for b in range(bins):
-        mask = which == b
-        if mask.any():
-            out.append({"predicted": float(p[mask].mean()), "observed": float(y[mask].mean()), "rows": int(mask.sum())})
-    return out
-
-
-def calibration_entry(p: np.ndarray, y: np.ndarray) -> dict[str, Any]:
-    """ECE (equal-width, the headline, and equal-mass) with their noise floors, the mean
-    predicted and observed rates and the reliability bins of predictions ``p`` of outcomes ``y``."""
-    if len(y) == 0:
-        return {"rows": 0, "ece": None}
-    width, mass = noise_floor(p), noise_floor(p, strategy="mass")
-    return {"rows": int(len(y)), "ece": expected_calibration_error(p, y),
-            "ece_noise_floor": width["mean"], "ece_noise_p95": width["p95"],
-            "ece_mass": expected_calibration_error(p, y, strategy="mass"),
-            "ece_mass_noise_floor": mass["mean"], "ece_mass_noise_p95": mass["p95"],
-            "mean_predicted": float(np.mean(p)), "observed_rate": float(np.mean(y)), "bins": reliability(p, y)}
-
-
 def calibration_report(models: OutcomeModels, held_out: PairSet,
                        timeline: ApplicationTimeline | None = None) -> dict[str, Any]:
     """ECE and reliability of both probabilities on held-out pairs of their own populations
@@ -395,37 +245,6 @@ def calibration_report(models: OutcomeModels, held_out: PairSet,
         X = model_inputs(held_out, name, timeline if models.needs_competition else None)
         out[name] = calibration_entry(model.probability(X), y)
     return out
-
-
-def plot_reliability(report: dict[str, Any], path: Path) -> Path:
-    """A reliability diagram (predicted vs observed per bin, area ∝ rows) for both probabilities (PNG)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    titles = {"hired_given_interview": "P(hired | interviewed)", "lasting_given_hire": "P(lasting 90 days | hired)"}
-    fig, axes = plt.subplots(1, 2, figsize=(9, 4.4))
-    for ax, (name, title) in zip(axes, titles.items()):
-        entry = report.get(name, {})
-        ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1)
-        points = entry.get("bins") or []
-        if points:
-            ax.plot([b["predicted"] for b in points], [b["observed"] for b in points], color="tab:blue")
-            ax.scatter([b["predicted"] for b in points], [b["observed"] for b in points],
-                       s=[max(8, 400 * b["rows"] / max(entry["rows"], 1)) for b in points], color="tab:blue")
-        ece = entry.get("ece")
-        ax.set_title(f"{title}\nECE {ece:.3f} on {entry.get('rows', 0)} held-out pairs" if ece is not None
-                     else f"{title}\n(no model)", fontsize=9)
-        ax.set_xlim(0, 1)
-        ax.set_ylim(0, 1)
-        ax.set_xlabel("predicted")
-        ax.set_ylabel("observed")
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
 
 
 def cross_fitted_report(pairs: PairSet, *, timeline: ApplicationTimeline | None = None, folds: int = 5,

@@ -9,11 +9,11 @@ from sklearn.base import clone
 
 from api.match_view import lasting_view
 from matching.features import FEATURE_INDEX, FEATURE_NAMES
+from training.calibration import expected_calibration_error, noise_floor
+from training.competition import COMPETITION_NAMES, RECENT_DAYS, ApplicationTimeline
 from training.dataset import PairSet, time_split
-from training.probabilities import (COMPETITION_NAMES, RECENT_DAYS, ApplicationTimeline, OutcomeModels,
-                                    StageProbability, calibration_lines, calibration_report,
-                                    cross_fitted_report, expected_calibration_error, fit_outcomes, hired,
-                                    interviewed, noise_floor)
+from training.probabilities import (OutcomeModels, StageProbability, calibration_lines, calibration_report,
+                                    cross_fitted_report, fit_outcomes, hired, interviewed)
 
 
 def _pairs(n: int, seed: int) -> PairSet:
@@ -234,8 +234,10 @@ def test_the_fair_plan_reads_the_competition_from_the_applications_as_training_d
                                                                          qid=np.arange(3000) // 10)
     hire = (rng.random(3000) < 0.7 - 0.2 * competition[:, 0]).astype(int)
     lasting = (rng.random(3000) < 0.6).astype(int)
-    outcomes = OutcomeModels(StageProbability(method="sigmoid", cv=3, random_state=0).fit(np.column_stack([X, competition]), hire),
-                             StageProbability(method="sigmoid", cv=3, random_state=0).fit(X, lasting),
+    def fitted(inputs: np.ndarray, outcome: np.ndarray) -> StageProbability:
+        return StageProbability(method="sigmoid", cv=3, random_state=0).fit(inputs, outcome)
+
+    outcomes = OutcomeModels(fitted(np.column_stack([X, competition]), hire), fitted(X, lasting),
                              hire_inputs=COMPETITION_NAMES)
     row = registry.register(db_session, key=app.config["MODEL_SIGNING_KEY"], estimator=ranker, calibrator=None,
                             feature_names=FEATURE_NAMES, reference=np.median(X, axis=0), metrics={},
