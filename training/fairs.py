@@ -24,8 +24,8 @@ from models.fairs import service as fair_service
 from models.fairs.tables import Fair, FairInterview, FairPlan
 from models.postings.tables import Posting
 from models.workers.tables import Worker
-from training.loading import employer_retention, posting_profile, worker_profiles
 from training.competition import ApplicationTimeline
+from training.loading import employer_retention, posting_profile, worker_profiles
 from training.scoring import Scorer
 
 DEFAULT_LIMIT = 3

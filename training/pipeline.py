@@ -15,9 +15,9 @@ from models.db.base import utcnow
 from models.rankers.tables import ModelVersion
 from training import registry
 from training.calibration import LastingCalibrator
+from training.competition import ApplicationTimeline
 from training.dataset import PairSet, collect_history, export, featurize, label_counts, time_split
 from training.evaluate import Truth, evaluate
-from training.competition import ApplicationTimeline
 from training.probabilities import OutcomeModels, calibration_report, fit_outcomes
 from training.ranker import Ranker
 
