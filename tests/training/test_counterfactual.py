@@ -8,6 +8,7 @@ import pytest
 
 from api.config import Config
 from matching.constraints import violated_constraints
+from matching.features import FEATURE_NAMES
 from matching.heuristic import heuristic_scores
 from models.access.pii import PiiKeys, PiiVault
 from models.db.base import make_engine, session_scope
@@ -39,7 +40,7 @@ def test_the_set_holds_only_eligible_pairs_of_seeking_workers_with_their_truth(c
     assert len(cf_set) > 500 and len(np.unique(cf_set.group)) > 60 and cf_set.n_postings > 5
     assert np.all((cf_set.truth > 0) & (cf_set.truth < 1))
     assert not np.allclose(cf_set.truth, cf_set.truth_noise_free)  # the noise term is left out
-    assert cf_set.X.shape == (len(cf_set), 22) and np.isfinite(cf_set.X).all()
+    assert cf_set.X.shape == (len(cf_set), len(FEATURE_NAMES)) and np.isfinite(cf_set.X).all()
 
 
 def test_a_worker_is_ranked_against_every_eligible_posting() -> None:
