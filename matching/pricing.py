@@ -52,6 +52,11 @@ class PartitionLists:
     def rows(self) -> np.ndarray:
         return np.repeat(np.arange(self.n_workers), np.diff(self.indptr))
 
+    def subset(self, keep: np.ndarray) -> PartitionLists:
+        """The same workers with only the pairs in the mask ``keep`` (order kept)."""
+        counts = np.bincount(self.rows()[keep], minlength=self.n_workers)
+        return PartitionLists(np.r_[0, np.cumsum(counts)], self.posting[keep], self.p[keep])
+
 
 @dataclass(frozen=True)
 class PricedAllocation:
@@ -122,10 +127,12 @@ def _clearing_prices(parts: Sequence[PartitionLists], caps: np.ndarray, prices: 
 
     A worker pays for a posting in her top-k up to what it is worth over her next choice
     (``p_ij - q_i^(k+1)``), and for one outside it up to what it is worth over her k-th
-    (``p_ij - q_i^(k)``), where ``q`` are her pairs' positive ``p - v``.
+    (``p_ij - q_i^(k)``), where ``q`` are her pairs' positive ``p - v``. Only each posting's
+    ``cap_j + 1`` largest offers so far are kept from one partition to the next, so memory
+    is bounded by the caps, not by the night's pairs.
     """
     n = len(caps)
-    will, cols = [], []
+    best_w, best_c = np.zeros(0), np.zeros(0, dtype=np.int64)
     for part in parts:
         rows = part.rows()
         q = np.maximum(part.p - prices[part.posting], 0.0)
@@ -136,12 +143,12 @@ def _clearing_prices(parts: Sequence[PartitionLists], caps: np.ndarray, prices: 
         in_top = (rank < k) & (q > 0)
         w = part.p - np.where(in_top, next_[rows], kth[rows])
         live = w > 0
-        will.append(w[live])
-        cols.append(part.posting[live])
-    w, c = np.concatenate(will), np.concatenate(cols)
-    at_cap = _rank_within(c, w) == caps[c]
+        w, c = np.concatenate([best_w, w[live]]), np.concatenate([best_c, part.posting[live].astype(np.int64)])
+        keep = _rank_within(c, w) <= caps[c]
+        best_w, best_c = w[keep], c[keep]
+    at_cap = _rank_within(best_c, best_w) == caps[best_c]
     out = np.zeros(n)
-    out[c[at_cap]] = w[at_cap]
+    out[best_c[at_cap]] = best_w[at_cap]
     return out
 
 
