@@ -5,7 +5,7 @@
     python bench/bench_nightly.py --pg postgresql+psycopg://postgres@127.0.0.1:5432/bench_scale
     python bench/bench_nightly.py --cluster --gap                  # + LocalCluster 1 vs 2, LP gap
 
-Builds (or reuses, under ``var/bench/``) synthetic worlds whose seeking workers number
+Builds (or reuses, under ``var/bench/`` or ``--dir``) synthetic worlds whose seeking workers number
 about ``--workers``, tops their open postings up to each ``--postings`` count (copies of
 the world's postings, open, expiring within 20–60 days), then runs the real
 ``recommendations`` job in a fresh process per run and prints wall time, CPU time, peak
@@ -249,6 +249,7 @@ def gap(url: str, workers: int) -> None:
 
 
 def main() -> None:
+    global BENCH_DIR
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", default="10000,30000", help="seeking workers, comma-separated")
     parser.add_argument("--postings", default="2000,20000", help="open postings, comma-separated")
@@ -256,9 +257,11 @@ def main() -> None:
     parser.add_argument("--cluster", action="store_true", help="1- vs 2-worker LocalCluster on the smallest world")
     parser.add_argument("--gap", action="store_true", help="priced vs exact LP on 20,000 workers")
     parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument("--dir", type=Path, default=BENCH_DIR, help="where the SQLite worlds are kept (default var/bench)")
     parser.add_argument("--run-one", help=argparse.SUPPRESS)
     parser.add_argument("--dask", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    BENCH_DIR = args.dir
     if args.run_one:
         run_one(args.run_one, args.dask)
         return
