@@ -52,7 +52,7 @@ CANDIDATES = 30
 
 T = TypeVar("T")
 
-HIRE_PASSES = 8
+HIRE_PASSES = 20
 """Price passes of the hire assignment behind a large night's expected lasting placements."""
 
 Bounds = tuple[int, int]
