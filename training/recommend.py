@@ -12,13 +12,15 @@ Streamed in partitions, so memory stays flat as the population grows:
 3. ``rank_partition``: the partition's workers ranked at once
    (``matching.rank.top_postings_for_workers``: blocked candidates, hard constraints,
    vectorised features and scores), the best ``CANDIDATES`` per worker kept as
-   probabilities of lasting employment in compact arrays;
+   probabilities of lasting employment in compact arrays, spilled to disk partition by
+   partition (``CandidateStore``);
 4. ``allocate_night``: per-posting caps over the whole night. Up to
    ``NIGHTLY_EXACT_PAIRS`` candidate pairs the exact transportation LP
    (``matching.capacity.capacity_aware_top_k``); beyond, posting prices found by a few
    passes over the partitions and applied per partition (``matching.pricing``), with a
    bound on the gap. The congestion of independent top-k and of the capacity-aware lists
-   is reported with every run.
+   is reported with every run (on a large night added up partition by partition, the
+   hire assignment priced the same way).
 """
 from __future__ import annotations
 
@@ -27,17 +29,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-
 from typing import TypeVar
 
 import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from matching.allocation import top_per_group
 from matching.batches import PostingBatch
 from matching.candidates import CandidateIndex
 from matching.capacity import DEFAULT_FACTOR, capacity_aware_top_k, independent_top_k, recommendation_caps
-from matching.allocation import top_per_group
 from matching.congestion import CongestionReport, congestion_from_counts, congestion_report
 from matching.pricing import PartitionLists, priced_allocation
 from matching.profiles import WorkerProfile
