@@ -196,9 +196,13 @@ def show(label: str, f: dict) -> None:
 
 
 def projection(rows: list[dict]) -> None:
-    small, large = min(rows, key=lambda f: f["workers"]), max(rows, key=lambda f: f["workers"])
-    if large["workers"] == small["workers"]:
+    """Slope between the two largest runs that took the priced allocation (what a large
+    night does; a small night's exact LP has its own, bounded, memory)."""
+    priced = sorted((f for f in rows if f["counts"].get("allocation") == "priced"), key=lambda f: f["workers"])
+    if len(priced) < 2:
+        print("  slope: fewer than two sizes with the priced allocation, no projection")
         return
+    small, large = priced[-2], priced[-1]
     dn = large["workers"] - small["workers"]
     slope = (large["wall"] - small["wall"]) / dn
     cpu_slope = (large["cpu"] - small["cpu"]) / dn
