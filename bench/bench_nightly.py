@@ -138,7 +138,9 @@ def _pg_database(url: str, workers: int) -> str:
 
     base = make_url(url)
     name = f"{base.database}_{workers}"
-    admin = make_engine(url, isolation_level="AUTOCOMMIT")
+    # the maintenance database, so the base name in --pg need not exist itself
+    admin = make_engine(base.set(database="postgres").render_as_string(hide_password=False),
+                        isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
             conn.execute(text(f'CREATE DATABASE "{name}"'))
