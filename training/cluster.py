@@ -9,8 +9,8 @@ The posting index (postings, candidate blocks, the scorer with its model) is sca
 once to every worker (``broadcast=True``). Each task then carries only its partition's
 id bounds and the database settings (``DATABASE_URL`` and the PostgreSQL role, as the app
 config gives them): the worker reads its partition itself through one engine per worker
-process, ranks it and returns the compact candidate lists. The workers read no personal
-data (profiles carry no name, ID number or phone), so no PII key is shipped. Results are
+process, ranks it and returns the compact candidate lists. No PII key is shipped: profiles
+come from unencrypted columns (no name, ID number or phone). Results are
 collected in partition order, so the night's lists are the same as in one process.
 """
 from __future__ import annotations
