@@ -214,10 +214,13 @@ def projection(rows: list[dict]) -> None:
     print(f"  slope ({large['postings']:,} open postings): ({large['wall']:.1f} - {small['wall']:.1f}) s / "
           f"{dn:,} workers = {slope * 1000:.2f} ms wall per worker ({cpu_slope * 1000:.2f} ms CPU), "
           f"{rss_slope * 1024:.1f} KB peak RSS per worker")
+    if rss_slope > 0:
+        memory = (f"{small['rss_mb']:.0f} MB + {rss_slope * 1024:.1f} KB x {n - small['workers']:,} = "
+                  f"{(small['rss_mb'] + rss_slope * (n - small['workers'])) / 1024:.1f} GB")
+    else:  # a flat peak measures as a small negative slope (RSS noise): project no growth
+        memory = f"flat, {max(small['rss_mb'], large['rss_mb']):.0f} MB (no growth measured)"
     print(f"  30,000,000 workers on this machine: {small['wall']:.1f} s + {slope * 1000:.2f} ms x "
-          f"{n - small['workers']:,} = {wall:,.0f} s = {wall / 3600:.1f} h; peak RSS "
-          f"{small['rss_mb']:.0f} MB + {rss_slope * 1024:.1f} KB x {n - small['workers']:,} = "
-          f"{(small['rss_mb'] + rss_slope * (n - small['workers'])) / 1024:.1f} GB")
+          f"{n - small['workers']:,} = {wall:,.0f} s = {wall / 3600:.1f} h; peak RSS {memory}")
 
 
 def gap(url: str, workers: int) -> None:
