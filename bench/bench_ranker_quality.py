@@ -181,7 +181,8 @@ def main() -> None:
             lgbm = lightgbm_scorer(export_dir, args.seed)
             cf = counterfactual.report({"ranker": stored.predict, "heuristic": heuristic_scores,
                                         "lightgbm": lgbm}, cf_set)
-            cross_fitted = probabilities.cross_fitted_report(probabilities.concatenate(run.train, run.evaluation))
+            cross_fitted = probabilities.cross_fitted_report(probabilities.concatenate(run.train, run.evaluation),
+                                                             timeline=run.timeline)
             session.rollback()
     print(f"world {built - started:.1f}s, training pipeline {trained - built:.1f}s; "
           f"train {run.report['train_pairs']} pairs {run.report['train_labels']}, "

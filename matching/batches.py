@@ -24,6 +24,11 @@ RETENTION_PRIOR_STRENGTH = 20.0
 20 extra hires at the global mean, so a 1-of-1 employer is not ranked as perfect."""
 DEFAULT_RETENTION_MEAN = 0.6
 """Prior mean used only when no employer in the batch has any recorded hire."""
+INTEREST_PRIOR_STRENGTH = 50.0
+"""Prior weight of an employer's application rate: as if its postings had been shown 50 more
+times at the mean rate (one shown posting and one application is not a 100 % employer)."""
+DEFAULT_INTEREST_MEAN = 0.1
+"""Prior mean of the application rate when no employer has been shown yet."""
 
 
 def shrunk_retention(retention: Mapping[int, EmployerRetention], employer_ids: Sequence[int], *,
@@ -38,6 +43,20 @@ def shrunk_retention(retention: Mapping[int, EmployerRetention], employer_ids: S
         h, k = (r.hires, r.retained_90d) if r else (0, 0)
         out[n] = (k + prior_strength * mean) / (h + prior_strength)
     return out, float(mean)
+
+
+def shrunk_interest(retention: Mapping[int, EmployerRetention], employer_ids: Sequence[int], *,
+                    prior_strength: float = INTEREST_PRIOR_STRENGTH) -> np.ndarray:
+    """Each employer's application rate (applications per time its postings were shown)
+    shrunk toward the rate over all employers: ``(applied + m * mean) / (shown + m)``."""
+    shown = sum(r.shown for r in retention.values())
+    mean = sum(r.applied for r in retention.values()) / shown if shown else DEFAULT_INTEREST_MEAN
+    out = np.empty(len(employer_ids), dtype=np.float64)
+    for n, employer_id in enumerate(employer_ids):
+        r = retention.get(employer_id)
+        s, a = (r.shown, r.applied) if r else (0, 0)
+        out[n] = (min(a, s) + prior_strength * mean) / (s + prior_strength)
+    return out
 
 
 def education_rank(level: str) -> int:
@@ -119,6 +138,8 @@ class PostingBatch:
     languages: sp.csr_matrix
     retention: np.ndarray
     """Employer 90-day retention shrunk toward ``retention_mean``."""
+    interest: np.ndarray
+    """Employer's application rate (applications per time shown), shrunk (``shrunk_interest``)."""
     retention_mean: float
 
     def __len__(self) -> int:
@@ -181,6 +202,7 @@ class PostingBatch:
             languages=_csr([{l_idx[lang]: True for lang in p.languages} for p in postings],
                            len(languages), bool),
             retention=shrunk,
+            interest=shrunk_interest(retention, [p.employer_id for p in postings]),
             retention_mean=mean,
         )
 

@@ -43,6 +43,7 @@ FEATURE_TEXT: dict[str, tuple[str, str]] = {
     "posting_age_log": ("岗位发布时长", "how long the posting has been up"),
     "openings_left_log": ("剩余招聘名额", "openings left"),
     "contract_months": ("合同期限", "contract length"),
+    "employer_interest": ("求职者对该单位岗位的应聘比例", "share of workers shown the employer's jobs who applied"),
 }
 
 
@@ -101,6 +102,7 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "posting_age": ("posting_age_log",),
     "openings_left": ("openings_left_log",),
     "contract": ("contract_months",),
+    "employer_interest": ("employer_interest",),
 }
 _GROUP_OF = {f: g for g, cols in _GROUPS.items() for f in cols}
 _TIER_TEXT = {
@@ -189,6 +191,13 @@ def _fact(group: str, v: Callable[[str], float | None], r: Callable[[str], float
         en_word = {FAVOURABLE: " (high)", UNFAVOURABLE: " (low)", NEUTRAL: ""}[d]
         return (d, f"用人单位以往录用的人约 {tenths} 成干满 90 天{zh_word}",
                 f"about {tenths} in 10 of the employer's hires stayed 90 days{en_word}")
+    if group == "employer_interest":
+        per_hundred = int(round(100 * (v("employer_interest") or 0.0)))
+        d = higher("employer_interest")
+        zh_word = {FAVOURABLE: "，较高", UNFAVOURABLE: "，较低", NEUTRAL: ""}[d]
+        en_word = {FAVOURABLE: " (high)", UNFAVOURABLE: " (low)", NEUTRAL: ""}[d]
+        return (d, f"看到该单位岗位的求职者约每百人有 {per_hundred} 人应聘{zh_word}",
+                f"about {per_hundred} in 100 workers shown the employer's jobs applied{en_word}")
     if group == "posting_age":
         days = int(round(float(np.expm1(v("posting_age_log") or 0.0))))
         return NEUTRAL, f"岗位已发布约 {days} 天", f"posted about {days} days ago"

@@ -34,6 +34,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "posting_age_log",           # log1p(days since created_on); 0 when unknown
     "openings_left_log",         # log1p(openings_left)
     "contract_months",
+    "employer_interest",         # employer's application rate (applications per time shown), shrunk
 )
 FEATURE_INDEX: dict[str, int] = {name: i for i, name in enumerate(FEATURE_NAMES)}
 _WAGE_RATIO_CAP = 5.0
@@ -106,6 +107,7 @@ def pair_features(workers: WorkerBatch, postings: PostingBatch, worker_idx: np.n
     X[:, 19] = np.where(created >= 0, np.log1p(np.maximum(today.toordinal() - created, 0)), 0.0)
     X[:, 20] = np.log1p(np.maximum(postings.openings_left[pi], 0))
     X[:, 21] = postings.contract_months[pi]
+    X[:, 22] = postings.interest[pi]
     return X
 
 

@@ -124,8 +124,11 @@ class PostingProfile:
 
 @dataclass(frozen=True, slots=True)
 class EmployerRetention:
-    """An employer's placement history: hires and those still employed at 90 days."""
+    """An employer's history: hires and those still employed at 90 days; how many times its
+    postings were shown to workers and how many applications they drew."""
 
     employer_id: int
     hires: int
     retained_90d: int
+    shown: int = 0
+    applied: int = 0

@@ -121,6 +121,19 @@ def top_k_truth(group: np.ndarray, score: np.ndarray, truth: np.ndarray, k: int)
     return sums[present] / counts[present]
 
 
+def ceiling_concentration(group: np.ndarray, truth0: np.ndarray, posting_id: np.ndarray) -> dict[str, Any]:
+    """How many workers' noise-free best job is the one posting that is best most often.
+
+    When one posting is the best job of half the workers, the top-1 figure mostly says whether
+    a ranker puts that one posting (its employer) first: read it with that in mind."""
+    order = np.lexsort((np.arange(len(truth0)), -truth0, group))
+    first = order[np.r_[True, group[order][1:] != group[order][:-1]]]
+    postings, counts = np.unique(posting_id[first], return_counts=True)
+    top = int(np.argmax(counts))
+    return {"posting_id": int(postings[top]), "workers": int(counts[top]), "share": float(counts[top] / len(first)),
+            "distinct_postings": int(len(postings))}
+
+
 def report(scorers: Mapping[str, ScoreFn], cf: CounterfactualSet) -> dict[str, Any]:
     """Mean true P(lasting) of each scorer's top-k and of the bounds, and shares of the gain.
 
@@ -138,6 +151,7 @@ def report(scorers: Mapping[str, ScoreFn], cf: CounterfactualSet) -> dict[str, A
         return out
     mean_truth = np.bincount(group, weights=truth) / np.maximum(np.bincount(group), 1)
     mean_truth = mean_truth[np.bincount(group) > 0]
+    out["ceiling_top1_concentration"] = ceiling_concentration(group, truth0, cf.posting_id[several])
     scores = {name: np.asarray(fn(X), dtype=np.float64) for name, fn in scorers.items()}
     for k in TOP_K:
         entry = {"random": float(mean_truth.mean()),
@@ -160,6 +174,10 @@ def lines(cf_report: Mapping[str, Any]) -> list[str]:
             f"open posting ({cf_report['open_postings']} open, {cf_report['mean_eligible_per_worker']:.0f} "
             f"eligible per worker); mean true P(lasting ≥ 90 days) of the pick")
     out = [head]
+    c = cf_report.get("ceiling_top1_concentration")
+    if c:
+        out.append(f"  the ceiling's top-1 is one posting (id {c['posting_id']}) for {c['share']:.0%} of the workers "
+                   f"({c['distinct_postings']} distinct postings): top-1 shares hinge on ranking that one first")
     for key, entry in cf_report.get("top_k", {}).items():
         names = [n for n in entry if n not in (*BOUNDS, "share_of_gain")]
         cells = "  ".join(f"{n} {entry[n]:.3f} ({entry['share_of_gain'][n]:.0%} of gain)" for n in names)

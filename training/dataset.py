@@ -31,13 +31,13 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matching.batches import PostingBatch, WorkerBatch, shrunk_retention
+from matching.batches import PostingBatch, WorkerBatch, shrunk_interest, shrunk_retention
 from matching.features import FEATURE_INDEX, FEATURE_NAMES, pair_features
-from matching.profiles import EmployerRetention, PostingProfile, WorkerProfile
+from matching.profiles import PostingProfile, WorkerProfile
 from models.placements.tables import Application, ApplicationEvent, Placement, Recommendation
 from models.postings.tables import Posting
 from models.workers.tables import Worker
-from training.loading import (RETENTION_DAYS, combined_experience, months_worked,
+from training.loading import (RETENTION_DAYS, combined_experience, employer_activity, months_worked,
                                paired_districts, posting_profile, work_spells, worker_profile)
 
 STAGE = {"referred": 1, "interviewing": 2, "hired": 3}
@@ -161,8 +161,8 @@ def featurize(session: Session, history: History, *, progress=None) -> PairSet:
     w_pos = {w.worker_id: i for i, w in enumerate(w_list)}
     p_list = [postings[p] for p in posting_ids if p in postings]
     p_pos = {p.posting_id: i for i, p in enumerate(p_list)}
-    pb = PostingBatch.from_profiles(p_list)  # retention: per month, below
-    placements = employer_placements(session)
+    pb = PostingBatch.from_profiles(p_list)  # the employer's history: per month, below
+    activity = employer_activity(session)
     wb = WorkerBatch.from_profiles(w_list, pb)
     wi = np.array([w_pos[w] for w, _ in keys], dtype=np.int64)
     pi = np.array([p_pos[p] for _, p in keys], dtype=np.int64)
@@ -175,13 +175,15 @@ def featurize(session: Session, history: History, *, progress=None) -> PairSet:
         X[rows] = pair_features(wb, pb, wi[rows], pi[rows], date.fromordinal(int(m) * 30 + 15))
         if progress:
             progress(n + 1, len(np.unique(months)))
-    # The employer's retention as known on the first day of the pair's month: retention as of
-    # ``as_of`` would count hires after the contact, the pair's own among them (a leak).
+    # The employer's history (retention, application rate) as known on the first day of the
+    # pair's month: as of ``as_of`` it would count what followed the contact, the pair's own
+    # outcome among it (a leak).
     employers = np.array([postings[p].employer_id for _, p in keys], dtype=np.int64)
-    column = FEATURE_INDEX["employer_retention"]
     for m in np.unique(months):
         rows = np.flatnonzero(months == m)
-        X[rows, column] = retention_as_of(placements, employers[rows], int(m) * 30)
+        known = activity.as_of(date.fromordinal(int(m) * 30))
+        X[rows, FEATURE_INDEX["employer_retention"]] = shrunk_retention(known, employers[rows].tolist())[0]
+        X[rows, FEATURE_INDEX["employer_interest"]] = shrunk_interest(known, employers[rows].tolist())
     # Openings left on the day of first contact: the headcount less the hires started before.
     starts: dict[int, list[int]] = defaultdict(list)
     for chunk in _chunks(posting_ids, 2000):
@@ -203,28 +205,6 @@ def featurize(session: Session, history: History, *, progress=None) -> PairSet:
     qid = np.array([lists.setdefault(history.query_key(k), len(lists)) for k in keys], dtype=np.int64)
     known = np.array([k not in history.unknown for k in keys], dtype=bool)
     return PairSet(X=X, y=y, qid=qid, worker_id=w_ids, posting_id=p_ids, day=day, outcome_known=known)
-
-
-def employer_placements(session: Session) -> np.ndarray:
-    """Every placement with an employer: rows of (employer, start ordinal, lasted 90 days)."""
-    rows = [(e, start.toordinal(), end is None or (end - start).days >= RETENTION_DAYS)
-            for e, start, end in session.execute(select(Placement.employer_id, Placement.start_date,
-                                                        Placement.end_date)
-                                                 .where(Placement.employer_id.is_not(None)))]
-    return np.array(rows, dtype=np.int64).reshape(-1, 3)
-
-
-def retention_as_of(placements: np.ndarray, employers: np.ndarray, day: int) -> np.ndarray:
-    """Shrunk 90-day retention of ``employers`` as known on ``day`` (an ordinal): hires that
-    started at least 90 days before it, as :func:`training.loading.employer_retention`."""
-    known = placements[placements[:, 1] <= day - RETENTION_DAYS]
-    hires: dict[int, int] = defaultdict(int)
-    kept: dict[int, int] = defaultdict(int)
-    for e, _, lasted in known.tolist():
-        hires[e] += 1
-        kept[e] += lasted
-    retention = {e: EmployerRetention(e, n, kept[e]) for e, n in hires.items()}
-    return shrunk_retention(retention, employers.tolist())[0]
 
 
 def time_split(pairs: PairSet, *, eval_days: int) -> tuple[PairSet, PairSet, date]:

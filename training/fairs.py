@@ -24,6 +24,7 @@ from models.fairs import service as fair_service
 from models.fairs.tables import Fair, FairInterview, FairPlan
 from models.postings.tables import Posting
 from models.workers.tables import Worker
+from training.competition import ApplicationTimeline
 from training.loading import employer_retention, posting_profile, worker_profiles
 from training.scoring import Scorer
 
@@ -90,7 +91,13 @@ def compute_plan(session: Session, fair: Fair, scorer: Scorer, *, today: date, l
     if len(wi) == 0:
         return ComputedPlan([], "optimal", 0.0, detail)
     X = pair_features(people, batch, wi, pi, today)
-    p_hired, p_lasting = scorer.hire_probability(X), scorer.lasting_probability(X)
+    competition = None
+    if scorer.outcomes is not None and scorer.outcomes.needs_competition:
+        # the applications competing for each posting today, as training read them for its pairs
+        ids = np.array([p.id for p in postings], dtype=np.int64)
+        competition = ApplicationTimeline.load(session, ids.tolist()).competition(
+            ids[pi], np.full(len(pi), today.toordinal()), X)
+    p_hired, p_lasting = scorer.hire_probability(X, competition), scorer.lasting_probability(X)
     if p_hired is not None and p_lasting is not None:
         # An interview ends in a lasting placement if it is a hire and the hire lasts.
         p = np.clip(p_hired * p_lasting, 0.0, 1.0)

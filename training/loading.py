@@ -8,14 +8,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import select
+import numpy as np
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from matching.profiles import (EmployerRetention, PostingProfile, SkillRequirement, WorkerProfile,
                                WorkerSkill)
-from models.placements.tables import Placement
+from models.placements.tables import Application, Placement, Recommendation
 from models.postings.tables import Posting
 from models.reference.regions import Pairing
 from models.workers.tables import Worker
@@ -116,8 +117,32 @@ def experience(session: Session, worker_ids: Iterable[int], *, as_of: date) -> d
     return {w: months_worked(s, as_of=as_of) for w, s in work_spells(session, worker_ids, as_of=as_of).items()}
 
 
+INTEREST_LAG_DAYS = 21
+"""A worker shown a posting applies, if at all, within three weeks: an employer's application
+rate on a day counts the times its postings were shown until three weeks before, and the
+applications until the day before."""
+
+
+def shown_before(as_of: date) -> datetime:
+    return datetime.combine(as_of - timedelta(days=INTEREST_LAG_DAYS), time.min, tzinfo=timezone.utc)
+
+
+def applied_before(as_of: date) -> datetime:
+    return datetime.combine(as_of, time.min, tzinfo=timezone.utc)
+
+
 def employer_retention(session: Session, *, as_of: date) -> dict[int, EmployerRetention]:
-    """Hires old enough to judge (started ≥ 90 days before ``as_of``) and those that lasted."""
+    """Hires old enough to judge (started ≥ 90 days before ``as_of``) and those that lasted;
+    times the employer's postings were shown and the applications they drew
+    (``INTEREST_LAG_DAYS``)."""
+    shown = dict(session.execute(
+        select(Posting.employer_id, func.count()).select_from(Recommendation)
+        .join(Posting, Posting.id == Recommendation.posting_id)
+        .where(Recommendation.created_at < shown_before(as_of)).group_by(Posting.employer_id)).all())
+    applied = dict(session.execute(
+        select(Posting.employer_id, func.count()).select_from(Application)
+        .join(Posting, Posting.id == Application.posting_id)
+        .where(Application.created_at < applied_before(as_of)).group_by(Posting.employer_id)).all())
     cutoff = as_of - timedelta(days=RETENTION_DAYS)
     hires: dict[int, int] = defaultdict(int)
     kept: dict[int, int] = defaultdict(int)
@@ -128,7 +153,67 @@ def employer_retention(session: Session, *, as_of: date) -> dict[int, EmployerRe
     for employer_id, start, end in rows:
         hires[employer_id] += 1
         kept[employer_id] += end is None or (end - start).days >= RETENTION_DAYS
-    return {e: EmployerRetention(e, n, kept[e]) for e, n in hires.items()}
+    return {e: EmployerRetention(e, hires.get(e, 0), kept.get(e, 0), shown.get(e, 0), applied.get(e, 0))
+            for e in hires.keys() | shown.keys() | applied.keys()}
+
+
+@dataclass(frozen=True)
+class EmployerActivity:
+    """An employer's whole history as arrays, to know it as of any day (training pairs):
+    rows of (employer, start ordinal, lasted 90 days) per placement; rows of (employer, UTC
+    day ordinal, count) of the times its postings were shown and of their applications (a
+    few rows per employer and day, however many million events)."""
+
+    placements: np.ndarray
+    shown: np.ndarray
+    applied: np.ndarray
+
+    def as_of(self, day: date) -> dict[int, EmployerRetention]:
+        """What :func:`employer_retention` would have answered on ``day``."""
+        known = self.placements[self.placements[:, 1] <= (day - timedelta(days=RETENTION_DAYS)).toordinal()]
+        hires = np.bincount(known[:, 0], minlength=1) if len(known) else np.zeros(1, np.int64)
+        kept = np.bincount(known[:, 0], weights=known[:, 2], minlength=len(hires)) if len(known) else hires
+        shown = self._counts(self.shown, shown_before(day).date().toordinal())
+        applied = self._counts(self.applied, applied_before(day).date().toordinal())
+        out: dict[int, EmployerRetention] = {}
+        for e in set(np.flatnonzero(hires).tolist()) | shown.keys() | applied.keys():
+            h = int(hires[e]) if e < len(hires) else 0
+            k = int(kept[e]) if e < len(kept) else 0
+            out[e] = EmployerRetention(e, h, k, shown.get(e, 0), applied.get(e, 0))
+        return out
+
+    @staticmethod
+    def _counts(daily: np.ndarray, before: int) -> dict[int, int]:
+        rows = daily[daily[:, 1] < before]
+        if not len(rows):
+            return {}
+        found, inverse = np.unique(rows[:, 0], return_inverse=True)
+        return dict(zip(found.tolist(), np.bincount(inverse, weights=rows[:, 2]).astype(np.int64).tolist()))
+
+
+def employer_activity(session: Session, *, batch: int = 200_000) -> EmployerActivity:
+    """Read every placement, time shown and application once (streamed in ``batch`` rows)."""
+    employer_of = dict(session.execute(select(Posting.id, Posting.employer_id)).all())
+    placements = [(e, start.toordinal(), end is None or (end - start).days >= RETENTION_DAYS)
+                  for e, start, end in session.execute(select(Placement.employer_id, Placement.start_date,
+                                                              Placement.end_date)
+                                                       .where(Placement.employer_id.is_not(None)))]
+
+    def daily(table) -> np.ndarray:  # noqa: ANN001 - a mapped class
+        """(employer, UTC day, count) rows of ``table``'s events, chunk by chunk."""
+        counts: dict[tuple[int, int], int] = defaultdict(int)
+        rows = session.execute(select(table.posting_id, table.created_at).execution_options(yield_per=batch))
+        for chunk in rows.partitions(batch):
+            keys = np.fromiter((employer_of.get(p, -1) * 1_000_000 + at.astimezone(timezone.utc).date().toordinal()
+                                for p, at in chunk), np.int64, len(chunk))
+            found, n = np.unique(keys[keys >= 0], return_counts=True)
+            for key, c in zip(found.tolist(), n.tolist()):
+                counts[key] += c
+        out = np.array([(k // 1_000_000, k % 1_000_000, c) for k, c in counts.items()], dtype=np.int64)
+        return out.reshape(-1, 3)
+
+    return EmployerActivity(np.array(placements, dtype=np.int64).reshape(-1, 3),
+                            daily(Recommendation), daily(Application))
 
 
 @dataclass(frozen=True, slots=True)

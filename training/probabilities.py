@@ -10,12 +10,22 @@ at, so P(lasting) of a shown pair is near zero and means neither).
 :class:`StageProbability` is gradient boosting wrapped in scikit-learn's
 ``CalibratedClassifierCV`` (isotonic, or Platt's sigmoid for small populations), so the
 probabilities are calibrated by cross-validation on the training population; the expected
-calibration error (:func:`expected_calibration_error`) is measured on held-out pairs.
+calibration error (``training.calibration``) is measured on held-out pairs, beside its
+sampling-noise floor: the ECE a perfectly calibrated model with the same predictions would
+show on that many rows.
+
+Whether an interview ends in a hire depends on more than the pair: others compete for the
+posting's openings, and their number grows as more workers join the programme (on the demo
+world pending applications per posting went from about 1.5 to 6 over the history while the
+hiring rate fell from 0.44 to 0.27). The pair features do not carry that, so the hire model
+also reads the posting's **competition** on the day (``training.competition``): applications
+still pending and applications of the last 14 days, each per opening left. Training reads
+them as of each pair's first contact, the fair planner as of the fair's day, from the same
+applications table.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,6 +34,8 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from training.calibration import calibration_entry
+from training.competition import COMPETITION_NAMES, ApplicationTimeline
 from training.dataset import PairSet
 from training.ranker import _openmp_limit
 
@@ -141,9 +153,19 @@ POPULATIONS = {"hired_given_interview": (interviewed, HIRED), "lasting_given_hir
 
 def population(pairs: PairSet, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Features, outcome (1: reached the next stage) and first-contact day of a population's rows."""
-    select, reached = POPULATIONS[name]
-    mask = select(pairs)
+    select_rows, reached = POPULATIONS[name]
+    mask = select_rows(pairs)
     return pairs.X[mask], (pairs.y[mask] >= reached).astype(np.int64), pairs.day[mask]
+
+
+def model_inputs(pairs: PairSet, name: str, timeline: ApplicationTimeline | None) -> np.ndarray:
+    """What the model of population ``name`` reads for its rows of ``pairs``: the pair features,
+    and for the hire model with a ``timeline`` the competition as of each pair's first contact."""
+    mask = POPULATIONS[name][0](pairs)
+    X = pairs.X[mask]
+    if name != "hired_given_interview" or timeline is None:
+        return X
+    return np.column_stack([X, timeline.competition(pairs.posting_id[mask], pairs.day[mask], X)])
 
 
 @dataclass
@@ -152,11 +174,27 @@ class OutcomeModels:
 
     hired_given_interview: StageProbability | None
     lasting_given_hire: StageProbability | None
+    hire_inputs: tuple[str, ...] = ()
+    """Columns the hire model reads after the pair features: :data:`COMPETITION_NAMES`, or none
+    (a model fitted without the applications' timeline, as versions before it were)."""
 
-    def hire(self, X: np.ndarray) -> np.ndarray | None:
-        """P(hired | interviewed) per row, or None without a model."""
+    def hire(self, X: np.ndarray, competition: np.ndarray | None = None) -> np.ndarray | None:
+        """P(hired | interviewed) per row, or None without a model. ``competition`` is
+        :meth:`ApplicationTimeline.competition` of the same rows, required when
+        :attr:`needs_competition`."""
         m = self.hired_given_interview
-        return None if m is None else m.probability(X)
+        if m is None:
+            return None
+        if self.needs_competition:
+            if competition is None:
+                raise ValueError("this hire model reads the postings' competition "
+                                 "(ApplicationTimeline.competition of the same rows)")
+            X = np.column_stack([X, competition])
+        return m.probability(X)
+
+    @property
+    def needs_competition(self) -> bool:
+        return self.hired_given_interview is not None and bool(self.hire_inputs)
 
     def lasting(self, X: np.ndarray) -> np.ndarray | None:
         """P(still employed at 90 days | hired) per row, or None without a model."""
@@ -168,120 +206,81 @@ class OutcomeModels:
         return self.hired_given_interview is not None and self.lasting_given_hire is not None
 
 
-def fit_outcomes(train: PairSet, *, random_state: int = 0) -> OutcomeModels:
-    """Both probabilities, each on its own population of ``train``; one too small stays None."""
+def fit_outcomes(train: PairSet, *, timeline: ApplicationTimeline | None = None,
+                 random_state: int = 0) -> OutcomeModels:
+    """Both probabilities, each on its own population of ``train``; one too small stays None.
+
+    With ``timeline`` (the applications of the same history) the hire model also reads the
+    postings' competition (:data:`COMPETITION_NAMES`)."""
     models: dict[str, StageProbability | None] = {}
     for name in POPULATIONS:
-        X, y, day = population(train, name)
+        _, y, day = population(train, name)
         if len(y) < MIN_POPULATION or len(np.unique(y)) < 2 or min(np.bincount(y)) < 10:
             models[name] = None
             continue
+        X = model_inputs(train, name, timeline)
         method = "isotonic" if len(y) >= 1000 else "sigmoid"
         # Hiring rates drift with how full postings are and how many apply: the hire model is
         # calibrated on the most recent months. Whether a hire lasts is a property of the
         # pair; it is calibrated by cross-validation over all of them.
         recent = day if name == "hired_given_interview" else None
         models[name] = StageProbability(method=method, random_state=random_state).fit(X, y, day=recent)
-    return OutcomeModels(**models)
+    uses = COMPETITION_NAMES if timeline is not None and models["hired_given_interview"] is not None else ()
+    return OutcomeModels(**models, hire_inputs=uses)
 
 
-def expected_calibration_error(p: np.ndarray, y: np.ndarray, *, bins: int = 10) -> float:
-    """ECE: Σ over equal-width probability bins of (share of rows) × |mean p − observed rate|."""
-    p, y = np.asarray(p, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    if len(p) == 0:
-        return float("nan")
-    which = np.minimum((p * bins).astype(int), bins - 1)
-    counts = np.bincount(which, minlength=bins)
-    gap = np.abs(np.bincount(which, weights=p, minlength=bins) - np.bincount(which, weights=y, minlength=bins))
-    return float(gap.sum() / counts.sum())
-
-
-def reliability(p: np.ndarray, y: np.ndarray, *, bins: int = 10) -> list[dict[str, float]]:
-    """Per non-empty bin: mean predicted, observed rate, rows (the reliability diagram's points)."""
-    p, y = np.asarray(p, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    which = np.minimum((p * bins).astype(int), bins - 1)
-    out = []
-    for b in range(bins):
-        mask = which == b
-        if mask.any():
-            out.append({"predicted": float(p[mask].mean()), "observed": float(y[mask].mean()), "rows": int(mask.sum())})
-    return out
-
-
-def calibration_report(models: OutcomeModels, held_out: PairSet) -> dict[str, Any]:
-    """ECE and reliability of both probabilities on held-out pairs of their own populations."""
+def calibration_report(models: OutcomeModels, held_out: PairSet,
+                       timeline: ApplicationTimeline | None = None) -> dict[str, Any]:
+    """ECE and reliability of both probabilities on held-out pairs of their own populations
+    (``timeline``: the applications, for a hire model that reads the competition)."""
     out: dict[str, Any] = {}
     for name in POPULATIONS:
         model = getattr(models, name)
-        X, y, _ = population(held_out, name)
+        _, y, _ = population(held_out, name)
         if model is None or len(y) == 0:
             out[name] = {"rows": int(len(y)), "ece": None}
             continue
-        p = model.probability(X)
-        out[name] = {"rows": int(len(y)), "ece": expected_calibration_error(p, y), "mean_predicted": float(p.mean()),
-                     "observed_rate": float(y.mean()), "bins": reliability(p, y)}
+        if name == "hired_given_interview" and models.needs_competition and timeline is None:
+            raise ValueError("the hire model reads the postings' competition: pass the applications' timeline")
+        X = model_inputs(held_out, name, timeline if models.needs_competition else None)
+        out[name] = calibration_entry(model.probability(X), y)
     return out
 
 
-def plot_reliability(report: dict[str, Any], path: Path) -> Path:
-    """A reliability diagram (predicted vs observed per bin, area ∝ rows) for both probabilities (PNG)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    titles = {"hired_given_interview": "P(hired | interviewed)", "lasting_given_hire": "P(lasting 90 days | hired)"}
-    fig, axes = plt.subplots(1, 2, figsize=(9, 4.4))
-    for ax, (name, title) in zip(axes, titles.items()):
-        entry = report.get(name, {})
-        ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1)
-        points = entry.get("bins") or []
-        if points:
-            ax.plot([b["predicted"] for b in points], [b["observed"] for b in points], color="tab:blue")
-            ax.scatter([b["predicted"] for b in points], [b["observed"] for b in points],
-                       s=[max(8, 400 * b["rows"] / max(entry["rows"], 1)) for b in points], color="tab:blue")
-        ece = entry.get("ece")
-        ax.set_title(f"{title}\nECE {ece:.3f} on {entry.get('rows', 0)} held-out pairs" if ece is not None
-                     else f"{title}\n(no model)", fontsize=9)
-        ax.set_xlim(0, 1)
-        ax.set_ylim(0, 1)
-        ax.set_xlabel("predicted")
-        ax.set_ylabel("observed")
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
-
-
-def cross_fitted_report(pairs: PairSet, *, folds: int = 5, random_state: int = 0) -> dict[str, Any]:
+def cross_fitted_report(pairs: PairSet, *, timeline: ApplicationTimeline | None = None, folds: int = 5,
+                        random_state: int = 0) -> dict[str, Any]:
     """ECE of both probabilities on every pair of ``pairs``, each predicted by models fitted
     without that pair's worker (``folds`` groups of workers): held out, and with several times
-    the rows of the most recent period, so the estimate is not dominated by sampling noise
-    (a perfectly calibrated model still shows an ECE of about 0.06 on 300 rows)."""
+    the rows of the most recent period, so the estimate is less dominated by sampling noise
+    (a perfectly calibrated model still shows an ECE of about 0.06 on 300 rows; each entry
+    carries its noise floor). ``timeline``: as for :func:`fit_outcomes`."""
     from sklearn.model_selection import GroupKFold
 
     predicted: dict[str, np.ndarray] = {name: np.full(len(pairs), np.nan) for name in POPULATIONS}
     for train_rows, test_rows in GroupKFold(n_splits=folds).split(pairs.X, pairs.y, pairs.worker_id):
         train_mask = np.zeros(len(pairs), dtype=bool)
         train_mask[train_rows] = True
-        models = fit_outcomes(pairs.subset(train_mask), random_state=random_state)
-        for name in POPULATIONS:
-            model = getattr(models, name)
-            if model is not None:
-                predicted[name][test_rows] = model.probability(pairs.X[test_rows])
+        models = fit_outcomes(pairs.subset(train_mask), timeline=timeline, random_state=random_state)
+        test = pairs.subset(~train_mask)
+        X = test.X
+        competition = (timeline.competition(test.posting_id, test.day, X) if models.needs_competition else None)
+        rows = np.flatnonzero(~train_mask)
+        for name, values in (("hired_given_interview", models.hire(X, competition)),
+                             ("lasting_given_hire", models.lasting(X))):
+            if values is not None:
+                predicted[name][rows] = values
     out: dict[str, Any] = {}
-    for name, (select, reached) in POPULATIONS.items():
-        mask = select(pairs) & np.isfinite(predicted[name])
-        p, y = predicted[name][mask], (pairs.y[mask] >= reached).astype(np.int64)
-        out[name] = ({"rows": int(len(y)), "ece": expected_calibration_error(p, y), "mean_predicted": float(p.mean()),
-                      "observed_rate": float(y.mean()), "bins": reliability(p, y)} if len(y) else
-                     {"rows": 0, "ece": None})
+    for name, (select_rows, reached) in POPULATIONS.items():
+        mask = select_rows(pairs) & np.isfinite(predicted[name])
+        out[name] = calibration_entry(predicted[name][mask], (pairs.y[mask] >= reached).astype(np.int64))
     return out
 
 
 def calibration_lines(report: dict[str, Any], label: str) -> list[str]:
-    """Printable lines of a calibration report (``jingmeng evaluate``, the bench)."""
+    """Printable lines of a calibration report (``jingmeng evaluate``, the bench): the 10-bin
+    equal-width ECE (the headline), the equal-mass one, each beside its noise floor — the mean
+    ECE of a perfectly calibrated model with the same predictions on as many rows — and the
+    95th percentile of that model's ECE."""
     names = {"hired_given_interview": "P(hired | interviewed)", "lasting_given_hire": "P(lasting 90 days | hired)"}
     out = []
     for name, title in names.items():
@@ -289,8 +288,13 @@ def calibration_lines(report: dict[str, Any], label: str) -> list[str]:
         if entry.get("ece") is None:
             out.append(f"  {title:<28} {label}: no model or no rows")
             continue
-        out.append(f"  {title:<28} {label}: ECE {entry['ece']:.3f} on {entry['rows']} pairs "
-                   f"(mean predicted {entry['mean_predicted']:.3f}, observed {entry['observed_rate']:.3f})")
+        line = (f"  {title:<28} {label}: ECE {entry['ece']:.3f} on {entry['rows']} pairs "
+                f"(mean predicted {entry['mean_predicted']:.3f}, observed {entry['observed_rate']:.3f})")
+        if entry.get("ece_noise_floor") is not None:
+            line += (f"\n  {'':<28} noise floor {entry['ece_noise_floor']:.3f} (95 % ≤ {entry['ece_noise_p95']:.3f}); "
+                     f"equal-mass bins: ECE {entry['ece_mass']:.3f}, noise floor {entry['ece_mass_noise_floor']:.3f} "
+                     f"(95 % ≤ {entry['ece_mass_noise_p95']:.3f})")
+        out.extend(line.split("\n"))
     return out
 
 

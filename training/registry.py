@@ -21,6 +21,7 @@ import sklearn
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from matching.features import FEATURE_NAMES
 from models.db.base import utcnow
 from models.errors import Conflict, NotFound
 from models.rankers.tables import ModelVersion
@@ -84,6 +85,9 @@ def load(row: ModelVersion, *, key: str) -> LoadedModel:
     if hashlib.sha256(artifact).hexdigest() != row.checksum:
         raise ArtifactRefused(f"checksum mismatch for model {row.version}")
     payload = pickle.loads(artifact)  # noqa: S301 - signature verified above
+    if tuple(payload["feature_names"]) != FEATURE_NAMES:
+        # A model of an earlier release scores other columns: it would fail on every request.
+        raise ArtifactRefused(f"model {row.version} was trained on other features; train a new one")
     if payload.get("sklearn") != sklearn.__version__:
         log.warning("model trained with another scikit-learn",
                     extra={"version": row.version, "trained_with": payload.get("sklearn"),

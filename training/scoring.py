@@ -47,9 +47,11 @@ class Scorer:
     outcomes: OutcomeModels | None = None
     """P(hired | interviewed) and P(lasting | hired) from pair features, when the model has them."""
 
-    def hire_probability(self, X: np.ndarray) -> np.ndarray | None:
-        """P(hired | interviewed) per feature row; None when the answering ranker has none."""
-        return None if self.outcomes is None else self.outcomes.hire(X)
+    def hire_probability(self, X: np.ndarray, competition: np.ndarray | None = None) -> np.ndarray | None:
+        """P(hired | interviewed) per feature row; None when the answering ranker has none.
+        ``competition``: the postings' (``ApplicationTimeline.competition`` of the same rows),
+        needed when ``outcomes.needs_competition``."""
+        return None if self.outcomes is None else self.outcomes.hire(X, competition)
 
     def lasting_probability(self, X: np.ndarray) -> np.ndarray | None:
         """P(still employed at 90 days | hired) per feature row (稳定就业可能性); None without a model."""

@@ -17,7 +17,8 @@ from models.errors import Conflict, NotFound
 from models.postings.tables import Posting
 from models.rankers.tables import ModelVersion
 from models.workers.tables import Worker
-from training import counterfactual, probabilities, registry
+from training import calibration, counterfactual, probabilities, registry
+from training.competition import ApplicationTimeline
 from training.counterfactual import ProfileTruth
 from training.evaluate import Truth, evaluate, plot
 from training.pipeline import NotEnoughHistory, build_sets, train
@@ -134,17 +135,19 @@ def register(app: Flask) -> None:
                 cf_set = counterfactual.build_set(session, world_profile_truth(world_seed), day=clock.today(),
                                                   workers=cf_workers, seed=world_seed)
                 report["counterfactual"] = counterfactual.report(scorers, cf_set)
+            timeline = ApplicationTimeline.load(session)
             if model.outcomes is not None:
-                report["calibration"] = probabilities.calibration_report(model.outcomes, eval_set)
+                report["calibration"] = probabilities.calibration_report(model.outcomes, eval_set, timeline)
             report["calibration_cross_fitted"] = probabilities.cross_fitted_report(
-                probabilities.concatenate(train_set, eval_set))
+                probabilities.concatenate(train_set, eval_set), timeline=timeline)
         png = plot(report, REPORT_DIR / f"{row.version}-evaluate.png")
         (REPORT_DIR / f"{row.version}-evaluate.json").write_text(json.dumps(report, indent=2))
         click.echo(f"model {row.version} ({row.status})")
         _print_report(report, png)
         for line in counterfactual.lines(report.get("counterfactual", {})):
             click.echo(line)
-        click.echo("calibration (expected calibration error, 10 bins; target ≤ 0.05):")
+        click.echo("calibration (expected calibration error, 10 equal-width bins; target ≤ 0.05; the noise floor is "
+                   "the mean ECE of a perfectly calibrated model with the same predictions on as many pairs):")
         if "calibration" in report:
             for line in probabilities.calibration_lines(report["calibration"], f"held-out last {eval_days} days"):
                 click.echo(line)
@@ -152,7 +155,7 @@ def register(app: Flask) -> None:
             click.echo(f"  model {row.version} has no probability models (train a new version)")
         for line in probabilities.calibration_lines(report["calibration_cross_fitted"], "cross-fitted by worker"):
             click.echo(line)
-        reliability_png = probabilities.plot_reliability(
+        reliability_png = calibration.plot_reliability(
             report.get("calibration") or report["calibration_cross_fitted"],
             REPORT_DIR / f"{row.version}-reliability.png")
         click.echo(f"reliability diagram: {reliability_png}")

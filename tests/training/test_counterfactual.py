@@ -8,6 +8,7 @@ import pytest
 
 from api.config import Config
 from matching.constraints import violated_constraints
+from matching.features import FEATURE_NAMES
 from matching.heuristic import heuristic_scores
 from models.access.pii import PiiKeys, PiiVault
 from models.db.base import make_engine, session_scope
@@ -39,7 +40,7 @@ def test_the_set_holds_only_eligible_pairs_of_seeking_workers_with_their_truth(c
     assert len(cf_set) > 500 and len(np.unique(cf_set.group)) > 60 and cf_set.n_postings > 5
     assert np.all((cf_set.truth > 0) & (cf_set.truth < 1))
     assert not np.allclose(cf_set.truth, cf_set.truth_noise_free)  # the noise term is left out
-    assert cf_set.X.shape == (len(cf_set), 22) and np.isfinite(cf_set.X).all()
+    assert cf_set.X.shape == (len(cf_set), len(FEATURE_NAMES)) and np.isfinite(cf_set.X).all()
 
 
 def test_a_worker_is_ranked_against_every_eligible_posting() -> None:
@@ -94,3 +95,16 @@ def test_ranking_by_the_noise_free_truth_captures_the_whole_gain_and_its_reverse
         assert share["knows"] == pytest.approx(1.0) and share["backwards"] < 0 and share["oracle"] >= 1.0
         assert abs(share["blind"]) < 0.5
     assert rep["top_k"]["top1"]["random"] == pytest.approx(np.mean([p[group == g].mean() for g in range(50)]))
+
+
+def test_the_report_says_when_one_posting_is_most_workers_best_job() -> None:
+    """Posting 7 is the best of three for 30 of 40 workers: the report names it and its share."""
+    group = np.repeat(np.arange(40), 3)
+    posting = np.tile([5, 6, 7], 40)
+    p0 = np.where(posting == 7, 0.8, 0.3)
+    p0[np.flatnonzero(group >= 30)[::3]] = 0.9  # workers 30..39 like posting 5 best
+    cf = CounterfactualSet(day=AS_OF, X=np.zeros((len(group), 1)), group=group, worker_id=group,
+                           posting_id=posting, truth=p0, truth_noise_free=p0, n_postings=3)
+    c = counterfactual.report({"blind": lambda X: np.zeros(len(X))}, cf)["ceiling_top1_concentration"]
+    assert c == {"posting_id": 7, "workers": 30, "share": 0.75, "distinct_postings": 2}
+    assert any("id 7" in line and "75%" in line for line in counterfactual.lines(counterfactual.report({}, cf)))

@@ -109,6 +109,22 @@ def test_a_tampered_artifact_is_refused(session, run) -> None:
         registry.load(session.get(ModelVersion, row.id), key=KEY)
 
 
+def test_a_model_of_other_features_is_refused_and_ranking_falls_back_to_the_heuristic(session, run) -> None:
+    """A model trained before a feature was added scores other columns: the service answers
+    with the heuristic and says why instead of failing every request."""
+    from training.scoring import ScorerCache
+
+    old = registry.register(
+        session, key=KEY, estimator=registry.load(run.model, key=KEY).estimator, calibrator=None,
+        feature_names=FEATURE_NAMES[:-1], reference=None, metrics={}, trained_from=AS_OF, trained_to=AS_OF,
+        evaluated_to=AS_OF)
+    with pytest.raises(registry.ArtifactRefused, match="other features"):
+        registry.load(old, key=KEY)
+    registry.activate(session, old.version)
+    scorer = ScorerCache(KEY).current(session)
+    assert scorer.name == "heuristic" and "could not be loaded" in scorer.fallback_reason
+
+
 def test_activate_and_rollback_switch_the_active_version(session, run) -> None:
     first = run.model.version
     loaded = registry.load(run.model, key=KEY)
@@ -173,3 +189,20 @@ def test_employer_retention_of_a_training_pair_is_what_was_known_at_its_first_co
     np.testing.assert_allclose(after.X[order_a][kept, column], before.X[order_b][kept, column])
     # and the retention does vary over time: later pairs saw hires the early ones did not
     assert not np.allclose(after.X[order_a][~kept, column], before.X[order_b][~kept, column])
+
+
+def test_the_employer_history_of_training_pairs_is_the_one_serving_computes(session) -> None:
+    """Training reads the employer's history as of each month from arrays, serving asks the
+    database as of today: on any day both give the same hires, lasting hires, times shown
+    and applications (so a feature means the same thing in both)."""
+    from datetime import timedelta
+
+    from training.loading import employer_activity, employer_retention
+
+    activity = employer_activity(session, batch=997)
+    for back in (0, 45, 200, 400):
+        day = AS_OF - timedelta(days=back)
+        served = employer_retention(session, as_of=day)
+        assert activity.as_of(day) == served
+        assert sum(r.shown for r in served.values()) > 0 or back == 400
+    assert sum(r.applied for r in employer_retention(session, as_of=AS_OF).values()) > 100
