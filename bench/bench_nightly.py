@@ -5,7 +5,7 @@
     python bench/bench_nightly.py --pg postgresql+psycopg://postgres@127.0.0.1:5432/bench_scale
     python bench/bench_nightly.py --cluster --gap                  # + LocalCluster 1 vs 2, LP gap
 
-Builds (or reuses, under ``var/bench/``) synthetic worlds whose seeking workers number
+Builds (or reuses, under ``var/bench/`` or ``--dir``) synthetic worlds whose seeking workers number
 about ``--workers``, tops their open postings up to each ``--postings`` count (copies of
 the world's postings, open, expiring within 20–60 days), then runs the real
 ``recommendations`` job in a fresh process per run and prints wall time, CPU time, peak
@@ -138,7 +138,9 @@ def _pg_database(url: str, workers: int) -> str:
 
     base = make_url(url)
     name = f"{base.database}_{workers}"
-    admin = make_engine(url, isolation_level="AUTOCOMMIT")
+    # the maintenance database, so the base name in --pg need not exist itself
+    admin = make_engine(base.set(database="postgres").render_as_string(hide_password=False),
+                        isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
             conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -196,9 +198,13 @@ def show(label: str, f: dict) -> None:
 
 
 def projection(rows: list[dict]) -> None:
-    small, large = min(rows, key=lambda f: f["workers"]), max(rows, key=lambda f: f["workers"])
-    if large["workers"] == small["workers"]:
+    """Slope between the two largest runs that took the priced allocation (what a large
+    night does; a small night's exact LP has its own, bounded, memory)."""
+    priced = sorted((f for f in rows if f["counts"].get("allocation") == "priced"), key=lambda f: f["workers"])
+    if len(priced) < 2:
+        print("  slope: fewer than two sizes with the priced allocation, no projection")
         return
+    small, large = priced[-2], priced[-1]
     dn = large["workers"] - small["workers"]
     slope = (large["wall"] - small["wall"]) / dn
     cpu_slope = (large["cpu"] - small["cpu"]) / dn
@@ -208,10 +214,13 @@ def projection(rows: list[dict]) -> None:
     print(f"  slope ({large['postings']:,} open postings): ({large['wall']:.1f} - {small['wall']:.1f}) s / "
           f"{dn:,} workers = {slope * 1000:.2f} ms wall per worker ({cpu_slope * 1000:.2f} ms CPU), "
           f"{rss_slope * 1024:.1f} KB peak RSS per worker")
+    if rss_slope > 0:
+        memory = (f"{small['rss_mb']:.0f} MB + {rss_slope * 1024:.1f} KB x {n - small['workers']:,} = "
+                  f"{(small['rss_mb'] + rss_slope * (n - small['workers'])) / 1024:.1f} GB")
+    else:  # a flat peak measures as a small negative slope (RSS noise): project no growth
+        memory = f"flat, {max(small['rss_mb'], large['rss_mb']):.0f} MB (no growth measured)"
     print(f"  30,000,000 workers on this machine: {small['wall']:.1f} s + {slope * 1000:.2f} ms x "
-          f"{n - small['workers']:,} = {wall:,.0f} s = {wall / 3600:.1f} h; peak RSS "
-          f"{small['rss_mb']:.0f} MB + {rss_slope * 1024:.1f} KB x {n - small['workers']:,} = "
-          f"{(small['rss_mb'] + rss_slope * (n - small['workers'])) / 1024:.1f} GB")
+          f"{n - small['workers']:,} = {wall:,.0f} s = {wall / 3600:.1f} h; peak RSS {memory}")
 
 
 def gap(url: str, workers: int) -> None:
@@ -249,6 +258,7 @@ def gap(url: str, workers: int) -> None:
 
 
 def main() -> None:
+    global BENCH_DIR
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", default="10000,30000", help="seeking workers, comma-separated")
     parser.add_argument("--postings", default="2000,20000", help="open postings, comma-separated")
@@ -256,9 +266,11 @@ def main() -> None:
     parser.add_argument("--cluster", action="store_true", help="1- vs 2-worker LocalCluster on the smallest world")
     parser.add_argument("--gap", action="store_true", help="priced vs exact LP on 20,000 workers")
     parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument("--dir", type=Path, default=BENCH_DIR, help="where the SQLite worlds are kept (default var/bench)")
     parser.add_argument("--run-one", help=argparse.SUPPRESS)
     parser.add_argument("--dask", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    BENCH_DIR = args.dir
     if args.run_one:
         run_one(args.run_one, args.dask)
         return

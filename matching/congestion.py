@@ -59,6 +59,27 @@ class CongestionReport:
         }
 
 
+def congestion_from_counts(counts: np.ndarray, openings_left: np.ndarray, *, openings_filled: int,
+                           expected_lasting: float, n_pairs: int) -> CongestionReport:
+    """The report from pairs counted per posting (``counts[j]``) and a hire assignment's
+    figures found elsewhere: what a night too large to hold at once adds up partition by
+    partition."""
+    openings = np.asarray(openings_left, dtype=np.int64)
+    counts = np.asarray(counts, dtype=np.int64)
+    open_ = openings > 0
+    ratio = counts[open_] / openings[open_]
+    return CongestionReport(
+        per_opening=ratio,
+        mean_per_opening=float(ratio.mean()) if ratio.size else 0.0,
+        max_per_opening=float(ratio.max()) if ratio.size else 0.0,
+        gini_per_opening=gini(ratio),
+        share_without_candidate=float(np.mean(counts[open_] == 0)) if ratio.size else 0.0,
+        openings_filled=int(openings_filled),
+        expected_lasting_placements=float(expected_lasting),
+        n_pairs=int(n_pairs),
+    )
+
+
 def congestion_report(
     worker_idx: np.ndarray, posting_idx: np.ndarray, p: np.ndarray,
     openings_left: np.ndarray,
@@ -76,19 +97,9 @@ def congestion_report(
         key = worker_idx * len(openings) + posting_idx
         _, first = np.unique(key, return_index=True)
         worker_idx, posting_idx, p = worker_idx[first], posting_idx[first], p[first]
-    open_ = openings > 0
-    counts = np.bincount(posting_idx, minlength=len(openings))
-    ratio = counts[open_] / openings[open_]
     n_workers = int(worker_idx.max()) + 1 if len(worker_idx) else 0
     hires = max_weight_b_matching(
         worker_idx, posting_idx, p, np.ones(n_workers, dtype=np.int64), openings)
-    return CongestionReport(
-        per_opening=ratio,
-        mean_per_opening=float(ratio.mean()) if ratio.size else 0.0,
-        max_per_opening=float(ratio.max()) if ratio.size else 0.0,
-        gini_per_opening=gini(ratio),
-        share_without_candidate=float(np.mean(counts[open_] == 0)) if ratio.size else 0.0,
-        openings_filled=int(hires.selected.sum()),
-        expected_lasting_placements=hires.objective,
-        n_pairs=len(worker_idx),
-    )
+    return congestion_from_counts(np.bincount(posting_idx, minlength=len(openings)), openings,
+                                  openings_filled=int(hires.selected.sum()), expected_lasting=hires.objective,
+                                  n_pairs=len(worker_idx))

@@ -12,10 +12,12 @@ is an upper bound on the LP optimum for *any* ``v`` (weak duality, as in
 own top-k by ``p_ij - v_j`` is an optimal list. So:
 
 1. **prices** — a few passes over the partitions' candidate lists; each pass needs, per
-   partition, only each worker's k-th and (k+1)-th best pair at the current prices (her
-   willingness to pay for each posting) and the partition's share of ``D(v)``, so a pass
-   is a map over partitions and a merge. Each pass sets every posting to its clearing price given the others — the price at
-   which no more than its cap of workers still want it (an auction round);
+   partition, only its share of ``D(v)`` and how many of its workers' top-k lists (by
+   ``p - v``) each posting is on, so a pass is a map over partitions and a sum of
+   posting-length arrays. ``D`` is convex in ``v`` with subgradient ``cap_j - demand_j``:
+   each pass takes a projected subgradient step (Polyak's step length, aimed at the
+   best objective found), raising the price of an over-demanded posting and lowering
+   that of one with room;
 2. **allocation** — partitions are taken in order, each worker proposes its best pairs by
    ``p - v`` and a posting keeps its best proposals up to the capacity still left; pairs
    refused move the worker on to its next choice. A last sweep fills lists that are still
@@ -52,6 +54,11 @@ class PartitionLists:
     def rows(self) -> np.ndarray:
         return np.repeat(np.arange(self.n_workers), np.diff(self.indptr))
 
+    def subset(self, keep: np.ndarray) -> PartitionLists:
+        """The same workers with only the pairs in the mask ``keep`` (order kept)."""
+        counts = np.bincount(self.rows()[keep], minlength=self.n_workers)
+        return PartitionLists(np.r_[0, np.cumsum(counts)], self.posting[keep], self.p[keep])
+
 
 @dataclass(frozen=True)
 class PricedAllocation:
@@ -70,12 +77,14 @@ class PricedAllocation:
         return max(0.0, self.upper_bound - self.objective) / max(self.upper_bound, 1e-12)
 
 
-def _dual_term(part: PartitionLists, prices: np.ndarray, k: int) -> float:
-    """This partition's share of ``D(v)``: each worker's k largest positive ``p - v``."""
+def _dual_and_demand(part: PartitionLists, prices: np.ndarray, k: int) -> tuple[float, np.ndarray]:
+    """This partition's share of ``D(v)`` (each worker's k largest positive ``p - v``) and
+    how many of those top-k lists each posting is on (its demand at these prices)."""
     rows = part.rows()
     q = part.p - prices[part.posting]
     live = np.flatnonzero(q > 0)
-    return float(q[live[top_per_group(rows[live], q[live], np.full(part.n_workers, k))]].sum())
+    top = live[top_per_group(rows[live], q[live], np.full(part.n_workers, k))]
+    return float(q[top].sum()), np.bincount(part.posting[top], minlength=len(prices))
 
 
 def _fill(rows: np.ndarray, cols: np.ndarray, w: np.ndarray, need: np.ndarray, rem: np.ndarray,
@@ -116,58 +125,41 @@ def allocate(parts: Sequence[PartitionLists], caps: np.ndarray, prices: np.ndarr
     return tuple(chosen)
 
 
-def _clearing_prices(parts: Sequence[PartitionLists], caps: np.ndarray, prices: np.ndarray, k: int) -> np.ndarray:
-    """Each posting's price at which at most ``cap_j`` workers still want it, the other
-    prices held: the ``(cap_j + 1)``-th largest willingness to pay among its pairs.
-
-    A worker pays for a posting in her top-k up to what it is worth over her next choice
-    (``p_ij - q_i^(k+1)``), and for one outside it up to what it is worth over her k-th
-    (``p_ij - q_i^(k)``), where ``q`` are her pairs' positive ``p - v``.
-    """
-    n = len(caps)
-    will, cols = [], []
-    for part in parts:
-        rows = part.rows()
-        q = np.maximum(part.p - prices[part.posting], 0.0)
-        rank = _rank_within(rows, q)
-        kth, next_ = np.zeros(part.n_workers), np.zeros(part.n_workers)
-        kth[rows[rank == k - 1]] = q[rank == k - 1]
-        next_[rows[rank == k]] = q[rank == k]
-        in_top = (rank < k) & (q > 0)
-        w = part.p - np.where(in_top, next_[rows], kth[rows])
-        live = w > 0
-        will.append(w[live])
-        cols.append(part.posting[live])
-    w, c = np.concatenate(will), np.concatenate(cols)
-    at_cap = _rank_within(c, w) == caps[c]
-    out = np.zeros(n)
-    out[c[at_cap]] = w[at_cap]
-    return out
-
-
 def priced_allocation(parts: Sequence[PartitionLists], caps: np.ndarray, k: int, *,
                       passes: int = DEFAULT_PASSES, tolerance: float = 1e-4) -> PricedAllocation:
     """Prices by a few global passes, then the allocation at the best ones found.
 
-    Each pass prices every posting at its clearing price given the others (an auction
-    round, all postings at once), checks ``D(v)`` and the allocation at those prices, and
-    stops when the best allocation is within ``tolerance`` of the best bound.
+    Each pass computes ``D(v)``, every posting's demand and the allocation at the current
+    prices, keeps the best allocation, and moves the prices against the subgradient of
+    ``D`` (``cap_j - demand_j``) with Polyak's step ``(D(v) - best objective) / |g|²``;
+    it stops when the best allocation is within ``tolerance`` of the best bound. (Posting
+    by posting clearing prices, tried first, crawl when P(lasting) is flat across a
+    worker's candidates: each round raises a price only by the gap between her k-th and
+    next choice.)
     """
     caps = np.asarray(caps, dtype=np.int64)
     n = len(caps)
     prices = np.zeros(n)
     best_bound, best_objective, best_prices = np.inf, -np.inf, prices
+    best_selected: tuple[np.ndarray, ...] = ()
     used = 0
     for used in range(1, passes + 1):
-        dual = sum(_dual_term(part, prices, k) for part in parts)
-        best_bound = min(best_bound, float(caps @ prices) + dual)
+        dual, demand = 0.0, np.zeros(n)
+        for part in parts:
+            d, m = _dual_and_demand(part, prices, k)
+            dual += d
+            demand += m
+        bound = float(caps @ prices) + dual
+        best_bound = min(best_bound, bound)
         selected = allocate(parts, caps, prices, k)
         objective = float(sum(part.p[s].sum() for part, s in zip(parts, selected)))
         if objective > best_objective:
-            best_objective, best_prices = objective, prices.copy()
+            best_objective, best_prices, best_selected = objective, prices.copy(), selected
         if best_bound - best_objective <= tolerance * max(best_bound, 1e-12):
             break
-        prices = _clearing_prices(parts, caps, prices, k)
-    selected = allocate(parts, caps, best_prices, k)
-    objective = float(sum(part.p[s].sum() for part, s in zip(parts, selected)))
-    return PricedAllocation(selected, best_prices, objective, max(best_bound, objective), used)
+        g = caps - demand
+        g[(prices <= 0) & (g > 0)] = 0.0  # a price cannot go below zero
+        if not g.any():
+            break
+        prices = np.maximum(prices - (bound - best_objective) / float(g @ g) * g, 0.0)
+    return PricedAllocation(best_selected, best_prices, best_objective, max(best_bound, best_objective), used)

@@ -21,9 +21,10 @@ from models.db.upsert import insert_ignore_many
 from models.notifications import outbox as outbox_service
 from models.placements.tables import Recommendation
 from models.scheduling.runner import JobContext, job
-from training.cluster import dask_client, rank_partitions_on
+from training.cluster import DatabaseSettings, dask_client, rank_partitions_on
 from training.pipeline import fit_retraining, load_retraining, promote_if_better
-from training.recommend import NightPartition, allocate_night, load_posting_index, partition_bounds, rank_partitions
+from training.recommend import (CandidateStore, NightPartition, allocate_night, load_posting_index, partition_bounds,
+                                rank_partitions)
 from training.scoring import ScorerCache
 
 WORKER_BATCH = 500
@@ -40,30 +41,31 @@ def refresh_recommendations(ctx: JobContext) -> dict[str, Any]:
         scorer = ScorerCache(config["MODEL_SIGNING_KEY"]).current(session)
         index = load_posting_index(session, today=ctx.today, scorer=scorer)
         bounds = partition_bounds(session, size=int(config["NIGHTLY_PARTITION_SIZE"]))
-    with dask_client(str(config.get("DASK_SCHEDULER_ADDRESS") or "")) as client:
-        if client is None:
-            ranked = rank_partitions(ctx.sessions, index, bounds, on_partition=ctx.heartbeat)
-        else:
-            ranked = rank_partitions_on(client, ctx.sessions, index, bounds, on_partition=ctx.heartbeat)
-    ranked_at = time.perf_counter()
-    night = allocate_night(index, ranked, k=int(config["RECOMMENDATIONS_PER_WORKER"]),
-                           exact_pairs=int(config["NIGHTLY_EXACT_PAIRS"]))
-    del ranked
-    allocated_at = time.perf_counter()
-    counts: dict[str, Any] = {"workers": 0, "recommendations": 0, "messages": 0}
-    if night.congestion is not None:
-        counts.update(night.congestion, ranker=night.ranker, partitions=len(bounds))
-    batch = ctx.today.isoformat()
-    for part in night.partitions:
-        for start in range(0, len(part.worker_ids), WORKER_BATCH):
-            with ctx.sessions() as session:
-                added, messages = store_lists(session, part, slice(start, start + WORKER_BATCH),
-                                              ranker=night.ranker, batch=batch)
-                session.commit()  # lists and their messages together: a crash loses at most this batch
-            counts["workers"] += len(part.worker_ids[start:start + WORKER_BATCH])
-            counts["recommendations"] += added
-            counts["messages"] += messages
-        ctx.heartbeat()
+    with CandidateStore() as store:  # the candidate lists spilled to the job's temp dir
+        with dask_client(str(config.get("DASK_SCHEDULER_ADDRESS") or "")) as client:
+            if client is None:
+                rank_partitions(ctx.sessions, index, bounds, on_partition=ctx.heartbeat, store=store)
+            else:
+                rank_partitions_on(client, DatabaseSettings.from_config(config), index, bounds,
+                                   on_partition=ctx.heartbeat, store=store)
+        ranked_at = time.perf_counter()
+        night = allocate_night(index, store, k=int(config["RECOMMENDATIONS_PER_WORKER"]),
+                               exact_pairs=int(config["NIGHTLY_EXACT_PAIRS"]))
+        allocated_at = time.perf_counter()
+        counts: dict[str, Any] = {"workers": 0, "recommendations": 0, "messages": 0}
+        if night.congestion is not None:
+            counts.update(night.congestion, ranker=night.ranker, partitions=len(bounds))
+        batch = ctx.today.isoformat()
+        for part in night.partitions:  # built one at a time from the spilled lists
+            for start in range(0, len(part.worker_ids), WORKER_BATCH):
+                with ctx.sessions() as session:
+                    added, messages = store_lists(session, part, slice(start, start + WORKER_BATCH),
+                                                  ranker=night.ranker, batch=batch)
+                    session.commit()  # lists and their messages together: a crash loses at most this batch
+                counts["workers"] += len(part.worker_ids[start:start + WORKER_BATCH])
+                counts["recommendations"] += added
+                counts["messages"] += messages
+            ctx.heartbeat()
     if night.congestion is not None:  # how long each stage took, for capacity planning
         counts.update(seconds_load_rank=round(ranked_at - started, 2), seconds_allocate=round(allocated_at - ranked_at, 2),
                       seconds_store=round(time.perf_counter() - allocated_at, 2))
