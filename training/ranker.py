@@ -103,7 +103,7 @@ class Ranker(BaseEstimator):
         self.random_state = random_state
         self.n_threads = n_threads
 
-    def fit(self, X, y, qid=None) -> Ranker:  # noqa: ANN001 - sklearn array-likes
+    def fit(self, X, y, qid=None, sample_weight=None) -> Ranker:  # noqa: ANN001 - sklearn array-likes
         """Fit the ranker.
 
         Parameters
@@ -114,6 +114,9 @@ class Ranker(BaseEstimator):
             Graded labels in 0..4.
         qid : array-like of shape (n_samples,), default=None
             Query id of each row (sorted or not). ``None`` treats all rows as one query.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row in the regressor's loss (e.g. ``1 / rate`` for sampled
+            negatives); ``None``: all ones.
 
         Returns
         -------
@@ -139,7 +142,7 @@ class Ranker(BaseEstimator):
             early_stopping=False, random_state=self.random_state,
         )
         with _openmp_limit(self.n_threads):
-            self.model_ = model.fit(X, target)
+            self.model_ = model.fit(X, target, sample_weight=sample_weight)
         self.reference_ = np.median(X, axis=0)
         return self
 

@@ -1,0 +1,318 @@
+"""The training set built from the database in streamed partitions, in bounded memory.
+
+1. ``load_context``: what every partition's features need besides its workers, read
+   once — every posting as one ``PostingBatch`` (its headcount, since openings left now
+   would say who was hired since), the hires per posting as sorted keys (openings left on
+   any day) and every placement with an employer (the employer's retention as known on
+   any day, per month, cached). Small beside the pairs: one row per posting and placement.
+2. ``worker_partitions``: all workers by keyset pagination on the id,
+   ``TRAINING_PARTITION_SIZE`` a partition;
+3. ``partition_pairs``: one partition's labelled pairs (``training.dataset.collect_history``
+   reads only its own workers' recommendations, applications, events and placements) and
+   their features as of each pair's first contact, rows ordered by (worker, first contact,
+   posting) — so the whole set, partitions concatenated in id order, is the same whatever
+   the partition size;
+4. ``build_sets``: the partitions appended to compact arrays (features float32), split by
+   time as ``training.dataset.time_split``; ignored pairs of the training period sampled at
+   ``TRAINING_NEGATIVE_RATE`` (weighted ``1 / rate``; the evaluation period never). A
+   sampled-out pair is dropped as soon as its partition is built, once it is surely in the
+   training period, so memory follows the kept rows.
+
+With ``DASK_SCHEDULER_ADDRESS`` the partitions are built as Dask tasks: the context is
+scattered once to every worker, each task reads its partition from the database (which
+must be reachable from every worker) and returns its arrays; they are gathered in
+partition order, so the result is identical to a single-process build.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from matching.batches import PostingBatch, WorkerBatch, shrunk_retention
+from matching.features import FEATURE_INDEX, FEATURE_NAMES, pair_features
+from matching.profiles import EmployerRetention, PostingProfile
+from models.placements.tables import Placement
+from models.postings.tables import Posting
+from models.workers.tables import Worker
+from training.dataset import (RETENTION_DAYS, PairSet, WorkerRange, collect_history, ignored_pair_kept,
+                              sample_negatives)
+from training.loading import (combined_experience, months_worked, paired_districts, posting_profile,
+                              work_spells, worker_profile)
+
+PARTITION_SIZE = 5_000
+"""Workers whose pairs are read and featurized together (``TRAINING_PARTITION_SIZE``)."""
+NEGATIVE_RATE = 1.0
+"""Share of the training period's ignored pairs kept (``TRAINING_NEGATIVE_RATE``); 1: all."""
+_DAY_SPAN = 10_000_000
+"""Above any date ordinal: hire keys are ``posting row * _DAY_SPAN + start ordinal``."""
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """How the training set is built: partition size, negative sampling, Dask."""
+
+    partition_size: int = PARTITION_SIZE
+    negative_rate: float = NEGATIVE_RATE
+    dask_address: str = ""
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> BuildSettings:
+        return cls(int(config["TRAINING_PARTITION_SIZE"]), float(config["TRAINING_NEGATIVE_RATE"]),
+                   str(config.get("DASK_SCHEDULER_ADDRESS") or ""))
+
+
+@dataclass(frozen=True, eq=False)
+class TrainingContext:
+    """What every partition's features need besides its workers (read once)."""
+
+    as_of: date
+    postings: PostingBatch
+    """Every posting, by id, with its headcount as openings left (set per pair below)."""
+    paired: dict[str, tuple[str, ...]]
+    hire_keys: np.ndarray
+    """Sorted ``posting row * _DAY_SPAN + start ordinal`` of every placement in a posting."""
+    employer_ids: np.ndarray
+    """Sorted ids of every employer with a posting or a placement."""
+    posting_employer: np.ndarray
+    """Row of ``employer_ids`` of each posting."""
+    placements: np.ndarray
+    """Every placement with an employer: rows of (employer row, start ordinal, lasted 90 days)."""
+    _retention: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def retention_on(self, day: int) -> np.ndarray:
+        """Shrunk 90-day retention of every employer as known on ``day`` (an ordinal): hires
+        that started at least 90 days before it, as ``training.loading.employer_retention``."""
+        if day not in self._retention:
+            known = self.placements[self.placements[:, 1] <= day - RETENTION_DAYS]
+            hires = np.bincount(known[:, 0], minlength=len(self.employer_ids))
+            kept = np.bincount(known[:, 0], weights=known[:, 2], minlength=len(self.employer_ids))
+            retention = {int(self.employer_ids[e]): EmployerRetention(int(self.employer_ids[e]), int(hires[e]),
+                                                                      int(kept[e]))
+                         for e in np.flatnonzero(hires).tolist()}
+            self._retention[day] = shrunk_retention(retention, self.employer_ids.tolist())[0]
+        return self._retention[day]
+
+    def hired_before(self, rows: np.ndarray, day: np.ndarray) -> np.ndarray:
+        """Hires into the postings at ``rows`` that started before each ``day``."""
+        base = rows.astype(np.int64) * _DAY_SPAN
+        return (np.searchsorted(self.hire_keys, base + day) - np.searchsorted(self.hire_keys, base)).astype(np.float64)
+
+
+def load_context(session: Session, *, as_of: date, chunk: int = 5_000) -> TrainingContext:
+    profiles: list[PostingProfile] = []
+    after = 0
+    while True:  # keyset pages, so that no more than ``chunk`` posting rows are held at once
+        page = session.scalars(select(Posting).where(Posting.id > after).order_by(Posting.id).limit(chunk)).all()
+        if not page:
+            break
+        # Openings left now says who was hired since: a leak. The headcount here; the openings
+        # left on the day of first contact are set per pair.
+        profiles.extend(dataclasses.replace(posting_profile(p), openings_left=p.openings, status="open")
+                        for p in page)
+        after = page[-1].id
+    postings = PostingBatch.from_profiles(profiles)  # retention: per month, below
+    hires = np.array([(p, start.toordinal()) for p, start in session.execute(
+        select(Placement.posting_id, Placement.start_date).where(Placement.posting_id.is_not(None)))],
+        dtype=np.int64).reshape(-1, 2)
+    rows, found = _rows(postings.posting_ids, hires[:, 0])
+    starts = hires[:, 1]
+    hire_keys = np.sort(rows[found] * _DAY_SPAN + starts[found])
+    placed = [(e, start.toordinal(), end is None or (end - start).days >= RETENTION_DAYS)
+              for e, start, end in session.execute(select(Placement.employer_id, Placement.start_date,
+                                                          Placement.end_date)
+                                                   .where(Placement.employer_id.is_not(None)))]
+    placements = np.array(placed, dtype=np.int64).reshape(-1, 3)
+    posting_employers = np.array([p.employer_id for p in postings.postings], dtype=np.int64)
+    employer_ids = np.unique(np.concatenate([posting_employers, placements[:, 0]]))
+    placements[:, 0] = np.searchsorted(employer_ids, placements[:, 0])
+    return TrainingContext(as_of, postings, paired_districts(session), hire_keys, employer_ids,
+                           np.searchsorted(employer_ids, posting_employers), placements)
+
+
+def _rows(sorted_ids: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row of each of ``ids`` in ``sorted_ids`` and whether it is there."""
+    rows = np.minimum(np.searchsorted(sorted_ids, ids), max(len(sorted_ids) - 1, 0))
+    found = sorted_ids[rows] == ids if len(sorted_ids) else np.zeros(len(ids), dtype=bool)
+    return rows, found
+
+
+def worker_partitions(session: Session, *, size: int) -> list[WorkerRange]:
+    """Keyset partitions of all workers by id; each boundary is one indexed query."""
+    if size < 1:
+        raise ValueError("partition size must be at least 1")
+    bounds: list[WorkerRange] = []
+    after = 0
+    while True:
+        last = session.scalar(select(Worker.id).where(Worker.id > after).order_by(Worker.id)
+                              .offset(size - 1).limit(1))
+        if last is None:
+            last = session.scalar(select(func.max(Worker.id)).where(Worker.id > after))
+            if last is not None:
+                bounds.append((after, int(last)))
+            return bounds
+        bounds.append((after, int(last)))
+        after = int(last)
+
+
+def partition_pairs(session: Session, context: TrainingContext, workers: WorkerRange) -> PairSet:
+    """The labelled pairs of the workers in ``workers`` with their features as at first
+    contact; rows by (worker, first contact, posting), ``qid`` numbered from 0 here."""
+    history = collect_history(session, workers, as_of=context.as_of)
+    after, last = workers
+    profiles, declared = {}, {}
+    for w in session.scalars(select(Worker).where(Worker.id > after, Worker.id <= last).order_by(Worker.id)):
+        profiles[w.id] = worker_profile(w, context.paired)  # recorded experience: per pair, below
+        declared[w.id] = list(w.work_experience or ())
+    pb = context.postings
+    keys = sorted((k for k in history.pairs if k[0] in profiles),
+                  key=lambda k: (k[0], history.pairs[k][1], k[1]))
+    pi, found = _rows(pb.posting_ids, np.array([p for _, p in keys], dtype=np.int64))
+    keys = [k for k, ok in zip(keys, found.tolist()) if ok]
+    pi = pi[found]
+    worker_ids = sorted({w for w, _ in keys})
+    wb = WorkerBatch.from_profiles([profiles[w] for w in worker_ids], pb)
+    w_ids = np.array([w for w, _ in keys], dtype=np.int64)
+    wi = np.searchsorted(np.array(worker_ids, dtype=np.int64), w_ids)
+    y = np.array([history.pairs[k][0] for k in keys], dtype=np.int64)
+    day = np.array([history.pairs[k][1] for k in keys], dtype=np.int64)
+    X = np.zeros((len(keys), len(FEATURE_NAMES)), dtype=np.float32)
+    months = day // 30
+    retention = FEATURE_INDEX["employer_retention"]
+    for m in np.unique(months).tolist():
+        rows = np.flatnonzero(months == m)
+        X[rows] = pair_features(wb, pb, wi[rows], pi[rows], date.fromordinal(m * 30 + 15))
+        # The employer's retention as known on the first day of the pair's month: retention as
+        # of ``as_of`` would count hires after the contact, the pair's own among them (a leak).
+        X[rows, retention] = context.retention_on(m * 30)[context.posting_employer[pi[rows]]]
+    # Openings left on the day of first contact: the headcount less the hires started before.
+    headcount = np.array([pb.postings[i].openings for i in pi.tolist()], dtype=np.float64)
+    X[:, FEATURE_INDEX["openings_left_log"]] = np.log1p(np.maximum(headcount - context.hired_before(pi, day), 0))
+    # Experience counts the placements before the pair's first contact, not its own job.
+    spells = work_spells(session, worker_ids, as_of=context.as_of)
+    column = FEATURE_INDEX["occupation_experience_log"]
+    for k, (w, _) in enumerate(keys):
+        if spells.get(w):
+            before = months_worked(spells[w], as_of=date.fromordinal(int(day[k])))
+            X[k, column] = np.log1p(combined_experience(declared[w], before).get(
+                pb.postings[pi[k]].occupation_code, 0))
+    lists: dict[tuple[int, str], int] = {}
+    qid = np.array([lists.setdefault(history.query_key(k), len(lists)) for k in keys], dtype=np.int64)
+    known = np.array([k not in history.unknown for k in keys], dtype=bool)
+    return PairSet(X=X, y=y, qid=qid, worker_id=w_ids, posting_id=pb.posting_ids[pi], day=day,
+                   outcome_known=known)
+
+
+@dataclass
+class _Appended:
+    """Partitions appended in order, ``qid`` made unique across them; ignored pairs surely
+    in the training period and sampled out are dropped on arrival."""
+
+    eval_days: int | None
+    rate: float
+    parts: list[PairSet] = field(default_factory=list)
+    lists: int = 0
+    max_day: int | None = None
+
+    def add(self, part: PairSet) -> None:
+        if len(part) == 0:
+            return
+        part.qid += self.lists
+        self.lists = int(part.qid.max()) + 1
+        self.max_day = max(self.max_day or 0, int(part.day.max()))
+        if self.eval_days is not None and self.rate < 1.0:
+            # the final cut is at least today's, so these rows are in the training period
+            surely_train = part.day <= self.max_day - self.eval_days
+            out = (part.y == 0) & surely_train & ~ignored_pair_kept(part.worker_id, part.posting_id, self.rate)
+            if out.any():
+                part = part.subset(~out)
+        self.parts.append(part)
+
+    def take(self, mask: Callable[[PairSet], np.ndarray] | None = None) -> PairSet:
+        """The rows of every partition where ``mask`` holds (all rows if None)."""
+        masks = [mask(p) if mask else slice(None) for p in self.parts]
+        if not self.parts:
+            return _empty()
+        return PairSet(**{f.name: np.concatenate([getattr(p, f.name)[m] for p, m in zip(self.parts, masks)])
+                          for f in dataclasses.fields(PairSet)})
+
+
+def _empty() -> PairSet:
+    z = np.zeros(0, dtype=np.int64)
+    return PairSet(X=np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32), y=z, qid=z, worker_id=z,
+                   posting_id=z, day=z, outcome_known=np.zeros(0, dtype=bool))
+
+
+def _built(session: Session, settings: BuildSettings, *, as_of: date, appended: _Appended,
+           progress: Callable[[int, int], None] | None) -> None:
+    context = load_context(session, as_of=as_of)
+    bounds = worker_partitions(session, size=settings.partition_size)
+
+    def append(parts: Iterable[PairSet]) -> None:
+        for n, part in enumerate(parts, start=1):
+            appended.add(part)
+            if progress:
+                progress(n, len(bounds))
+
+    if not settings.dask_address:
+        append(partition_pairs(session, context, b) for b in bounds)
+        return
+    from training.cluster import dask_client  # Dask only when asked for
+
+    url = session.get_bind().url.render_as_string(hide_password=False)
+    with dask_client(settings.dask_address) as client:
+        append(_on_dask(client, url, context, bounds))
+
+
+def build_pairs(session: Session, *, as_of: date, settings: BuildSettings = BuildSettings(),
+                progress: Callable[[int, int], None] | None = None) -> PairSet:
+    """Every labelled pair with its features, partition by partition (no sampling)."""
+    appended = _Appended(None, 1.0)
+    _built(session, settings, as_of=as_of, appended=appended, progress=progress)
+    return appended.take()
+
+
+def build_sets(session: Session, *, as_of: date, eval_days: int, settings: BuildSettings = BuildSettings(),
+               progress: Callable[[int, int], None] | None = None) -> tuple[PairSet, PairSet, date]:
+    """Train on the past, evaluate on the most recent ``eval_days`` of labelled pairs (as
+    ``training.dataset.time_split``); the training period's ignored pairs sampled."""
+    appended = _Appended(eval_days, settings.negative_rate)
+    _built(session, settings, as_of=as_of, appended=appended, progress=progress)
+    cut = (appended.max_day - eval_days) if appended.max_day is not None else 0
+    train = sample_negatives(appended.take(lambda p: p.day <= cut), settings.negative_rate)
+    evaluation = appended.take(lambda p: p.day > cut)
+    return train, evaluation, date.fromordinal(max(cut, 1))
+
+
+_SESSIONS: dict[str, sessionmaker[Session]] = {}
+
+
+def _partition_task(url: str, context: TrainingContext, workers: WorkerRange) -> PairSet:
+    """A Dask task: one partition read with this worker's own engine (one per process)."""
+    from models.db.base import make_engine, make_session_factory
+
+    if url not in _SESSIONS:
+        _SESSIONS[url] = make_session_factory(make_engine(url))
+    with _SESSIONS[url]() as session:
+        return partition_pairs(session, context, workers)
+
+
+def _on_dask(client: Any, url: str, context: TrainingContext, bounds: Sequence[WorkerRange],
+             in_flight: int | None = None) -> Iterator[PairSet]:
+    """The partitions as Dask tasks, at most ``in_flight`` at once, yielded in order."""
+    shared = client.scatter(context, broadcast=True)
+    limit = in_flight or 2 * max(len(client.scheduler_info().get("workers", {})), 1)
+    pending: deque = deque()
+    for b in bounds:
+        pending.append(client.submit(_partition_task, url, shared, b, pure=False))
+        while len(pending) >= limit:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
