@@ -17,6 +17,11 @@ less the hires started before that day.
 Queries (jobs for a worker) are what a worker was actually shown together: the worker's
 recommendation batch of first contact (one nightly list), or the worker's month of first
 contact for pairs that began without a recommendation (a fair, a walk-in referral).
+
+Ignored pairs (label 0, most of the rows) of the training period may be sampled: each kept
+with probability ``rate``, decided by a hash of the pair, and weighted ``1 / rate`` in the
+fit; pairs with any response are always kept, the evaluation period never sampled. The
+sets are built from the database partition by partition in ``training.stream``.
 """
 from __future__ import annotations
 
@@ -52,7 +57,7 @@ class PairSet:
     """False where the outcome is not final (a pending application, a hire not 90 days old);
     None: all known."""
     weight: np.ndarray | None = None
-    """Sample weight of each row: 1 / rate for a sampled negative (:func:`sample_negatives`),
+    """Sample weight of each row: 1 / rate for a sampled ignored pair (:func:`negative_weights`),
     else 1. None: all ones."""
 
     def __post_init__(self) -> None:
@@ -166,18 +171,18 @@ def ignored_pair_kept(worker_id: np.ndarray, posting_id: np.ndarray, rate: float
     return (z >> np.uint64(11)).astype(np.float64) * 2.0 ** -53 < rate
 
 
-def sample_negatives(pairs: PairSet, rate: float, *, seed: int = 0) -> PairSet:
-    """Keep every pair with a label above 0 and each ignored pair with probability ``rate``,
-    weighted ``1 / rate`` so that sums over the rows (the loss) stay unbiased. ``rate`` 1:
-    ``pairs`` unchanged. Never applied to an evaluation set."""
+def negatives_kept(pairs: PairSet, rate: float) -> np.ndarray:
+    """Rows kept when ignored pairs are sampled at ``rate``: every pair with a label above 0,
+    and each ignored pair with probability ``rate`` (:func:`ignored_pair_kept`)."""
     if not 0.0 < rate <= 1.0:
         raise ValueError(f"negative sampling rate must be in (0, 1], got {rate}")
-    if rate == 1.0:
-        return pairs
-    negative = pairs.y == 0
-    kept = pairs.subset(~negative | ignored_pair_kept(pairs.worker_id, pairs.posting_id, rate, seed=seed))
-    kept.weight = np.where(kept.y == 0, kept.weight / rate, kept.weight)
-    return kept
+    return (pairs.y > 0) | ignored_pair_kept(pairs.worker_id, pairs.posting_id, rate)
+
+
+def negative_weights(pairs: PairSet, rate: float) -> np.ndarray:
+    """``pairs``' weights with each ignored pair's divided by ``rate``: kept with probability
+    ``rate``, it stands for ``1 / rate`` of them, so sums over the rows (the loss) stay unbiased."""
+    return np.where(pairs.y == 0, pairs.weight / rate, pairs.weight)
 
 
 def time_split(pairs: PairSet, *, eval_days: int) -> tuple[PairSet, PairSet, date]:

@@ -43,7 +43,7 @@ from models.placements.tables import Placement
 from models.postings.tables import Posting
 from models.workers.tables import Worker
 from training.dataset import (RETENTION_DAYS, PairSet, WorkerRange, collect_history, ignored_pair_kept,
-                              sample_negatives)
+                              negative_weights, negatives_kept)
 from training.loading import (combined_experience, months_worked, paired_districts, posting_profile,
                               work_spells, worker_profile)
 
@@ -62,6 +62,12 @@ class BuildSettings:
     partition_size: int = PARTITION_SIZE
     negative_rate: float = NEGATIVE_RATE
     dask_address: str = ""
+
+    def __post_init__(self) -> None:
+        if self.partition_size < 1:
+            raise ValueError("partition size must be at least 1")
+        if not 0.0 < self.negative_rate <= 1.0:
+            raise ValueError(f"negative sampling rate must be in (0, 1], got {self.negative_rate}")
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> BuildSettings:
@@ -235,19 +241,31 @@ class _Appended:
                 part = part.subset(~out)
         self.parts.append(part)
 
-    def take(self, mask: Callable[[PairSet], np.ndarray] | None = None) -> PairSet:
-        """The rows of every partition where ``mask`` holds (all rows if None)."""
-        masks = [mask(p) if mask else slice(None) for p in self.parts]
-        if not self.parts:
-            return _empty()
-        return PairSet(**{f.name: np.concatenate([getattr(p, f.name)[m] for p, m in zip(self.parts, masks)])
-                          for f in dataclasses.fields(PairSet)})
+    def take(self, *masks: Callable[[PairSet], np.ndarray]) -> list[PairSet]:
+        """For each of ``masks``, the rows of every partition where it holds (all rows if
+        none is given). The partitions are released as they are copied, into arrays
+        allocated once, so the set is never held twice."""
+        masks = masks or (lambda p: np.ones(len(p), dtype=bool),)
+        chosen = [[m(p) for m in masks] for p in self.parts]
+        sizes = [sum(int(c[i].sum()) for c in chosen) for i in range(len(masks))]
+        out = [{f.name: np.empty((n, *getattr(_EMPTY, f.name).shape[1:]), dtype=getattr(_EMPTY, f.name).dtype)
+                for f in dataclasses.fields(PairSet)} for n in sizes]
+        at = [0] * len(masks)
+        while self.parts:
+            part, selected = self.parts.pop(0), chosen.pop(0)
+            for i, m in enumerate(selected):
+                n = int(m.sum())
+                for name, column in out[i].items():
+                    column[at[i]:at[i] + n] = getattr(part, name)[m]
+                at[i] += n
+        return [PairSet(**columns) for columns in out]
 
 
-def _empty() -> PairSet:
-    z = np.zeros(0, dtype=np.int64)
-    return PairSet(X=np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32), y=z, qid=z, worker_id=z,
-                   posting_id=z, day=z, outcome_known=np.zeros(0, dtype=bool))
+_EMPTY = PairSet(X=np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32), y=np.zeros(0, dtype=np.int64),
+                 qid=np.zeros(0, dtype=np.int64), worker_id=np.zeros(0, dtype=np.int64),
+                 posting_id=np.zeros(0, dtype=np.int64), day=np.zeros(0, dtype=np.int64),
+                 outcome_known=np.zeros(0, dtype=bool))
+"""The columns' dtypes and shapes: features float32, the rest int64, outcomes bool."""
 
 
 def _built(session: Session, settings: BuildSettings, *, as_of: date, appended: _Appended,
@@ -276,7 +294,7 @@ def build_pairs(session: Session, *, as_of: date, settings: BuildSettings = Buil
     """Every labelled pair with its features, partition by partition (no sampling)."""
     appended = _Appended(None, 1.0)
     _built(session, settings, as_of=as_of, appended=appended, progress=progress)
-    return appended.take()
+    return appended.take()[0]
 
 
 def build_sets(session: Session, *, as_of: date, eval_days: int, settings: BuildSettings = BuildSettings(),
@@ -286,8 +304,9 @@ def build_sets(session: Session, *, as_of: date, eval_days: int, settings: Build
     appended = _Appended(eval_days, settings.negative_rate)
     _built(session, settings, as_of=as_of, appended=appended, progress=progress)
     cut = (appended.max_day - eval_days) if appended.max_day is not None else 0
-    train = sample_negatives(appended.take(lambda p: p.day <= cut), settings.negative_rate)
-    evaluation = appended.take(lambda p: p.day > cut)
+    rate = settings.negative_rate
+    train, evaluation = appended.take(lambda p: (p.day <= cut) & negatives_kept(p, rate), lambda p: p.day > cut)
+    train.weight = negative_weights(train, rate)
     return train, evaluation, date.fromordinal(max(cut, 1))
 
 
