@@ -37,11 +37,12 @@ def _openmp_limit(n_threads: int | None):  # noqa: ANN202 - context manager
     return _THREADPOOLS[0].limit(limits=n_threads, user_api="openmp")
 
 
-def query_centered(target: np.ndarray, qid: np.ndarray) -> np.ndarray:
-    """Subtract each query's mean from ``target`` (``qid`` need not be sorted)."""
+def query_centered(target: np.ndarray, qid: np.ndarray, weight: np.ndarray | None = None) -> np.ndarray:
+    """Subtract each query's (weighted) mean from ``target`` (``qid`` need not be sorted)."""
     _, inverse = np.unique(qid, return_inverse=True)
-    sums = np.bincount(inverse, weights=target)
-    counts = np.bincount(inverse)
+    weight = np.ones(len(target)) if weight is None else weight
+    sums = np.bincount(inverse, weights=target * weight)
+    counts = np.maximum(np.bincount(inverse, weights=weight), 1e-12)
     return target - (sums / counts)[inverse]
 
 
@@ -115,8 +116,7 @@ class Ranker(BaseEstimator):
         qid : array-like of shape (n_samples,), default=None
             Query id of each row (sorted or not). ``None`` treats all rows as one query.
         sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each row in the regressor's loss (e.g. ``1 / rate`` for sampled
-            negatives); ``None``: all ones.
+            Row weights (e.g. ``1 / r`` for negatives kept with probability ``r``).
 
         Returns
         -------
@@ -131,10 +131,14 @@ class Ranker(BaseEstimator):
         qid = np.zeros(len(y), dtype=np.int64) if qid is None else np.asarray(qid).ravel()
         if len(qid) != len(y):
             raise ValueError("qid must have one entry per row of X")
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=np.float64).ravel()
+            if len(sample_weight) != len(y) or np.any(sample_weight < 0):
+                raise ValueError("sample_weight must have one non-negative entry per row of X")
         X = X.toarray() if sp.issparse(X) else X
         target = 2.0 ** y - 1.0 if self.gain == "exponential" else y.astype(np.float64)
         if self.query_normalize:
-            target = query_centered(target, qid)
+            target = query_centered(target, qid, sample_weight)
         model = HistGradientBoostingRegressor(
             learning_rate=self.learning_rate, max_iter=self.max_iter,
             max_leaf_nodes=self.max_leaf_nodes, min_samples_leaf=self.min_samples_leaf,

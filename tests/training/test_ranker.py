@@ -115,3 +115,26 @@ def test_metrics_do_not_depend_on_row_order() -> None:
     order = np.random.default_rng(5).permutation(len(y))
     assert ndcg_at_k(y, s, qid) == pytest.approx(ndcg_at_k(y[order], s[order], qid[order]))
     assert mean_reciprocal_rank(y, s, qid) == pytest.approx(mean_reciprocal_rank(y[order], s[order], qid[order]))
+
+
+def test_sample_weights_count_like_repeated_rows() -> None:
+    """Weight 3 on the best-labelled rows fits about the model of those rows listed three
+    times (bin edges and leaf sizes count rows, not weights, so not exactly) and far from the
+    unweighted one: sampled negatives weighted 1/r stand in for the ones left out."""
+    rng = np.random.default_rng(4)
+    X, y = rng.normal(size=(1200, 3)), rng.integers(0, 5, 1200)  # the labels' level is all to learn
+    qid = np.repeat(np.arange(60), 20)
+    weight = np.where(y >= 3, 3.0, 1.0)
+    repeat = np.repeat(np.arange(len(y)), weight.astype(int))
+    params = dict(max_iter=30, min_samples_leaf=10, random_state=0, query_normalize=False)
+    weighted = Ranker(**params).fit(X, y, qid=qid, sample_weight=weight).predict(X).mean()
+    repeated = Ranker(**params).fit(X[repeat], y[repeat], qid=qid[repeat]).predict(X).mean()
+    unweighted = Ranker(**params).fit(X, y, qid=qid).predict(X).mean()
+    assert abs(weighted - repeated) < 0.2 * abs(unweighted - repeated)
+    with pytest.raises(ValueError, match="sample_weight"):
+        Ranker(max_iter=2).fit(X, y, qid=qid, sample_weight=-weight)
+
+
+def test_weighted_query_centering_uses_the_weighted_mean() -> None:
+    centred = query_centered(np.array([0.0, 3.0, 7.0]), np.array([1, 1, 2]), np.array([2.0, 1.0, 5.0]))
+    assert centred.tolist() == [-1.0, 2.0, 0.0]
