@@ -113,6 +113,7 @@ class TrainingContext:
 
 
 def load_context(session: Session, *, as_of: date, chunk: int = 5_000) -> TrainingContext:
+    """Every posting's profile, the hires per posting and the placements per employer."""
     profiles: list[PostingProfile] = []
     after = 0
     while True:  # keyset pages, so that no more than ``chunk`` posting rows are held at once
