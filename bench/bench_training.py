@@ -110,14 +110,14 @@ def measure(path: Path, rate: float, dask: str, partition_size: int) -> dict:
 def show(workers: int, f: dict, base: dict | None) -> None:
     b, t = f["build"], f["fit"]
     delta = "" if base is None or base is f else "; vs r=1.0: " + ", ".join(
-        f"{d} {f["ndcg"][d] - base["ndcg"][d]:+.5f}" for d in f["ndcg"])
+        f"{d} {f['ndcg'][d] - base['ndcg'][d]:+.5f}" for d in f["ndcg"])
     print(f"  {workers:>9,} workers, r={f['rate']:<4}: build wall {b['wall']:7.1f} s, CPU {b['cpu']:7.1f} s, "
           f"peak RSS {b['rss_mb']:6.0f} MB"
           + (f" (largest Dask worker {b['children_rss_mb']:.0f} MB)" if b["children_rss_mb"] > 0 else "")
           + f"; {f['train_rows']:,} training rows ({f['train_negatives']:,} ignored), {f['eval_rows']:,} held out "
           f"after {f['split']}; fit {t['wall']:6.1f} s (CPU {t['cpu']:.1f} s), peak RSS {t['rss_mb']:6.0f} MB; "
-          f"NDCG@10 jobs-for-worker {f["ndcg"]["jobs_for_worker"]:.5f}, workers-for-job "
-          f"{f["ndcg"]["workers_for_job"]:.5f}{delta}", flush=True)
+          f"NDCG@10 jobs-for-worker {f['ndcg']['jobs_for_worker']:.5f}, workers-for-job "
+          f"{f['ndcg']['workers_for_job']:.5f}{delta}", flush=True)
 
 
 def projection(by_size: dict[int, dict]) -> None:
