@@ -9,6 +9,8 @@ from typing import Any
 
 from models.access.pii import PiiKeys
 from models.scheduling.runner import BATCH_PARTITION_SIZE, DEFAULT_LEASE_SECONDS
+from training.stream import NEGATIVE_RATE as TRAINING_NEGATIVE_RATE
+from training.stream import PARTITION_SIZE as TRAINING_PARTITION_SIZE
 
 
 class Config:
@@ -115,6 +117,12 @@ class Config:
     NIGHTLY_EXACT_PAIRS = 300_000
     """Up to this many candidate pairs the night's caps are met by the exact LP; beyond,
     by posting prices (``matching.pricing``)."""
+    TRAINING_PARTITION_SIZE = TRAINING_PARTITION_SIZE
+    """Workers whose history is read and turned into training rows together (``jingmeng
+    train``, the weekly retraining); memory follows the rows kept, not the ORM objects."""
+    TRAINING_NEGATIVE_RATE = TRAINING_NEGATIVE_RATE
+    """Share of the training period's ignored pairs (shown, not applied to) kept, each
+    weighted ``1 / rate``; 1.0 keeps all. The evaluation period is never sampled."""
     DASK_SCHEDULER_ADDRESS = ""
     """Empty: the batch jobs run in this process. ``tcp://host:8786``: on that Dask
     cluster; ``local`` or ``local:N``: on a ``distributed.LocalCluster`` of N workers."""

@@ -16,10 +16,12 @@ from models.rankers.tables import ModelVersion
 from training import registry
 from training.calibration import LastingCalibrator
 from training.competition import ApplicationTimeline
-from training.dataset import PairSet, collect_history, export, featurize, label_counts, time_split
+from training.dataset import PairSet, export, label_counts
 from training.evaluate import Truth, evaluate
 from training.probabilities import OutcomeModels, calibration_report, fit_outcomes
 from training.ranker import Ranker
+from training.stream import BuildSettings
+from training.stream import build_sets as build_streamed
 
 MIN_TRAIN_PAIRS = 200
 MIN_RETRAIN_DAYS = 6
@@ -52,9 +54,10 @@ class NotEnoughHistory(Exception):
     pass
 
 
-def build_sets(session: Session, *, as_of: date, eval_days: int, progress=None) -> tuple[PairSet, PairSet, date]:
-    pairs = featurize(session, collect_history(session, as_of=as_of), progress=progress)
-    return time_split(pairs, eval_days=eval_days)
+def build_sets(session: Session, *, as_of: date, eval_days: int, progress=None,
+               settings: BuildSettings | None = None) -> tuple[PairSet, PairSet, date]:
+    return build_streamed(session, as_of=as_of, eval_days=eval_days, settings=settings or BuildSettings(),
+                          progress=progress)
 
 
 @dataclass
@@ -84,7 +87,7 @@ def fit_candidate(train_set: PairSet, eval_set: PairSet, cut: date, *, truth: Tr
         export(train_set, eval_set, export_dir)
     params = {**RANKER_PARAMS, **(ranker_params or {})}
     fitted = train_set.subset(train_set.outcome_known)  # a hire not yet 90 days old has no final label
-    ranker = Ranker(random_state=0, **params).fit(fitted.X, fitted.y, qid=fitted.qid)
+    ranker = Ranker(random_state=0, **params).fit(fitted.X, fitted.y, qid=fitted.qid, sample_weight=fitted.weight)
     calibrator = LastingCalibrator().fit(ranker.predict(eval_set.X), eval_set.y)
     outcomes = fit_outcomes(train_set, timeline=timeline)
     report = evaluate({"ranker": ranker.predict, "heuristic": heuristic_scores}, eval_set, truth)
@@ -108,9 +111,10 @@ def register_candidate(session: Session, candidate: Candidate, *, key: str) -> T
 
 def train(session: Session, *, as_of: date, key: str, eval_days: int = 180, truth: Truth | None = None,
           export_dir: Path | None = None, ranker_params: dict[str, Any] | None = None,
-          progress=None) -> TrainingRun:
+          progress=None, settings: BuildSettings | None = None) -> TrainingRun:
     """Fit a ranker on the past and evaluate it on the most recent period; store a candidate."""
-    train_set, eval_set, cut = build_sets(session, as_of=as_of, eval_days=eval_days, progress=progress)
+    train_set, eval_set, cut = build_sets(session, as_of=as_of, eval_days=eval_days, progress=progress,
+                                          settings=settings)
     candidate = fit_candidate(train_set, eval_set, cut, truth=truth, export_dir=export_dir,
                               ranker_params=ranker_params, timeline=ApplicationTimeline.load(session))
     return register_candidate(session, candidate, key=key)
@@ -144,8 +148,8 @@ class FittedRetraining:
     old_ndcg: float | None
 
 
-def load_retraining(session: Session, *, as_of: date, key: str,
-                    eval_days: int = 180) -> RetrainingInputs | dict[str, Any]:
+def load_retraining(session: Session, *, as_of: date, key: str, eval_days: int = 180,
+                    settings: BuildSettings | None = None) -> RetrainingInputs | dict[str, Any]:
     """Read the history and the incumbent; an active model trained less than
     ``MIN_RETRAIN_DAYS`` ago is kept as it is (e.g. the catch-up run right after a first
     start) and the result says so."""
@@ -158,8 +162,8 @@ def load_retraining(session: Session, *, as_of: date, key: str,
             incumbent = registry.load(current, key=key)
         except registry.ArtifactRefused:
             refused = True
-    return RetrainingInputs(build_sets(session, as_of=as_of, eval_days=eval_days), incumbent, refused,
-                            ApplicationTimeline.load(session))
+    return RetrainingInputs(build_sets(session, as_of=as_of, eval_days=eval_days, settings=settings),
+                            incumbent, refused, ApplicationTimeline.load(session))
 
 
 def fit_retraining(inputs: RetrainingInputs) -> FittedRetraining:

@@ -26,6 +26,7 @@ from training.pipeline import fit_retraining, load_retraining, promote_if_better
 from training.recommend import (CandidateStore, NightPartition, allocate_night, load_posting_index, partition_bounds,
                                 rank_partitions)
 from training.scoring import ScorerCache
+from training.stream import BuildSettings
 
 WORKER_BATCH = 500
 """Workers whose lists (and messages) are written in one transaction."""
@@ -100,7 +101,7 @@ def retrain(ctx: JobContext) -> dict[str, Any]:
     """Read the history, close the session, fit (minutes), then store and maybe promote."""
     key = ctx.config["MODEL_SIGNING_KEY"]
     with ctx.sessions() as session:
-        inputs = load_retraining(session, as_of=ctx.today, key=key)
+        inputs = load_retraining(session, as_of=ctx.today, key=key, settings=BuildSettings.from_config(ctx.config))
     if isinstance(inputs, dict):  # the active model is recent: kept
         return inputs
     fitted = fit_retraining(inputs)

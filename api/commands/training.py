@@ -23,6 +23,7 @@ from training.counterfactual import ProfileTruth
 from training.evaluate import Truth, evaluate, plot
 from training.pipeline import NotEnoughHistory, build_sets, train
 from training.loading import posting_profile, worker_profiles
+from training.stream import BuildSettings
 
 REPORT_DIR = Path("var/reports")
 
@@ -93,7 +94,8 @@ def register(app: Flask) -> None:
             try:
                 run = train(session, as_of=clock.today(), key=key, eval_days=eval_days,
                             truth=world_truth(session, world_seed), export_dir=export_dir,
-                            progress=lambda done, total: progress("features (months)", done, total))
+                            settings=BuildSettings.from_config(current_app.config),
+                            progress=lambda done, total: progress("training set (partitions)", done, total))
             except NotEnoughHistory as exc:
                 click.echo(f"not enough history to train ({exc}); the heuristic keeps answering")
                 return
@@ -126,7 +128,8 @@ def register(app: Flask) -> None:
             if row is None:
                 raise click.ClickException("no such model (train one with `jingmeng train`)")
             model = registry.load(row, key=key)
-            train_set, eval_set, _ = build_sets(session, as_of=clock.today(), eval_days=eval_days)
+            train_set, eval_set, _ = build_sets(session, as_of=clock.today(), eval_days=eval_days,
+                                                settings=BuildSettings.from_config(current_app.config))
             from matching.heuristic import heuristic_scores
 
             scorers = {"ranker": model.estimator.predict, "heuristic": heuristic_scores}

@@ -170,18 +170,17 @@ def test_employer_retention_of_a_training_pair_is_what_was_known_at_its_first_co
 
     from matching.features import FEATURE_INDEX
     from models.placements.tables import Placement
-    from training.dataset import collect_history, featurize
+    from training.stream import build_pairs
 
     column = FEATURE_INDEX["employer_retention"]
-    history = collect_history(session, as_of=AS_OF)
-    before = featurize(session, history)
+    before = build_pairs(session, as_of=AS_OF)
     cut = AS_OF - timedelta(days=270)
     early = before.day < (cut - timedelta(days=30)).toordinal()
     assert early.sum() > 100 and (~early).sum() > 100
     for placement in session.scalars(select(Placement).where(Placement.start_date > cut)):
         placement.end_date = placement.start_date + timedelta(days=10)
     session.flush()
-    after = featurize(session, history)
+    after = build_pairs(session, as_of=AS_OF)
     order_b = np.lexsort((before.posting_id, before.worker_id))
     order_a = np.lexsort((after.posting_id, after.worker_id))
     assert np.array_equal(before.worker_id[order_b], after.worker_id[order_a])
