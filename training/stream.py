@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from matching.batches import PostingBatch, WorkerBatch, shrunk_interest, shrunk_retention
 from matching.features import FEATURE_INDEX, FEATURE_NAMES, pair_features
@@ -287,8 +287,13 @@ def _built(session: Session, settings: BuildSettings, *, as_of: date, appended: 
     from training.cluster import dask_client  # Dask only when asked for
 
     url = session.get_bind().url.render_as_string(hide_password=False)
+    from training.cluster import close_worker_sessions
+
     with dask_client(settings.dask_address) as client:
-        append(_on_dask(client, url, context, bounds))
+        try:
+            append(_on_dask(client, url, context, bounds))
+        finally:
+            client.run(close_worker_sessions)  # no connection outlives the build
 
 
 def build_pairs(session: Session, *, as_of: date, settings: BuildSettings = BuildSettings(),
@@ -312,16 +317,12 @@ def build_sets(session: Session, *, as_of: date, eval_days: int, settings: Build
     return train, evaluation, date.fromordinal(max(cut, 1))
 
 
-_SESSIONS: dict[str, sessionmaker[Session]] = {}
-
-
 def _partition_task(url: str, context: TrainingContext, workers: WorkerRange) -> PairSet:
-    """A Dask task: one partition read with this worker's own engine (one per process)."""
-    from models.db.base import make_engine, make_session_factory
+    """A Dask task: one partition read with this worker's own engine (one per process,
+    ``training.cluster.worker_sessions``; disposed when the build ends)."""
+    from training.cluster import DatabaseSettings, worker_sessions
 
-    if url not in _SESSIONS:
-        _SESSIONS[url] = make_session_factory(make_engine(url))
-    with _SESSIONS[url]() as session:
+    with worker_sessions(DatabaseSettings(url))() as session:
         return partition_pairs(session, context, workers)
 
 
