@@ -8,7 +8,7 @@ are sorted ``row * vocabulary_size + column`` keys looked up with ``searchsorted
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -31,32 +31,32 @@ DEFAULT_INTEREST_MEAN = 0.1
 """Prior mean of the application rate when no employer has been shown yet."""
 
 
+def _shrunk(retention: Mapping[int, EmployerRetention], employer_ids: Sequence[int],
+            counts: Callable[[EmployerRetention], tuple[int, int]], prior_strength: float,
+            default_mean: float) -> tuple[np.ndarray, float]:
+    """``(successes + m * mean) / (trials + m)`` per employer, the (trials, successes) of
+    ``counts``, ``mean`` over every employer of ``retention``; and that mean."""
+    every = np.array([counts(r) for r in retention.values()], dtype=np.float64).reshape(-1, 2)
+    mean = float(np.minimum(every[:, 1], every[:, 0]).sum() / every[:, 0].sum()) if every[:, 0].sum() else default_mean
+    none = EmployerRetention(0, 0, 0)
+    rows = np.array([counts(retention.get(e, none)) for e in employer_ids], dtype=np.float64).reshape(-1, 2)
+    return (np.minimum(rows[:, 1], rows[:, 0]) + prior_strength * mean) / (rows[:, 0] + prior_strength), mean
+
+
 def shrunk_retention(retention: Mapping[int, EmployerRetention], employer_ids: Sequence[int], *,
                      prior_strength: float = RETENTION_PRIOR_STRENGTH) -> tuple[np.ndarray, float]:
     """Each employer's 90-day retention shrunk toward the mean of all hires in ``retention``:
     ``(retained + m * mean) / (hires + m)`` with ``m = prior_strength``; and that mean."""
-    hires = sum(r.hires for r in retention.values())
-    mean = sum(r.retained_90d for r in retention.values()) / hires if hires else DEFAULT_RETENTION_MEAN
-    out = np.empty(len(employer_ids), dtype=np.float64)
-    for n, employer_id in enumerate(employer_ids):
-        r = retention.get(employer_id)
-        h, k = (r.hires, r.retained_90d) if r else (0, 0)
-        out[n] = (k + prior_strength * mean) / (h + prior_strength)
-    return out, float(mean)
+    return _shrunk(retention, employer_ids, lambda r: (r.hires, r.retained_90d), prior_strength,
+                   DEFAULT_RETENTION_MEAN)
 
 
 def shrunk_interest(retention: Mapping[int, EmployerRetention], employer_ids: Sequence[int], *,
                     prior_strength: float = INTEREST_PRIOR_STRENGTH) -> np.ndarray:
     """Each employer's application rate (applications per time its postings were shown)
     shrunk toward the rate over all employers: ``(applied + m * mean) / (shown + m)``."""
-    shown = sum(r.shown for r in retention.values())
-    mean = sum(r.applied for r in retention.values()) / shown if shown else DEFAULT_INTEREST_MEAN
-    out = np.empty(len(employer_ids), dtype=np.float64)
-    for n, employer_id in enumerate(employer_ids):
-        r = retention.get(employer_id)
-        s, a = (r.shown, r.applied) if r else (0, 0)
-        out[n] = (min(a, s) + prior_strength * mean) / (s + prior_strength)
-    return out
+    return _shrunk(retention, employer_ids, lambda r: (r.shown, r.applied), prior_strength,
+                   DEFAULT_INTEREST_MEAN)[0]
 
 
 def education_rank(level: str) -> int:

@@ -184,18 +184,15 @@ def _fact(group: str, v: Callable[[str], float | None], r: Callable[[str], float
         if v("language_matches"):
             return FAVOURABLE, "会说岗位要求的语言", "speaks the languages the job requires"
         return NEUTRAL, "岗位没有语言要求", "the job requires no particular language"
-    if group == "employer_retention":
-        tenths = int(round(10 * (v("employer_retention") or 0.0)))
-        d = higher("employer_retention")
+    if group in ("employer_retention", "employer_interest"):
+        d = higher(group)
         zh_word = {FAVOURABLE: "，较高", UNFAVOURABLE: "，较低", NEUTRAL: ""}[d]
         en_word = {FAVOURABLE: " (high)", UNFAVOURABLE: " (low)", NEUTRAL: ""}[d]
-        return (d, f"用人单位以往录用的人约 {tenths} 成干满 90 天{zh_word}",
-                f"about {tenths} in 10 of the employer's hires stayed 90 days{en_word}")
-    if group == "employer_interest":
-        per_hundred = int(round(100 * (v("employer_interest") or 0.0)))
-        d = higher("employer_interest")
-        zh_word = {FAVOURABLE: "，较高", UNFAVOURABLE: "，较低", NEUTRAL: ""}[d]
-        en_word = {FAVOURABLE: " (high)", UNFAVOURABLE: " (low)", NEUTRAL: ""}[d]
+        if group == "employer_retention":
+            tenths = int(round(10 * (v(group) or 0.0)))
+            return (d, f"用人单位以往录用的人约 {tenths} 成干满 90 天{zh_word}",
+                    f"about {tenths} in 10 of the employer's hires stayed 90 days{en_word}")
+        per_hundred = int(round(100 * (v(group) or 0.0)))
         return (d, f"看到该单位岗位的求职者约每百人有 {per_hundred} 人应聘{zh_word}",
                 f"about {per_hundred} in 100 workers shown the employer's jobs applied{en_word}")
     if group == "posting_age":
