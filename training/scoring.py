@@ -112,12 +112,17 @@ class OpenPostings:
     batch: PostingBatch
     listings: Mapping[int, PostingListing]
     """Posting id → its listing, for every posting of ``batch``."""
+    employers: Mapping[int, EmployerRetention]
+    """Every employer's history as of the snapshot's day (what ``batch`` was built with): a
+    posting's candidate list reads its employer's from here instead of aggregating the
+    shown lists and applications again."""
 
 
 def load_open_postings(session: Session, *, today: date) -> OpenPostings:
     rows = open_postings(session, today=today)
-    batch = PostingBatch.from_profiles([posting_profile(p) for p in rows], employer_retention(session, as_of=today))
-    return OpenPostings(batch, {p.id: posting_listing(p) for p in rows})
+    employers = employer_retention(session, as_of=today)
+    batch = PostingBatch.from_profiles([posting_profile(p) for p in rows], employers)
+    return OpenPostings(batch, {p.id: posting_listing(p) for p in rows}, employers)
 
 
 class OpenPostingIndex:

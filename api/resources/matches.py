@@ -27,7 +27,7 @@ from matching.constraints import AVAILABILITY_HORIZON_DAYS
 from matching.rank import rank_postings_for_worker, rank_workers_for_posting
 from models import clock
 from models.workers.tables import Worker
-from training.loading import employer_retention, posting_profile, worker_profiles
+from training.loading import posting_profile, worker_profiles
 from training.scoring import lasting_in_batch, lasting_of_pairs
 
 blp = Blueprint("matches", __name__, url_prefix="/api/v1",
@@ -108,7 +108,7 @@ def posting_matches(posting, limit: int) -> dict[str, Any]:
     scorer = ranking.scorer()
     job, people = posting_profile(posting), worker_profiles(session, workers, as_of=today)
     profile_of = {p.worker_id: p for p in people}
-    retention = employer_retention(session, as_of=today)
+    retention = ranking.open_postings().employers  # the day's employer history, cached with the index
     results = rank_workers_for_posting(
         job, people, scorer.score, today,
         limit, priority_weight=current_app.config["POVERTY_PRIORITY_WEIGHT"],
