@@ -85,3 +85,16 @@ def posting_payload(employer_id: int | None = None, **overrides: Any) -> dict[st
         data["employer_id"] = employer_id
     data.update(overrides)
     return data
+
+
+def seed_world(app, *, workers: int, postings: int, seed: int, as_of: date):  # noqa: ANN001, ANN201
+    """A synthetic world (seed.world) in the app's database, committed; returns the app's session factory."""
+    from api.config import Config
+    from seed.world import generate_world
+
+    with app.extensions["jm.sessions"]() as session:
+        generate_world(session, app.extensions["jm.vault"], workers=workers, postings=postings, seed=seed,
+                       as_of=as_of, min_wage=Config.BEIJING_MIN_WAGE, list_size=Config.RECOMMENDATIONS_PER_WORKER,
+                       checkpoint=session.commit)
+        session.commit()
+    return app.extensions["jm.sessions"]

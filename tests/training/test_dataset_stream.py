@@ -12,13 +12,12 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 
-from api.config import Config
 from matching.batches import PostingBatch, WorkerBatch, shrunk_interest, shrunk_retention
 from matching.features import FEATURE_INDEX, FEATURE_NAMES, pair_features
 from models.placements.tables import Application, ApplicationEvent, Placement, Recommendation
 from models.postings.tables import Posting
 from models.workers.tables import Worker
-from seed.world import generate_world
+from tests.factories import seed_world
 from training.dataset import PairSet, time_split
 from training.loading import (RETENTION_DAYS, combined_experience, employer_retention, months_worked, paired_districts,
                               posting_profile, work_spells, worker_profile)
@@ -30,12 +29,7 @@ EVAL_DAYS = 180
 
 @pytest.fixture
 def world(app):
-    with app.extensions["jm.sessions"]() as session:
-        generate_world(session, app.extensions["jm.vault"], workers=500, postings=120, seed=4, as_of=AS_OF,
-                       min_wage=Config.BEIJING_MIN_WAGE, list_size=Config.RECOMMENDATIONS_PER_WORKER,
-                       checkpoint=session.commit)
-        session.commit()
-    return app.extensions["jm.sessions"]
+    return seed_world(app, workers=500, postings=120, seed=4, as_of=AS_OF)
 
 
 def whole_history_at_once(session) -> PairSet:

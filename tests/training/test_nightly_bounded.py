@@ -16,7 +16,7 @@ from matching.pricing import PartitionLists
 from models import clock
 from models.placements.tables import Recommendation
 from models.scheduling.runner import run_job
-from seed.world import generate_world
+from tests.factories import seed_world
 from training.recommend import CandidateStore, RankedPartition
 from training.scoring import load_open_postings
 
@@ -26,10 +26,7 @@ K = Config.RECOMMENDATIONS_PER_WORKER
 
 @pytest.fixture
 def world(app):
-    with app.extensions["jm.sessions"]() as session:
-        generate_world(session, app.extensions["jm.vault"], workers=300, postings=600, seed=5, as_of=TODAY,
-                       min_wage=Config.BEIJING_MIN_WAGE, list_size=K, checkpoint=session.commit)
-        session.commit()
+    seed_world(app, workers=300, postings=600, seed=5, as_of=TODAY)
     return app
 
 

@@ -19,7 +19,7 @@ from models import clock
 from models.placements.tables import Recommendation
 from models.scheduling.runner import run_job
 from models.workers.tables import Worker
-from seed.world import generate_world
+from tests.factories import seed_world
 from tests.conftest import ENC_KEY, INDEX_KEY
 from training.loading import worker_profiles
 from training.recommend import CANDIDATES, pending_applications
@@ -31,10 +31,7 @@ K = Config.RECOMMENDATIONS_PER_WORKER
 
 @pytest.fixture
 def world(app):
-    with app.extensions["jm.sessions"]() as session:
-        generate_world(session, app.extensions["jm.vault"], workers=400, postings=1000, seed=11, as_of=TODAY,
-                       min_wage=Config.BEIJING_MIN_WAGE, list_size=K, checkpoint=session.commit)
-        session.commit()
+    seed_world(app, workers=400, postings=1000, seed=11, as_of=TODAY)
     return app
 
 
