@@ -70,6 +70,7 @@ half the required skills, an average employer."""
 _WEIGHTS = np.array([HEURISTIC_WEIGHTS[name] for name in FEATURE_NAMES], dtype=np.float64)
 _LOW = np.array([CLIP_RANGES.get(name, (-np.inf, np.inf))[0] for name in FEATURE_NAMES])
 _HIGH = np.array([CLIP_RANGES.get(name, (-np.inf, np.inf))[1] for name in FEATURE_NAMES])
+_CLIPPED = tuple(FEATURE_NAMES.index(name) for name in CLIP_RANGES)
 
 
 TYPICAL_VECTOR = np.array([TYPICAL_PAIR[name] for name in FEATURE_NAMES], dtype=np.float64)
@@ -77,10 +78,12 @@ TYPICAL_VECTOR = np.array([TYPICAL_PAIR[name] for name in FEATURE_NAMES], dtype=
 
 def heuristic_scores(X: np.ndarray) -> np.ndarray:
     """Score rows of a feature matrix in :data:`FEATURE_NAMES` order; returns floats in (0, 1)."""
-    X = np.asarray(X, dtype=np.float64)
+    X = np.array(X, dtype=np.float64)  # a copy: clipped in place below
     if X.ndim != 2 or X.shape[1] != len(FEATURE_NAMES):
         raise ValueError(f"expected shape (n, {len(FEATURE_NAMES)}), got {X.shape}")
-    z = HEURISTIC_BIAS + np.clip(X, _LOW, _HIGH) @ _WEIGHTS
+    for j in _CLIPPED:  # only the bounded columns: clipping the whole matrix cost as much as the rest
+        np.clip(X[:, j], _LOW[j], _HIGH[j], out=X[:, j])
+    z = HEURISTIC_BIAS + X @ _WEIGHTS
     return 1.0 / (1.0 + np.exp(-z))
 
 

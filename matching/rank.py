@@ -192,6 +192,21 @@ def _group_starts(group: np.ndarray, n: int) -> np.ndarray:
     return np.searchsorted(group, np.arange(n + 1))
 
 
+def _at_least_kth(scores: np.ndarray, starts: np.ndarray, k: int) -> np.ndarray:
+    """Mask of the pairs scoring at least their group's ``k``-th best (every pair of a group
+    of at most ``k``; ties at the threshold kept), so the full ordering sorts only those
+    instead of every candidate pair: the same top ``k`` under any tie-break."""
+    keep = np.ones(len(scores), dtype=bool)
+    sizes = np.diff(starts)
+    for i in np.flatnonzero(sizes > k).tolist():
+        a, b = int(starts[i]), int(starts[i + 1])
+        group = scores[a:b]
+        threshold = np.partition(group, b - a - k)[b - a - k]
+        if not np.isnan(threshold):  # NaN sorts last in the ordering: keep the group whole
+            keep[a:b] = group >= threshold
+    return keep
+
+
 def top_postings_for_workers(workers: Sequence[WorkerProfile], batch: PostingBatch, score_fn: ScoreFn,
                              today: date, limit: int, *, index: CandidateIndex | None = None, shortlist: int | None = None,
                              max_pairs: int = 400_000,
@@ -228,6 +243,8 @@ def top_postings_for_workers(workers: Sequence[WorkerProfile], batch: PostingBat
                 keep[a:b] = mask
             wi, pi, X = wi[keep], pi[keep], X[keep]
         scores = np.asarray(score_fn(X), dtype=np.float64)
+        best = _at_least_kth(scores, _group_starts(wi, len(sub)), limit)
+        wi, pi, scores = wi[best], pi[best], scores[best]
         order = np.lexsort((batch.posting_ids[pi], -scores, wi))
         wi, pi, scores = wi[order], pi[order], scores[order]
         starts = _group_starts(wi, len(sub))

@@ -3,6 +3,7 @@ workers at once gives each worker the list ``rank_postings_for_worker`` gives he
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from matching.batches import PostingBatch
 from matching.candidates import blocking_recall, chunks_by_pairs
@@ -31,13 +32,19 @@ def test_a_worker_accepting_only_her_home_county_gets_only_its_postings(today, m
     assert sorted(batch.posting_ids[ranked.of(1)[0]].tolist()) == [1, 2, 3]
 
 
-def test_ranking_many_workers_at_once_gives_each_the_single_worker_list(today):
+def _not_the_heuristic(X):  # a scorer that is not the shortlist's heuristic, so the shortlist matters
+    return heuristic_scores(X) + 0.3 * X[:, 5]
+
+
+def _coarse(X):  # many exact ties, at the cut-off too: the order among them is the posting id's
+    return np.round(heuristic_scores(X), 1)
+
+
+@pytest.mark.parametrize("score", [_not_the_heuristic, _coarse])
+def test_ranking_many_workers_at_once_gives_each_the_single_worker_list(today, score):
     postings = random_profiles.postings(300, today, seed=5)
     workers = random_profiles.workers(120, today, seed=6)
     batch = PostingBatch.from_profiles(postings)
-
-    def score(X):  # a scorer that is not the shortlist's heuristic, so the shortlist matters
-        return heuristic_scores(X) + 0.3 * X[:, 5]
 
     ranked = top_postings_for_workers(workers, batch, score, today, 15, shortlist=40, max_pairs=2000)
     compared = 0
