@@ -16,6 +16,8 @@ the build's wall and CPU time and peak RSS, the rows kept, the fit time and peak
 the logged-list NDCG@10 in both directions on the held-out period (never sampled) with the
 difference from the unsampled model. From the two sizes (or the one, through the origin)
 it prints the per-worker slope and the million-worker projection as a calculation.
+``--world PATH --as-of DATE`` measures an existing world instead (for example the
+million-worker world ``bench/bench_nightly.py`` built, as of the day it was built).
 """
 from __future__ import annotations
 
@@ -65,7 +67,17 @@ def build_world(path: Path, workers: int) -> None:
     print(f"  world of {workers:,} workers built in {time.perf_counter() - started:.0f} s: {summary}", flush=True)
 
 
-def run_one(path: str, rate: float, dask: str, partition_size: int) -> None:
+def world_workers(path: Path) -> int:
+    """Workers in an existing world (its size for the slope)."""
+    import sqlite3
+
+    if not path.exists():
+        raise SystemExit(f"no world at {path}")
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        return int(conn.execute("SELECT count(*) FROM workers").fetchone()[0])
+
+
+def run_one(path: str, rate: float, dask: str, partition_size: int, as_of: date = AS_OF) -> None:
     """Child process: build the sets, fit, evaluate; print figures as JSON."""
     import numpy as np
 
@@ -79,7 +91,7 @@ def run_one(path: str, rate: float, dask: str, partition_size: int) -> None:
     settings = BuildSettings(partition_size=partition_size, negative_rate=rate, dask_address=dask)
     wall, cpu = time.perf_counter(), time.process_time()
     with factory() as session:
-        train, evaluation, cut = build_sets(session, as_of=AS_OF, eval_days=EVAL_DAYS, settings=settings)
+        train, evaluation, cut = build_sets(session, as_of=as_of, eval_days=EVAL_DAYS, settings=settings)
     build = dict(wall=time.perf_counter() - wall, cpu=time.process_time() - cpu, rss_mb=rss_mb(),
                  children_rss_mb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
     fitted = train.subset(train.outcome_known)
@@ -96,10 +108,10 @@ def run_one(path: str, rate: float, dask: str, partition_size: int) -> None:
         ndcg={d: report[d]["ndcg@10"] for d in ("jobs_for_worker", "workers_for_job")})))
 
 
-def measure(path: Path, rate: float, dask: str, partition_size: int) -> dict:
+def measure(path: Path, rate: float, dask: str, partition_size: int, as_of: date = AS_OF) -> dict:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, __file__, "--run-one", str(path), "--rates", str(rate), "--dask", dask,
-                           "--partition-size", str(partition_size)],
+                           "--partition-size", str(partition_size), "--as-of", as_of.isoformat()],
                           env=env, capture_output=True, text=True, check=False)
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     if done.returncode or not lines:
@@ -158,6 +170,11 @@ def main() -> None:
     parser.add_argument("--dask", default="", help="DASK_SCHEDULER_ADDRESS for the build (e.g. local:2)")
     parser.add_argument("--partition-size", type=int, default=None, help="default: TRAINING_PARTITION_SIZE")
     parser.add_argument("--dir", type=Path, default=ROOT / "var" / "bench")
+    parser.add_argument("--world", type=Path, action="append", default=[],
+                        help="an existing SQLite world instead of building one (e.g. bench_nightly's "
+                             "nightly-1000000.db, with --as-of its build date); repeatable")
+    parser.add_argument("--as-of", type=date.fromisoformat, default=AS_OF,
+                        help=f"the worlds' date (default {AS_OF}, the date this bench builds them as of)")
     parser.add_argument("--run-one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     from api.config import Config
@@ -165,18 +182,19 @@ def main() -> None:
     size = args.partition_size or Config.TRAINING_PARTITION_SIZE
     rates = [float(r) for r in args.rates.split(",")]
     if args.run_one:
-        run_one(args.run_one, rates[0], args.dask, size)
+        run_one(args.run_one, rates[0], args.dask, size, args.as_of)
         return
     print(f"retraining, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start, "
           f"partitions of {size:,} workers" + (f", Dask {args.dask}" if args.dask else ""), flush=True)
     args.dir.mkdir(parents=True, exist_ok=True)
     by_rate: dict[float, dict[int, dict]] = {}
-    for workers in [int(w) for w in args.workers.split(",")]:
-        path = args.dir / f"training-{workers}.db"
+    worlds = [(world_workers(p), p) for p in args.world] or [
+        (w, args.dir / f"training-{w}.db") for w in [int(w) for w in args.workers.split(",")]]
+    for workers, path in worlds:
         build_world(path, workers)
         base = None
         for rate in rates:
-            f = measure(path, rate, args.dask, size)
+            f = measure(path, rate, args.dask, size, args.as_of)
             base = f if rate == 1.0 else base
             show(workers, f, base)
             by_rate.setdefault(rate, {})[workers] = f
