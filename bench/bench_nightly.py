@@ -50,6 +50,8 @@ TODAY = clock.today()
 SEEKING_SHARE = 0.88
 """Roughly the share of a fresh world's workers still seeking (measured on the worlds built here)."""
 BENCH_DIR = ROOT / "var" / "bench"
+GROW_FROM = 0
+"""With ``--grow-from N``: larger worlds are copies of the world of N seeking workers (``grow_world``)."""
 KEYS = PiiKeys.generate()
 ENC, IDX = KEYS.to_b64()
 
@@ -78,6 +80,73 @@ def build_world(url: str, workers: int) -> None:
         print(f"  world for ~{workers:,} seeking: {seeking(session):,} seeking, built in "
               f"{time.perf_counter() - started:.0f} s", flush=True)
     engine.dispose()
+
+
+CLONED = ("workers", "recommendations", "applications", "application_events", "placements", "follow_ups")
+"""A worker's rows: herself and her history (the tables whose rows hang off a worker)."""
+
+
+def grow_world(source: Path, path: Path, target: int) -> None:
+    """A world of ``target`` seeking workers made from the smaller world at ``source`` by
+    copying its workers with their histories (lists, applications and their events,
+    placements, follow-ups) under new ids, whole copies and then the first workers again,
+    until ``target`` are seeking. The copies have no ID number (the lookup keys must stay
+    unique) and keep the phone; employers and postings are the source's. For the scale
+    figures only: a copy ranks like its original, so it measures cost, not quality."""
+    import sqlite3
+
+    started = time.perf_counter()
+    partial = path.with_suffix(".growing")
+    shutil.copyfile(source, partial)
+    conn = sqlite3.connect(partial, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=OFF")
+    conn.execute("PRAGMA synchronous=OFF")
+    seeking_sql = ("SELECT count(*) FROM workers WHERE status = 'seeking' AND erased_at IS NULL "
+                   "AND profile_complete = 1")
+    have = base = conn.execute(seeking_sql).fetchone()[0]
+    top = {t: conn.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0] for t in CLONED}
+    cols = {t: [r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')] for t in CLONED}
+    copy = 0
+    while have < target:
+        copy += 1
+        cutoff = top["workers"]
+        if have + base > target:  # the last, partial copy: the first workers up to the target
+            cutoff = conn.execute(seeking_sql.replace("count(*)", "id") + " ORDER BY id LIMIT 1 OFFSET ?",
+                                  (target - have - 1,)).fetchone()[0]
+        off = {t: copy * top[t] for t in CLONED}
+        shifted = {"workers": {"id": off["workers"], "id_number_enc": None, "id_number_index": None,
+                               "id_tail4_index": None, "id_tail5_index": None, "id_tail6_index": None},
+                   "recommendations": {"id": off["recommendations"], "worker_id": off["workers"]},
+                   "applications": {"id": off["applications"], "worker_id": off["workers"]},
+                   "application_events": {"id": off["application_events"], "application_id": off["applications"]},
+                   "placements": {"id": off["placements"], "worker_id": off["workers"],
+                                  "application_id": off["applications"]},
+                   "follow_ups": {"id": off["follow_ups"], "placement_id": off["placements"]}}
+        which = {"workers": "t.id <= :cut", "recommendations": "t.worker_id <= :cut",
+                 "applications": "t.worker_id <= :cut", "placements": "t.worker_id <= :cut",
+                 "application_events": "t.application_id IN (SELECT id FROM applications "
+                                       "WHERE id <= :top_a AND worker_id <= :cut)",
+                 "follow_ups": "t.placement_id IN (SELECT id FROM placements WHERE id <= :top_p AND worker_id <= :cut)"}
+        conn.execute("BEGIN")
+        for t in CLONED:
+            exprs = []
+            for c in cols[t]:
+                if c not in shifted[t]:
+                    exprs.append(f't."{c}"')
+                elif shifted[t][c] is None:
+                    exprs.append("NULL")
+                else:
+                    exprs.append(f't."{c}" + {int(shifted[t][c])}')
+            names = ", ".join(f'"{c}"' for c in cols[t])
+            conn.execute(f'INSERT INTO "{t}" ({names}) SELECT {", ".join(exprs)} FROM "{t}" t '
+                         f'WHERE t.id <= :top AND {which[t]}',
+                         {"top": top[t], "cut": cutoff, "top_a": top["applications"], "top_p": top["placements"]})
+        conn.execute("COMMIT")
+        have = conn.execute(seeking_sql).fetchone()[0]
+    conn.close()
+    partial.rename(path)
+    print(f"  world for ~{target:,} seeking grown from {source.name} ({base:,} seeking): {have:,} seeking "
+          f"after {copy} copies, in {time.perf_counter() - started:.0f} s", flush=True)
 
 
 def top_up_postings(url: str, target: int) -> None:
@@ -120,6 +189,10 @@ def prepare(url: str, workers: int, postings: int) -> str:
     if url.startswith("sqlite"):
         BENCH_DIR.mkdir(parents=True, exist_ok=True)
         base = BENCH_DIR / f"nightly-{workers}.db"
+        if GROW_FROM and workers > GROW_FROM and not base.exists():
+            source = BENCH_DIR / f"nightly-{GROW_FROM}.db"
+            build_world(f"sqlite:///{source}", GROW_FROM)
+            grow_world(source, base, workers)
         build_world(f"sqlite:///{base}", workers)
         path = BENCH_DIR / f"nightly-{workers}-{postings}.db"
         if not path.exists():
@@ -316,7 +389,7 @@ def gap(url: str, workers: int) -> None:
 
 
 def main() -> None:
-    global BENCH_DIR
+    global BENCH_DIR, GROW_FROM
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", default="10000,30000", help="seeking workers, comma-separated")
     parser.add_argument("--postings", default="2000,20000", help="open postings, comma-separated")
@@ -325,10 +398,13 @@ def main() -> None:
     parser.add_argument("--gap", action="store_true", help="priced vs exact LP on 20,000 workers")
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--dir", type=Path, default=BENCH_DIR, help="where the SQLite worlds are kept (default var/bench)")
+    parser.add_argument("--grow-from", type=int, default=0,
+                        help="build larger worlds by copying the workers (and histories) of this size's world "
+                             "instead of generating them (minutes instead of hours; cost figures only)")
     parser.add_argument("--run-one", help=argparse.SUPPRESS)
     parser.add_argument("--dask", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    BENCH_DIR = args.dir
+    BENCH_DIR, GROW_FROM = args.dir, args.grow_from
     if args.run_one:
         run_one(args.run_one, args.dask)
         return
