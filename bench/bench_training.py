@@ -154,6 +154,13 @@ def projection(by_size: dict[int, dict]) -> None:
         slope, rss_slope = total(small) / sizes[0], peak(small) / sizes[0]
         how = f"{total(small):.1f} s / {sizes[0]:,} workers, through the origin; peak RSS {peak(small):.0f} MB / {sizes[0]:,}"
         base_n, base_t, base_m = 0, 0.0, 0.0
+    if sizes[-1] >= TARGET_WORKERS:  # measured, not projected
+        minutes, gb = total(large) / 60, peak(large) / 1024
+        verdict = "PASS" if minutes <= TARGET_MINUTES and gb <= TARGET_GB else "FAIL"
+        print(f"  {sizes[-1]:,} workers at r={rate} (measured): build + fit {total(large):,.0f} s = {minutes:.1f} min "
+              f"(target {TARGET_MINUTES} min), peak RSS {gb:.1f} GB (target {TARGET_GB:.0f} GB): {verdict}")
+        if len(sizes) == 1:
+            return
     n = TARGET_WORKERS - base_n
     t = base_t + slope * n
     m = (base_m + rss_slope * n) / 1024
