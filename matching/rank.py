@@ -197,13 +197,13 @@ def _at_least_kth(scores: np.ndarray, starts: np.ndarray, k: int) -> np.ndarray:
     of at most ``k``; ties at the threshold kept), so the full ordering sorts only those
     instead of every candidate pair: the same top ``k`` under any tie-break."""
     keep = np.ones(len(scores), dtype=bool)
+    if np.isnan(scores).any():  # the ordering puts NaN last, a partition first: keep every pair
+        return keep
     sizes = np.diff(starts)
     for i in np.flatnonzero(sizes > k).tolist():
         a, b = int(starts[i]), int(starts[i + 1])
         group = scores[a:b]
-        threshold = np.partition(group, b - a - k)[b - a - k]
-        if not np.isnan(threshold):  # NaN sorts last in the ordering: keep the group whole
-            keep[a:b] = group >= threshold
+        keep[a:b] = group >= np.partition(group, b - a - k)[b - a - k]
     return keep
 
 
