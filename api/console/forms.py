@@ -87,8 +87,9 @@ def flatten_messages(messages: Any) -> dict[str, list[str]]:
 
 def form_payload(schema: Schema, formdata: MultiDict | None = None) -> dict[str, Any]:
     """The schema's fields from a submitted form: list fields from repeated inputs (or one
-    comma/newline-separated text), empty inputs left out (so defaults and "required" apply as
-    they do for a JSON body). Other inputs (``csrf_token``, buttons) are ignored."""
+    comma/newline-separated text); an empty input is ``None`` for a field that may be empty
+    (so an edit clears it) and is left out otherwise (so defaults and "required" apply as they
+    do for a JSON body). Other inputs (``csrf_token``, buttons) are ignored."""
     formdata = request.form if formdata is None else formdata
     payload: dict[str, Any] = {}
     for name, spec in schema.fields.items():
@@ -110,6 +111,11 @@ def form_payload(schema: Schema, formdata: MultiDict | None = None) -> dict[str,
             payload[key] = formdata.getlist(key)[-1]
         elif value.strip() != "":
             payload[key] = value.strip()
+        elif spec.allow_none:
+            # An input emptied by the clerk clears what it held (an edit form is filled with the
+            # record's values); a field that cannot be empty is left out, so "required" and the
+            # keep-as-is of an edit (the masked phone) apply as for a JSON body.
+            payload[key] = None
     return payload
 
 

@@ -198,6 +198,24 @@ def test_the_training_wish_and_remark_are_edited_and_shown_as_the_api_keeps_them
     assert bad.status_code == 422 and field_error(html(bad), "training_wish")
 
 
+def test_emptying_an_optional_field_on_the_edit_form_clears_it(console_as, api, db_session):
+    worker_id = new_worker(api, 1)
+    bureau = console_as("bureau")
+    filled = form_for(1, training_wish="yes", training_wish_text="电焊培训", remark="春节前返乡")
+    for step in (filled, {**filled, "township": "", "village": "", "training_wish_text": "", "remark": ""}):
+        version = re.search(r'name="version" value="(\d+)"',
+                            html(bureau.get(f"/console/workers/{worker_id}/edit"))).group(1)
+        data = {**step, "version": version, "phone": ""}
+        data.pop("id_number")
+        r = bureau.post(f"/console/workers/{worker_id}/edit", data=data)
+        assert r.status_code == 302, html(r)[:2000]
+    shown = api.get("bureau", f"/api/v1/workers/{worker_id}").get_json()
+    assert (shown["township"], shown["village"], shown["training_wish_text"], shown["remark"]) == (None,) * 4
+    assert shown["training_wish"] == "yes" and shown["phone"].endswith("0001")
+    page = html(bureau.get(f"/console/workers/{worker_id}/edit"))
+    assert 'name="remark"' in page and "春节前返乡" not in page
+
+
 def test_another_countys_worker_is_a_404_page(console_as, api):
     other = new_worker(api, 1, county=AOHAN, role="admin")
     mine = new_worker(api, 2)
