@@ -79,6 +79,17 @@ def test_a_clerk_registers_imports_refers_hires_follows_up_and_approves(live, pa
     worker_url = page.url
     check(page, shot, "bureau-worker-registered")
 
+    # Edit: a remark written, then emptied again — the emptied box clears it (not "keep").
+    for remark, shown in (("春节前返乡", "春节前返乡"), ("", "—")):
+        page.get_by_role("link", name="修改信息").click()
+        page.wait_for_load_state()
+        page.get_by_label("备注").fill(remark)
+        page.get_by_role("button", name="保存").click()
+        page.wait_for_load_state()
+        assert page.url == worker_url, page.locator('main').inner_text()
+        assert page.locator("#remark").inner_text() == shown
+    assert page.locator("#id-number").inner_text() == number[:6] + "********" + number[-4:]
+
     # A wrong phone comes back beside its field.
     nav(page, "登记劳动力")
     page.get_by_label("身份证号").fill(id_number(seq=8))

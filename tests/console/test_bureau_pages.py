@@ -216,6 +216,16 @@ def test_emptying_an_optional_field_on_the_edit_form_clears_it(console_as, api, 
     assert 'name="remark"' in page and "春节前返乡" not in page
 
 
+def test_the_edit_form_holds_occupation_codes_as_a_clerk_types_them(console_as, api):
+    """Submitted unchanged, the edit form must pass its own validation (it once showed the
+    codes as a Python list, "['4-07-05-01']", which came back as an unknown code)."""
+    worker_id = new_worker(api, 1)
+    page = html(console_as("bureau").get(f"/console/workers/{worker_id}/edit"))
+    box = re.search(r'<textarea[^>]*name="preferred_occupations"[^>]*>([^<]*)</textarea>', page).group(1)
+    assert box.strip() == api.get("bureau", f"/api/v1/workers/{worker_id}").get_json()["preferred_occupations"][0]
+    assert "[" not in box
+
+
 def test_another_countys_worker_is_a_404_page(console_as, api):
     other = new_worker(api, 1, county=AOHAN, role="admin")
     mine = new_worker(api, 2)

@@ -119,7 +119,9 @@ def bureau_worker_new():
 def initial(worker: Worker) -> Form:
     shown = present(worker)
     data = {k: shown[k] for k in worker_service.PROFILE_FIELDS}
+    # The textareas hold text as a clerk types it: a list would come back as "['4-07-05-01']".
     data.update(phone="", skills=common.skills_to_text(worker.skills or []), version=str(worker.version),
+                preferred_occupations=", ".join(worker.preferred_occupations or []),
                 available_from=worker.available_from.isoformat(), needs_dormitory=worker.needs_dormitory,
                 expected_monthly_wage=str(worker.expected_monthly_wage))
     return Form.initial(data)
