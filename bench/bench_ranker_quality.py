@@ -42,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from api.config import Config  # noqa: E402
 from matching.heuristic import heuristic_scores  # noqa: E402
+from models.db import migrate  # noqa: E402
 from models.db.base import make_engine, make_session_factory, session_scope  # noqa: E402
 from models.access.pii import PiiKeys, PiiVault  # noqa: E402
 from models.postings.tables import Posting  # noqa: E402
@@ -67,6 +68,7 @@ def build(path: Path, *, seed: int, workers: int, postings: int) -> object:
         with session_scope(factory) as session:
             if session.get(Worker, 1) is not None:
                 print(f"reusing the world in {path}")
+                migrate.upgrade(engine)  # a world built by an older release
                 return factory
     prepare_database(engine)
     with session_scope(factory) as session:
@@ -120,14 +122,15 @@ def truth_informed_scorer(directory: Path, truth, hidden: np.ndarray):  # noqa: 
     return lambda X: model.predict(np.column_stack([X, hidden]))
 
 
-def employer_bounds(session, cf_set, seed: int) -> dict[str, dict[str, float]]:  # noqa: ANN001
+def employer_bounds(session, cf_set, seed: int, model_version_id: int) -> dict[str, dict[str, float]]:  # noqa: ANN001
     """How much of the random → ceiling gain is attainable when the employer is known only
     from its recorded history (evaluation only: it reads the world's employer term).
 
     Every pair is scored by the noise-free truth with its employer term replaced: by nothing
     (``no employer term``), or by the best *linear* estimate of the employer's latent quality
-    from the two statistics the ranker sees — shrunk 90-day retention and application rate as
-    known on the day — fitted to the hidden qualities of all employers by cross-validation
+    from the employer statistics on the day — shrunk 90-day retention and application rate,
+    and the model's two employer effects (``training.employer_effects``) — fitted to the
+    hidden qualities of all employers by cross-validation
     (each employer's estimate from a model that never saw it). The second is what a ranker
     that got everything else exactly right could reach with those statistics; a target above
     it asks for information the history does not hold, or a better use of it than a linear
@@ -136,13 +139,17 @@ def employer_bounds(session, cf_set, seed: int) -> dict[str, dict[str, float]]: 
     from sklearn.model_selection import cross_val_predict
 
     from matching.batches import shrunk_interest, shrunk_retention
+    from matching.profiles import EmployerRetention
     from models.employers.tables import Employer
     from seed.world import employer_quality
     from training.loading import employer_retention
 
     ids = sorted(session.scalars(select(Employer.id)))
-    known = employer_retention(session, as_of=cf_set.day)
-    stats = np.column_stack([shrunk_retention(known, ids)[0], shrunk_interest(known, ids)])
+    known = employer_retention(session, as_of=cf_set.day, model_version_id=model_version_id)
+    none = EmployerRetention(0, 0, 0)
+    stats = np.column_stack([shrunk_retention(known, ids)[0], shrunk_interest(known, ids),
+                             [known.get(e, none).response_effect for e in ids],
+                             [known.get(e, none).lasting_effect for e in ids]])
     quality = np.array([employer_quality(e, world_seed=seed) for e in ids])
     estimate = dict(zip(ids, cross_val_predict(LinearRegression(), stats, quality, cv=10)))
     employer_of = dict(session.execute(select(Posting.id, Posting.employer_id)
@@ -229,8 +236,8 @@ def main() -> None:
                                "random": random_order}, pairs, truth)
             cf_set = counterfactual.build_set(
                 session, lambda w, p, noise=True: true_stability(w, p, world_seed=args.seed, noise=noise),
-                day=AS_OF, workers=args.cf_workers, seed=args.seed)
-            bounds = employer_bounds(session, cf_set, args.seed)
+                day=AS_OF, workers=args.cf_workers, seed=args.seed, model_version_id=run.model.id)
+            bounds = employer_bounds(session, cf_set, args.seed, run.model.id)
             lgbm = lightgbm_scorer(export_dir, args.seed)
             cf = counterfactual.report({"ranker": stored.predict, "heuristic": heuristic_scores,
                                         "lightgbm": lgbm}, cf_set)

@@ -83,7 +83,7 @@ def run_one(path: str, rate: float, dask: str, partition_size: int, as_of: date 
 
     from models.db.base import make_engine, make_session_factory
     from training.evaluate import evaluate
-    from training.pipeline import RANKER_PARAMS
+    from training.pipeline import RANKER_PARAMS, posting_employers, with_employer_effects
     from training.ranker import Ranker
     from training.stream import BuildSettings, build_sets
 
@@ -94,6 +94,8 @@ def run_one(path: str, rate: float, dask: str, partition_size: int, as_of: date 
         train, evaluation, cut = build_sets(session, as_of=as_of, eval_days=EVAL_DAYS, settings=settings)
     build = dict(wall=time.perf_counter() - wall, cpu=time.process_time() - cpu, rss_mb=rss_mb(),
                  children_rss_mb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+    with factory() as session:
+        with_employer_effects(train, evaluation, posting_employers(session))  # as training.pipeline does
     fitted = train.subset(train.outcome_known)
     del train
     wall, cpu = time.perf_counter(), time.process_time()

@@ -59,6 +59,11 @@ def shrunk_interest(retention: Mapping[int, EmployerRetention], employer_ids: Se
                    DEFAULT_INTEREST_MEAN)[0]
 
 
+def _effect(retention: Mapping[int, EmployerRetention], postings: Sequence[PostingProfile], name: str) -> np.ndarray:
+    return np.array([getattr(retention[p.employer_id], name) if p.employer_id in retention else 0.0
+                     for p in postings], dtype=np.float64)
+
+
 def education_rank(level: str) -> int:
     """Return the ordinal of an education level (``none`` = 0 … ``bachelor`` = 6)."""
     try:
@@ -140,6 +145,9 @@ class PostingBatch:
     """Employer 90-day retention shrunk toward ``retention_mean``."""
     interest: np.ndarray
     """Employer's application rate (applications per time shown), shrunk (``shrunk_interest``)."""
+    response_effect: np.ndarray
+    """The model's employer effects (``EmployerRetention.response_effect``; 0 when unknown)."""
+    lasting_effect: np.ndarray
     retention_mean: float
 
     def __len__(self) -> int:
@@ -203,6 +211,8 @@ class PostingBatch:
                            len(languages), bool),
             retention=shrunk,
             interest=shrunk_interest(retention, [p.employer_id for p in postings]),
+            response_effect=_effect(retention, postings, "response_effect"),
+            lasting_effect=_effect(retention, postings, "lasting_effect"),
             retention_mean=mean,
         )
 

@@ -44,6 +44,10 @@ FEATURE_TEXT: dict[str, tuple[str, str]] = {
     "openings_left_log": ("剩余招聘名额", "openings left"),
     "contract_months": ("合同期限", "contract length"),
     "employer_interest": ("求职者对该单位岗位的应聘比例", "share of workers shown the employer's jobs who applied"),
+    "employer_response_effect": ("求职者应聘该单位比条件相近的岗位多或少",
+                                 "workers apply to the employer more or less than to similar jobs"),
+    "employer_lasting_effect": ("该单位录用的人干满90天比条件相近的多或少",
+                                "the employer's hires stay 90 days more or less often than similar hires"),
 }
 
 
@@ -103,6 +107,8 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "openings_left": ("openings_left_log",),
     "contract": ("contract_months",),
     "employer_interest": ("employer_interest",),
+    "employer_response_effect": ("employer_response_effect",),
+    "employer_lasting_effect": ("employer_lasting_effect",),
 }
 _GROUP_OF = {f: g for g, cols in _GROUPS.items() for f in cols}
 _TIER_TEXT = {
@@ -195,6 +201,20 @@ def _fact(group: str, v: Callable[[str], float | None], r: Callable[[str], float
         per_hundred = int(round(100 * (v(group) or 0.0)))
         return (d, f"看到该单位岗位的求职者约每百人有 {per_hundred} 人应聘{zh_word}",
                 f"about {per_hundred} in 100 workers shown the employer's jobs applied{en_word}")
+    if group in ("employer_response_effect", "employer_lasting_effect"):
+        x = v(group) or 0.0
+        if abs(x) < 0.05:  # within about 5 % of what the fit predicts: nothing to say
+            return NEUTRAL, *(("该单位的应聘情况与条件相近的岗位相当", "workers apply to the employer as to similar jobs")
+                              if group == "employer_response_effect" else
+                              ("该单位录用的人留任情况与条件相近的相当", "the employer keeps its hires as similar jobs do"))
+        more = x > 0
+        if group == "employer_response_effect":
+            return ((FAVOURABLE, "求职者应聘该单位比条件相近的岗位多", "workers apply to the employer more than to similar jobs")
+                    if more else
+                    (UNFAVOURABLE, "求职者应聘该单位比条件相近的岗位少", "workers apply to the employer less than to similar jobs"))
+        return ((FAVOURABLE, "该单位录用的人干满90天的比条件相近的多", "more of the employer's hires stay 90 days than similar hires")
+                if more else
+                (UNFAVOURABLE, "该单位录用的人干满90天的比条件相近的少", "fewer of the employer's hires stay 90 days than similar hires"))
     if group == "posting_age":
         days = int(round(float(np.expm1(v("posting_age_log") or 0.0))))
         return NEUTRAL, f"岗位已发布约 {days} 天", f"posted about {days} days ago"

@@ -35,6 +35,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     "openings_left_log",         # log1p(openings_left)
     "contract_months",
     "employer_interest",         # employer's application rate (applications per time shown), shrunk
+    "employer_response_effect",  # log(applications / expected from the pairs' fit), shrunk (training.employer_effects)
+    "employer_lasting_effect",   # log(hires kept 90 days / expected from the hires' fit), shrunk
 )
 FEATURE_INDEX: dict[str, int] = {name: i for i, name in enumerate(FEATURE_NAMES)}
 _WAGE_RATIO_CAP = 5.0
@@ -108,6 +110,8 @@ def pair_features(workers: WorkerBatch, postings: PostingBatch, worker_idx: np.n
     X[:, 20] = np.log1p(np.maximum(postings.openings_left[pi], 0))
     X[:, 21] = postings.contract_months[pi]
     X[:, 22] = postings.interest[pi]
+    X[:, 23] = postings.response_effect[pi]
+    X[:, 24] = postings.lasting_effect[pi]
     return X
 
 

@@ -39,6 +39,8 @@ HEURISTIC_WEIGHTS: Mapping[str, float] = {
     "openings_left_log": 0.1,
     "contract_months": 0.02,             # per month, clipped at 36
     "employer_interest": 0.0,            # not in the rule (it predates the statistic)
+    "employer_response_effect": 0.0,     # learned with a model: not in the rule
+    "employer_lasting_effect": 0.0,
 }
 HEURISTIC_BIAS = -4.5
 """Centres a typical eligible pair near 0.5."""
@@ -61,7 +63,7 @@ TYPICAL_PAIR: Mapping[str, float] = {
     "dormitory_needed_provided": 0.0, "dormitory_needed_missing": 0.0, "meals_provided": 0.0,
     "social_insurance": 1.0, "education_gap": 0.0, "language_matches": 0.0,
     "employer_retention": 0.6, "posting_age_log": 2.5, "openings_left_log": 1.0, "contract_months": 12.0,
-    "employer_interest": 0.1,
+    "employer_interest": 0.1, "employer_response_effect": 0.0, "employer_lasting_effect": 0.0,
 }
 """The typical pair that explanations compare against when no training medians exist (the
 heuristic, or too few candidates for a median): a job in the region meeting expectations,

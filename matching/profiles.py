@@ -125,10 +125,14 @@ class PostingProfile:
 @dataclass(frozen=True, slots=True)
 class EmployerRetention:
     """An employer's history: hires and those still employed at 90 days; how many times its
-    postings were shown to workers and how many applications they drew."""
+    postings were shown to workers and how many applications they drew; and the active model's
+    estimate of how much more than their fit workers apply to it and stay with it
+    (``training.employer_effects``: log ratios, 0 for an average or unknown employer)."""
 
     employer_id: int
     hires: int
     retained_90d: int
     shown: int = 0
     applied: int = 0
+    response_effect: float = 0.0
+    lasting_effect: float = 0.0

@@ -82,11 +82,13 @@ def sample_seeking_workers(session: Session, *, n: int, seed: int) -> list[Worke
 
 
 def build_set(session: Session, truth: ProfileTruth, *, day: date, workers: int = DEFAULT_WORKERS,
-              seed: int = 0) -> CounterfactualSet:
-    """Features and truth of every eligible pair of ``workers`` sampled seeking workers on ``day``."""
+              seed: int = 0, model_version_id: int | None = None) -> CounterfactualSet:
+    """Features and truth of every eligible pair of ``workers`` sampled seeking workers on ``day``;
+    the employer effects of model version ``model_version_id`` (default: the active one)."""
     rows = open_postings(session, today=day)
     posting_profiles = [posting_profile(p) for p in rows]
-    batch = PostingBatch.from_profiles(posting_profiles, employer_retention(session, as_of=day))
+    batch = PostingBatch.from_profiles(posting_profiles, employer_retention(session, as_of=day,
+                                                                            model_version_id=model_version_id))
     profiles = worker_profiles(session, sample_seeking_workers(session, n=workers, seed=seed), as_of=day)
     return pairs_of(profiles, batch, truth, day=day)
 

@@ -18,6 +18,7 @@ from matching.profiles import (EmployerRetention, PostingProfile, SkillRequireme
                                WorkerSkill)
 from models.placements.tables import Application, Placement, Recommendation
 from models.postings.tables import Posting
+from models.rankers.tables import ModelEmployerEffect, ModelVersion
 from models.reference.regions import Pairing
 from models.workers.tables import Worker
 
@@ -131,10 +132,22 @@ def applied_before(as_of: date) -> datetime:
     return datetime.combine(as_of, time.min, tzinfo=timezone.utc)
 
 
-def employer_retention(session: Session, *, as_of: date) -> dict[int, EmployerRetention]:
+def model_effects(session: Session, model_version_id: int | None = None) -> dict[int, tuple[float, float]]:
+    """Employer → (response effect, lasting effect) of a model version (default: the active one)."""
+    version = (model_version_id if model_version_id is not None else
+               select(ModelVersion.id).where(ModelVersion.status == "active").scalar_subquery())
+    rows = session.execute(select(ModelEmployerEffect.employer_id, ModelEmployerEffect.response_effect,
+                                  ModelEmployerEffect.lasting_effect)
+                           .where(ModelEmployerEffect.model_version_id == version))
+    return {e: (r, k) for e, r, k in rows}
+
+
+def employer_retention(session: Session, *, as_of: date,
+                       model_version_id: int | None = None) -> dict[int, EmployerRetention]:
     """Hires old enough to judge (started ≥ 90 days before ``as_of``) and those that lasted;
     times the employer's postings were shown and the applications they drew
-    (``INTEREST_LAG_DAYS``)."""
+    (``INTEREST_LAG_DAYS``); the employer effects of a model version (default: the active
+    one, which ranks; ``model_effects``)."""
     shown = dict(session.execute(
         select(Posting.employer_id, func.count()).select_from(Recommendation)
         .join(Posting, Posting.id == Recommendation.posting_id)
@@ -153,8 +166,10 @@ def employer_retention(session: Session, *, as_of: date) -> dict[int, EmployerRe
     for employer_id, start, end in rows:
         hires[employer_id] += 1
         kept[employer_id] += end is None or (end - start).days >= RETENTION_DAYS
-    return {e: EmployerRetention(e, hires.get(e, 0), kept.get(e, 0), shown.get(e, 0), applied.get(e, 0))
-            for e in hires.keys() | shown.keys() | applied.keys()}
+    effects = model_effects(session, model_version_id)
+    return {e: EmployerRetention(e, hires.get(e, 0), kept.get(e, 0), shown.get(e, 0), applied.get(e, 0),
+                                 *effects.get(e, (0.0, 0.0)))
+            for e in hires.keys() | shown.keys() | applied.keys() | effects.keys()}
 
 
 @dataclass(frozen=True)

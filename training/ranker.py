@@ -70,6 +70,9 @@ class Ranker(BaseEstimator):
         Centre the target within each query before fitting.
     random_state : int, RandomState instance or None, default=None
         Seed for the regressor's randomness (binning subsample).
+    ignored_columns : tuple of int, default=()
+        Columns of ``X`` the ranker does not read (kept in ``X`` so that every scorer gets the
+        same matrix; explanations then never cite them as a model reason).
     n_threads : int or None, default=None
         OpenMP threads for fit and predict; None keeps the library default (all cores).
         On shared or oversubscribed machines 1 thread can be much faster than 2, because
@@ -92,7 +95,7 @@ class Ranker(BaseEstimator):
                  min_samples_leaf: int = 100, l2_regularization: float = 1.0, max_bins: int = 255,
                  gain: str = "linear", query_normalize: bool = True,
                  random_state: int | np.random.RandomState | None = None,
-                 n_threads: int | None = None) -> None:
+                 ignored_columns: tuple[int, ...] = (), n_threads: int | None = None) -> None:
         self.learning_rate = learning_rate
         self.max_iter = max_iter
         self.max_leaf_nodes = max_leaf_nodes
@@ -102,6 +105,7 @@ class Ranker(BaseEstimator):
         self.gain = gain
         self.query_normalize = query_normalize
         self.random_state = random_state
+        self.ignored_columns = ignored_columns
         self.n_threads = n_threads
 
     def fit(self, X, y, qid=None, sample_weight=None) -> Ranker:  # noqa: ANN001 - sklearn array-likes
@@ -136,6 +140,9 @@ class Ranker(BaseEstimator):
             if len(sample_weight) != len(y) or np.any(sample_weight < 0):
                 raise ValueError("sample_weight must have one non-negative entry per row of X")
         X = X.toarray() if sp.issparse(X) else X
+        if any(not 0 <= c < X.shape[1] for c in self.ignored_columns):
+            raise ValueError(f"ignored_columns must be column indices below {X.shape[1]}")
+        self.used_columns_ = np.setdiff1d(np.arange(X.shape[1]), np.asarray(self.ignored_columns, dtype=np.int64))
         target = 2.0 ** y - 1.0 if self.gain == "exponential" else y.astype(np.float64)
         if self.query_normalize:
             target = query_centered(target, qid, sample_weight)
@@ -146,7 +153,7 @@ class Ranker(BaseEstimator):
             early_stopping=False, random_state=self.random_state,
         )
         with _openmp_limit(self.n_threads):
-            self.model_ = model.fit(X, target, sample_weight=sample_weight)
+            self.model_ = model.fit(X[:, self.used_columns_], target, sample_weight=sample_weight)
         self.reference_ = np.median(X, axis=0)
         return self
 
@@ -167,6 +174,7 @@ class Ranker(BaseEstimator):
         check_is_fitted(self, "model_")
         X = validate_data(self, X, accept_sparse="csr", dtype=np.float64, reset=False)
         X = X.toarray() if sp.issparse(X) else X
+        X = X[:, self.used_columns_]
         if self.n_threads is None:
             return self.model_.predict(X)
         with _openmp_limit(self.n_threads):

@@ -129,7 +129,7 @@ class OpenPostingIndex:
     """Open postings (``OpenPostings``), reloaded only when postings or employers change.
 
     The fingerprint (day, newest posting ``updated_at`` and id, newest employer
-    ``updated_at``) takes one round trip, so a request ranks 20,000 postings, and shows
+    ``updated_at``, the active model) takes one round trip, so a request ranks 20,000 postings, and shows
     their titles and employers, without reloading them from the database.
     """
 
@@ -144,7 +144,9 @@ class OpenPostingIndex:
         fingerprint = (today, *session.execute(select(
             select(func.max(Posting.updated_at)).scalar_subquery(),
             select(func.max(Posting.id)).scalar_subquery(),
-            select(func.max(Employer.updated_at)).scalar_subquery())).one())
+            select(func.max(Employer.updated_at)).scalar_subquery(),
+            # the active model's employer effects are in the batch: a new active model, new batch
+            select(func.max(ModelVersion.id)).where(ModelVersion.status == "active").scalar_subquery())).one())
         with self._lock:
             if fingerprint == self._fingerprint and self._snapshot is not None:
                 return self._snapshot

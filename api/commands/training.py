@@ -21,7 +21,7 @@ from training import calibration, counterfactual, probabilities, registry
 from training.competition import ApplicationTimeline
 from training.counterfactual import ProfileTruth
 from training.evaluate import Truth, evaluate, plot
-from training.pipeline import NotEnoughHistory, build_sets, train
+from training.pipeline import NotEnoughHistory, build_sets, posting_employers, train, with_employer_effects
 from training.loading import posting_profile, worker_profiles
 from training.stream import BuildSettings
 
@@ -130,13 +130,14 @@ def register(app: Flask) -> None:
             model = registry.load(row, key=key)
             train_set, eval_set, _ = build_sets(session, as_of=clock.today(), eval_days=eval_days,
                                                 settings=BuildSettings.from_config(current_app.config))
+            with_employer_effects(train_set, eval_set, posting_employers(session))  # as training fills them
             from matching.heuristic import heuristic_scores
 
             scorers = {"ranker": model.estimator.predict, "heuristic": heuristic_scores}
             report = evaluate(scorers, eval_set, world_truth(session, world_seed))
             if cf_workers > 0:
                 cf_set = counterfactual.build_set(session, world_profile_truth(world_seed), day=clock.today(),
-                                                  workers=cf_workers, seed=world_seed)
+                                                  workers=cf_workers, seed=world_seed, model_version_id=row.id)
                 report["counterfactual"] = counterfactual.report(scorers, cf_set)
             timeline = ApplicationTimeline.load(session)
             if model.outcomes is not None:

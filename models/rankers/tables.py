@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, LargeBinary, String
+from sqlalchemy import JSON, Date, Float, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from models.db.base import Base, UTCDateTime, utcnow
@@ -29,3 +29,17 @@ class ModelVersion(Base):
     artifact: Mapped[bytes] = deferred(mapped_column(LargeBinary))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ModelEmployerEffect(Base):
+    """A model version's estimate of one employer (``training.employer_effects``): how much more
+    than their fit workers apply to it and stay with it, as known when the version was trained.
+    The service ranks with the active version's rows; an employer without one counts as 0."""
+
+    __tablename__ = "model_employer_effects"
+
+    model_version_id: Mapped[int] = mapped_column(ForeignKey("model_versions.id", ondelete="CASCADE"),
+                                                  primary_key=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id", ondelete="CASCADE"), primary_key=True)
+    response_effect: Mapped[float] = mapped_column(Float)
+    lasting_effect: Mapped[float] = mapped_column(Float)
