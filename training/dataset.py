@@ -59,12 +59,18 @@ class PairSet:
     weight: np.ndarray | None = None
     """Sample weight of each row: 1 / rate for a sampled ignored pair (:func:`negative_weights`),
     else 1. None: all ones."""
+    position: np.ndarray | None = None
+    """Rank of the pair in the list of its first recommendation (1 = top of the list); 0 when
+    it began without one. Not a feature (a ranking has no position yet): it tells how much of
+    a response the place in the list explains (``training.employer_effects``). None: all 0."""
 
     def __post_init__(self) -> None:
         if self.outcome_known is None:
             self.outcome_known = np.ones(len(self.y), dtype=bool)
         if self.weight is None:
             self.weight = np.ones(len(self.y), dtype=np.float64)
+        if self.position is None:
+            self.position = np.zeros(len(self.y), dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self.y)
@@ -79,7 +85,7 @@ class PairSet:
     def save(self, path: Path) -> None:
         np.savez_compressed(path, X=self.X.astype(np.float64), y=self.y, qid=self.qid,
                             worker_id=self.worker_id, posting_id=self.posting_id, day=self.day,
-                            outcome_known=self.outcome_known, weight=self.weight)
+                            outcome_known=self.outcome_known, weight=self.weight, position=self.position)
 
 
 WorkerRange = tuple[int, int]
@@ -96,6 +102,8 @@ class History:
     """(worker, posting) → recommendation batch of its first recommendation."""
     unknown: frozenset[tuple[int, int]] = frozenset()
     """Pairs whose outcome is not final: a pending application, a hire not 90 days old."""
+    positions: dict[tuple[int, int], int] = dataclasses.field(default_factory=dict)
+    """(worker, posting) → its rank in the list of its first recommendation."""
 
     def query_key(self, key: tuple[int, int]) -> tuple[int, str]:
         """The list a pair belongs to: (worker, batch) or (worker, month of first contact)."""
@@ -113,15 +121,16 @@ def collect_history(session: Session, workers: WorkerRange, *, as_of: date) -> H
         old = pairs.get(key)
         pairs[key] = (max(label, old[0]), min(day.toordinal(), old[1])) if old else (label, day.toordinal())
 
-    first_rec: dict[tuple[int, int], tuple[int, str]] = {}
-    for w, p, at, batch in session.execute(select(Recommendation.worker_id, Recommendation.posting_id,
-                                                  Recommendation.created_at, Recommendation.batch)
+    first_rec: dict[tuple[int, int], tuple[int, str, int]] = {}
+    for w, p, at, batch, rank in session.execute(select(Recommendation.worker_id, Recommendation.posting_id,
+                                                        Recommendation.created_at, Recommendation.batch,
+                                                        Recommendation.rank)
                                            .where(Recommendation.worker_id > after,
                                                   Recommendation.worker_id <= last)
                                            .order_by(Recommendation.id)):
         seen((w, p), 0, at.date())
         if (w, p) not in first_rec or at.date().toordinal() < first_rec[(w, p)][0]:
-            first_rec[(w, p)] = (at.date().toordinal(), batch)
+            first_rec[(w, p)] = (at.date().toordinal(), batch, rank)
     apps: dict[int, tuple[int, int]] = {}
     unknown: set[tuple[int, int]] = set()
     in_range = (Application.worker_id > after, Application.worker_id <= last)
@@ -152,7 +161,8 @@ def collect_history(session: Session, workers: WorkerRange, *, as_of: date) -> H
     kept = {k: v for k, v in pairs.items() if v[1] <= horizon}
     # a pair whose first contact was an application, not a recommendation, has no list
     batches = {k: first_rec[k][1] for k in kept if k in first_rec and first_rec[k][0] == kept[k][1]}
-    return History(kept, as_of, batches, frozenset(unknown & kept.keys()))
+    return History(kept, as_of, batches, frozenset(unknown & kept.keys()),
+                   {k: int(first_rec[k][2] or 0) for k in batches})
 
 
 def ignored_pair_kept(worker_id: np.ndarray, posting_id: np.ndarray, rate: float, *, seed: int = 0) -> np.ndarray:

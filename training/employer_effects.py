@@ -12,7 +12,9 @@ with what its pairs predict:
 - ``lasting``: hires still employed at 90 days, against the sum of P(lasting | hired).
 
 Both expectations come from gradient boosting on the pair features *without* any employer
-statistic (``EMPLOYER_COLUMNS``), cross-fitted by worker, so that no pair's prediction saw its
+statistic (``EMPLOYER_COLUMNS``) — for applications also the pair's place in the list it was
+first shown in (``PairSet.position``: the top of a list is read more, and an employer the old
+rule kept at the top is not better for it) — cross-fitted by worker, so that no pair's prediction saw its
 own outcome (the classifiers are fitted on the whole history, later pairs included: with no
 employer input they learn how pairs *of a kind* respond, not how this employer's did). The
 effect of an employer on a day is ``log((observed + m) / (expected + m))``
@@ -71,7 +73,8 @@ def _classifier(small: bool) -> HistGradientBoostingClassifier:
 
 def cross_fitted(X: np.ndarray, y: np.ndarray, groups: np.ndarray, weight: np.ndarray, *,
                  small: bool = False) -> np.ndarray:
-    """P(y) of every row from a classifier that never saw the row's group (worker)."""
+    """P(y) of every row of the inputs ``X`` from a classifier that never saw the row's group
+    (worker)."""
     out = np.full(len(y), float(np.average(y, weights=weight)) if len(y) else 0.0)
     if len(np.unique(y)) < 2 or len(np.unique(groups)) < FOLDS:
         return out
@@ -79,8 +82,8 @@ def cross_fitted(X: np.ndarray, y: np.ndarray, groups: np.ndarray, weight: np.nd
         for fit, held in GroupKFold(FOLDS).split(X, groups=groups):
             if len(np.unique(y[fit])) < 2:
                 continue
-            model = _classifier(small).fit(X[fit][:, _INPUTS], y[fit], sample_weight=weight[fit])
-            out[held] = model.predict_proba(X[held][:, _INPUTS])[:, 1]
+            model = _classifier(small).fit(X[fit], y[fit], sample_weight=weight[fit])
+            out[held] = model.predict_proba(X[held])[:, 1]
     return out
 
 
@@ -127,7 +130,8 @@ class EmployerEffects:
 def estimate(sets: tuple[PairSet, ...], employer_of: Mapping[int, int]) -> EmployerEffects:
     """Cross-fitted expectations over every pair of ``sets`` (training and evaluation alike:
     each pair's features only ever read the pairs known before its month)."""
-    X = np.concatenate([s.X for s in sets]).astype(np.float64)
+    X = np.concatenate([s.X for s in sets])[:, _INPUTS].astype(np.float64)
+    position = np.concatenate([s.position for s in sets]).astype(np.float64)
     y = np.concatenate([s.y for s in sets])
     workers = np.concatenate([s.worker_id for s in sets])
     weight = np.concatenate([s.weight for s in sets])
@@ -135,7 +139,9 @@ def estimate(sets: tuple[PairSet, ...], employer_of: Mapping[int, int]) -> Emplo
     posting = np.concatenate([s.posting_id for s in sets])
     employer = np.array([employer_of.get(int(p), -1) for p in posting], dtype=np.int64)
     applied = (y >= 1).astype(np.float64)
-    expected_applied = cross_fitted(X, applied, workers, weight)
+    # the place in the list explains part of a response (the top of a list is read more):
+    # an employer the old rule kept at the top is not better for it
+    expected_applied = cross_fitted(np.column_stack([X, position]), applied, workers, weight)
     hired = known & (y >= HIRED)
     lasted = (y == LASTING).astype(np.float64)
     expected_lasted = np.zeros(len(y))

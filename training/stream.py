@@ -215,7 +215,8 @@ def partition_pairs(session: Session, context: TrainingContext, workers: WorkerR
     qid = np.array([lists.setdefault(history.query_key(k), len(lists)) for k in keys], dtype=np.int64)
     known = np.array([k not in history.unknown for k in keys], dtype=bool)
     return PairSet(X=X, y=y, qid=qid, worker_id=w_ids, posting_id=pb.posting_ids[pi], day=day,
-                   outcome_known=known)
+                   outcome_known=known,
+                   position=np.array([history.positions.get(k, 0) for k in keys], dtype=np.int64))
 
 
 @dataclass
@@ -266,8 +267,9 @@ class _Appended:
 _EMPTY = PairSet(X=np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32), y=np.zeros(0, dtype=np.int64),
                  qid=np.zeros(0, dtype=np.int64), worker_id=np.zeros(0, dtype=np.int64),
                  posting_id=np.zeros(0, dtype=np.int64), day=np.zeros(0, dtype=np.int64),
-                 outcome_known=np.zeros(0, dtype=bool))
-"""The columns' dtypes and shapes: features float32, the rest int64, outcomes bool."""
+                 outcome_known=np.zeros(0, dtype=bool), weight=np.zeros(0, dtype=np.float64),
+                 position=np.zeros(0, dtype=np.int64))
+"""The columns' dtypes and shapes: features float32, weights float64, outcomes bool, the rest int64."""
 
 
 def _built(session: Session, settings: BuildSettings, *, as_of: date, appended: _Appended,

@@ -67,6 +67,29 @@ def test_effects_on_a_day_count_only_pairs_old_enough_to_be_known() -> None:
     assert changed.on(day) == effects.on(day) and changed.on(day + 60) != effects.on(day + 60)
 
 
+def test_the_place_in_the_list_is_not_credited_to_the_employer() -> None:
+    """Employer 1 always at the top of the lists, employer 2 always at the bottom, the same
+    inside; the others anywhere: the top is read more, so employer 1 draws twice the
+    applications — and its effect is still about employer 2's."""
+    rng = np.random.default_rng(3)
+    rows = []
+    for w in range(3000):
+        for position in range(1, 9):
+            employer = 1 if position == 1 and w % 2 else 2 if position == 8 and w % 2 else 3 + int(rng.integers(4))
+            read = 1.0 / (1.0 + 0.3 * (position - 1))
+            rows.append((w, 10 * employer + w % 3, int(rng.random() < 0.4 * read), position))
+    arr = np.array(rows, dtype=np.int64)
+    data = PairSet(X=np.zeros((len(arr), len(FEATURE_NAMES)), dtype=np.float32), y=arr[:, 2], qid=arr[:, 0],
+                   worker_id=arr[:, 0], posting_id=arr[:, 1], day=np.full(len(arr), DAY0), position=arr[:, 3])
+    employer_of = {p: p // 10 for p in np.unique(arr[:, 1]).tolist()}
+    raw = [data.y[np.isin(data.posting_id, [10 * e, 10 * e + 1, 10 * e + 2])].mean() for e in (1, 2)]
+    assert raw[0] > 2 * raw[1]
+    effects = estimate((data,), employer_of).on(DAY0 + 100)
+    assert abs(effects[1][0] - effects[2][0]) < 0.15
+    unplaced = estimate((dataclasses.replace(data, position=np.zeros(len(arr), dtype=np.int64)),), employer_of)
+    assert unplaced.on(DAY0 + 100)[1][0] - unplaced.on(DAY0 + 100)[2][0] > 0.5  # without it: credited
+
+
 def test_fill_sets_each_pair_as_known_on_its_month() -> None:
     data, employer_of = pairs()
     effects = estimate((data,), employer_of)
@@ -101,3 +124,18 @@ def test_a_trained_version_stores_its_effects_and_the_service_ranks_with_the_act
     assert employer_retention(session, as_of=AS_OF)[employer].response_effect == stored[employer]
     assert registry.load(run.model, key=KEY).estimator.ignored_columns == (
         FEATURE_INDEX["employer_retention"], FEATURE_INDEX["employer_interest"])
+
+
+def test_training_pairs_carry_their_place_in_the_first_list_they_were_shown_in(session, run) -> None:  # noqa: F811
+    from sqlalchemy import select
+
+    from models.placements.tables import Recommendation
+
+    pairs = run.train
+    shown = pairs.position > 0
+    assert shown.mean() > 0.5 and pairs.position.max() >= 5
+    for k in np.flatnonzero(shown)[:40].tolist():
+        first = session.execute(select(Recommendation.rank).where(
+            Recommendation.worker_id == int(pairs.worker_id[k]), Recommendation.posting_id == int(pairs.posting_id[k]))
+            .order_by(Recommendation.created_at, Recommendation.id).limit(1)).scalar_one()
+        assert pairs.position[k] == first
