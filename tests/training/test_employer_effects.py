@@ -139,3 +139,13 @@ def test_training_pairs_carry_their_place_in_the_first_list_they_were_shown_in(s
             Recommendation.worker_id == int(pairs.worker_id[k]), Recommendation.posting_id == int(pairs.posting_id[k]))
             .order_by(Recommendation.created_at, Recommendation.id).limit(1)).scalar_one()
         assert pairs.position[k] == first
+
+
+def test_the_probabilities_read_the_raw_employer_history_not_the_effects(session, run) -> None:  # noqa: F811
+    outcomes = registry.load(run.model, key=KEY).outcomes
+    X = run.evaluation.X[:300].astype(np.float64)
+    moved = X.copy()
+    for name in ("employer_response_effect", "employer_lasting_effect"):
+        moved[:, FEATURE_INDEX[name]] = np.random.default_rng(0).normal(0, 1, len(X))
+    assert np.array_equal(outcomes.lasting(X), outcomes.lasting(moved))
+    assert np.any(run.evaluation.X[:, FEATURE_INDEX["employer_response_effect"]] != 0)
