@@ -37,7 +37,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -151,8 +150,3 @@ def estimate(sets: tuple[PairSet, ...], employer_of: Mapping[int, int]) -> Emplo
     return EmployerEffects(employer[keep], np.concatenate([s.day for s in sets])[keep],
                            (applied * weight)[keep], (expected_applied * weight)[keep], hired[keep],
                            lasted[keep], expected_lasted[keep])
-
-
-def as_of(effects: EmployerEffects, day: date) -> dict[int, tuple[float, float]]:
-    """The effects as the service reads them on ``day`` (stored with the model)."""
-    return effects.on(day.toordinal())
