@@ -24,6 +24,10 @@ Streamed in partitions, so memory stays flat as the population grows:
 """
 from __future__ import annotations
 
+import logging
+import os
+import shutil
+import socket
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -51,6 +55,7 @@ from training.scoring import Scorer, load_open_postings
 CANDIDATES = 30
 """Best postings per worker kept for the allocation (the lists then take ``k`` of them)."""
 
+log = logging.getLogger("jingmeng.recommend")
 T = TypeVar("T")
 
 HIRE_PASSES = 20
@@ -80,14 +85,52 @@ class RankedPartition:
     lists: PartitionLists
 
 
+SPILL_PREFIX = "jm-nightly-"
+_OWNER = "owner"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+def remove_stale_spills(directory: str | None = None) -> list[str]:
+    """Remove the spill directories of nights whose process died without cleaning up (killed,
+    out of memory, the machine rebooted into the same ``TMPDIR``): each names its owner (host
+    and process id); one of this host whose process is gone is deleted, one of another host
+    or of a live process is left alone. Returns the paths removed."""
+    host = socket.gethostname()
+    removed = []
+    for path in Path(directory or tempfile.gettempdir()).glob(f"{SPILL_PREFIX}*"):
+        try:
+            owner_host, pid = (path / _OWNER).read_text().split()
+            stale = owner_host == host and not _alive(int(pid))
+        except (OSError, ValueError):
+            continue  # not ours, half-written or unreadable: leave it
+        if stale:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(str(path))
+    if removed:
+        log.warning("removed spill directories of nights that did not finish", extra={"paths": removed})
+    return removed
+
+
 class CandidateStore(Sequence[RankedPartition]):
     """The night's ranked partitions, spilled to one ``.npz`` file each in a temporary
     directory (``TMPDIR``) and read back one at a time: the allocation's price passes go
     over them several times, and holding them all would grow with the population.
-    Removed on ``close`` (a context manager)."""
+    Removed on ``close`` (a context manager); a night killed before that leaves it behind,
+    and the next night removes it (``remove_stale_spills``)."""
 
     def __init__(self, directory: str | None = None) -> None:
-        self._dir = tempfile.TemporaryDirectory(prefix="jm-nightly-", dir=directory)
+        remove_stale_spills(directory)
+        self._dir = tempfile.TemporaryDirectory(prefix=SPILL_PREFIX, dir=directory)
+        (Path(self._dir.name) / _OWNER).write_text(f"{socket.gethostname()} {os.getpid()}")
         self._shapes: list[tuple[int, int]] = []
 
     def append(self, ranked: RankedPartition) -> None:

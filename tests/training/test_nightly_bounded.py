@@ -3,6 +3,7 @@ were written and removed after the run, and the congestion figures added up part
 partition agree with the exact report on the same lists."""
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -81,3 +82,26 @@ def test_a_priced_night_reports_the_congestion_of_its_stored_lists(world, monkey
     assert lasting <= exact.expected_lasting_placements + 0.01
     assert lasting >= (1 - bound) * exact.expected_lasting_placements - 0.01
     assert bound < 0.2
+
+
+def test_a_night_killed_midway_leaves_a_spill_the_next_night_removes(tmp_path) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    from training.recommend import SPILL_PREFIX
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a process id that no longer runs (as after kill -9)
+    dead, live, elsewhere, foreign = (tmp_path / f"{SPILL_PREFIX}{n}" for n in ("dead", "live", "other", "x"))
+    for path, owner in ((dead, f"{socket.gethostname()} {gone.pid}"), (live, f"{socket.gethostname()} {os.getpid()}"),
+                        (elsewhere, f"another-host {gone.pid}")):
+        path.mkdir()
+        (path / "owner").write_text(owner)
+        (path / "partition-000000.npz").write_bytes(b"spilled lists")
+    foreign.mkdir()  # no owner file: not made by a night, left alone
+    with CandidateStore(directory=str(tmp_path)) as store:
+        assert not dead.exists() and live.exists() and elsewhere.exists() and foreign.exists()
+        mine = Path(store._dir.name)
+        assert (mine / "owner").read_text() == f"{socket.gethostname()} {os.getpid()}"
+    assert not mine.exists()
