@@ -84,6 +84,21 @@ def contributions(score_fn: ScoreFn, X: np.ndarray, reference: np.ndarray) -> tu
 # the pair's facts (:func:`matching.facts.pair_facts`) are always shown in full beside the reasons.
 
 FAVOURABLE, UNFAVOURABLE, NEUTRAL = "favourable", "unfavourable", "neutral"
+
+_EFFECT_TEXT: dict[str, dict[str, tuple[str, str]]] = {
+    "employer_response_effect": {
+        FAVOURABLE: ("求职者应聘该单位比条件相近的岗位多", "workers apply to the employer more than to similar jobs"),
+        UNFAVOURABLE: ("求职者应聘该单位比条件相近的岗位少", "workers apply to the employer less than to similar jobs"),
+        NEUTRAL: ("该单位的应聘情况与条件相近的岗位相当", "workers apply to the employer as to similar jobs"),
+    },
+    "employer_lasting_effect": {
+        FAVOURABLE: ("该单位录用的人干满90天的比条件相近的多", "more of the employer's hires stay 90 days than similar hires"),
+        UNFAVOURABLE: ("该单位录用的人干满90天的比条件相近的少", "fewer of the employer's hires stay 90 days than similar hires"),
+        NEUTRAL: ("该单位录用的人留任情况与条件相近的相当", "the employer keeps its hires as similar jobs do"),
+    },
+}
+"""The facts of the employer effects (``training.employer_effects``), by direction."""
+
 RAISES, LOWERS = "raises", "lowers"
 STRENGTH_ZH = {1: "略", 2: "较多", 3: "明显"}
 STRENGTH_EN = {1: "slightly", 2: "moderately", 3: "strongly"}
@@ -201,20 +216,11 @@ def _fact(group: str, v: Callable[[str], float | None], r: Callable[[str], float
         per_hundred = int(round(100 * (v(group) or 0.0)))
         return (d, f"看到该单位岗位的求职者约每百人有 {per_hundred} 人应聘{zh_word}",
                 f"about {per_hundred} in 100 workers shown the employer's jobs applied{en_word}")
-    if group in ("employer_response_effect", "employer_lasting_effect"):
+    if group in _EFFECT_TEXT:
         x = v(group) or 0.0
-        if abs(x) < 0.05:  # within about 5 % of what the fit predicts: nothing to say
-            return NEUTRAL, *(("该单位的应聘情况与条件相近的岗位相当", "workers apply to the employer as to similar jobs")
-                              if group == "employer_response_effect" else
-                              ("该单位录用的人留任情况与条件相近的相当", "the employer keeps its hires as similar jobs do"))
-        more = x > 0
-        if group == "employer_response_effect":
-            return ((FAVOURABLE, "求职者应聘该单位比条件相近的岗位多", "workers apply to the employer more than to similar jobs")
-                    if more else
-                    (UNFAVOURABLE, "求职者应聘该单位比条件相近的岗位少", "workers apply to the employer less than to similar jobs"))
-        return ((FAVOURABLE, "该单位录用的人干满90天的比条件相近的多", "more of the employer's hires stay 90 days than similar hires")
-                if more else
-                (UNFAVOURABLE, "该单位录用的人干满90天的比条件相近的少", "fewer of the employer's hires stay 90 days than similar hires"))
+        # within about 5 % of what the fit predicts: as similar jobs
+        direction = NEUTRAL if abs(x) < 0.05 else FAVOURABLE if x > 0 else UNFAVOURABLE
+        return direction, *_EFFECT_TEXT[group][direction]
     if group == "posting_age":
         days = int(round(float(np.expm1(v("posting_age_log") or 0.0))))
         return NEUTRAL, f"岗位已发布约 {days} 天", f"posted about {days} days ago"

@@ -38,7 +38,7 @@ from matching.features import FEATURE_INDEX
 from training.calibration import calibration_entry
 from training.competition import COMPETITION_NAMES, ApplicationTimeline
 from training.dataset import PairSet
-from training.ranker import _openmp_limit
+from training.ranker import _openmp_limit, kept_columns
 
 INTERVIEWED, HIRED, LASTING = 2, 3, 4
 """Graded labels (training.dataset): the furthest stage a pair reached."""
@@ -129,7 +129,7 @@ class StageProbability(ClassifierMixin, BaseEstimator):
             min_samples_leaf=self.min_samples_leaf, l2_regularization=self.l2_regularization,
             early_stopping=False, random_state=self.random_state)
         with _openmp_limit(1):  # small data: threads only wait on each other (see training.ranker)
-            self.used_columns_ = np.setdiff1d(np.arange(X.shape[1]), np.asarray(self.ignored_columns, dtype=np.int64))
+            self.used_columns_ = kept_columns(X.shape[1], self.ignored_columns)
             self.model_ = CalibratedClassifierCV(base, method=self.method, cv=cv).fit(X[:, self.used_columns_], y)
         self.base_rate_ = float(np.mean(y == self.classes_[1]))
         return self
@@ -225,6 +225,8 @@ def fit_outcomes(train: PairSet, *, timeline: ApplicationTimeline | None = None,
     With ``timeline`` (the applications of the same history) the hire model also reads the
     postings' competition (:data:`COMPETITION_NAMES`)."""
     models: dict[str, StageProbability | None] = {}
+    # pairs with the service's feature columns (not a bare matrix of a few): leave out the effects
+    ignored = OUTCOME_IGNORED if train.X.shape[1] == len(FEATURE_INDEX) else ()
     for name in POPULATIONS:
         _, y, day = population(train, name)
         if len(y) < MIN_POPULATION or len(np.unique(y)) < 2 or min(np.bincount(y)) < 10:
@@ -237,7 +239,7 @@ def fit_outcomes(train: PairSet, *, timeline: ApplicationTimeline | None = None,
         # pair; it is calibrated by cross-validation over all of them.
         recent = day if name == "hired_given_interview" else None
         models[name] = StageProbability(method=method, random_state=random_state,
-                                        ignored_columns=OUTCOME_IGNORED).fit(X, y, day=recent)
+                                        ignored_columns=ignored).fit(X, y, day=recent)
     uses = COMPETITION_NAMES if timeline is not None and models["hired_given_interview"] is not None else ()
     return OutcomeModels(**models, hire_inputs=uses)
 

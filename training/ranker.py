@@ -37,6 +37,13 @@ def _openmp_limit(n_threads: int | None):  # noqa: ANN202 - context manager
     return _THREADPOOLS[0].limit(limits=n_threads, user_api="openmp")
 
 
+def kept_columns(n_features: int, ignored: tuple[int, ...]) -> np.ndarray:
+    """Indices of the columns an estimator reads: all of ``n_features`` but ``ignored``."""
+    if any(not 0 <= c < n_features for c in ignored):
+        raise ValueError(f"ignored_columns must be column indices below {n_features}")
+    return np.setdiff1d(np.arange(n_features), np.asarray(ignored, dtype=np.int64))
+
+
 def query_centered(target: np.ndarray, qid: np.ndarray, weight: np.ndarray | None = None) -> np.ndarray:
     """Subtract each query's (weighted) mean from ``target`` (``qid`` need not be sorted)."""
     _, inverse = np.unique(qid, return_inverse=True)
@@ -140,9 +147,7 @@ class Ranker(BaseEstimator):
             if len(sample_weight) != len(y) or np.any(sample_weight < 0):
                 raise ValueError("sample_weight must have one non-negative entry per row of X")
         X = X.toarray() if sp.issparse(X) else X
-        if any(not 0 <= c < X.shape[1] for c in self.ignored_columns):
-            raise ValueError(f"ignored_columns must be column indices below {X.shape[1]}")
-        self.used_columns_ = np.setdiff1d(np.arange(X.shape[1]), np.asarray(self.ignored_columns, dtype=np.int64))
+        self.used_columns_ = kept_columns(X.shape[1], self.ignored_columns)
         target = 2.0 ** y - 1.0 if self.gain == "exponential" else y.astype(np.float64)
         if self.query_normalize:
             target = query_centered(target, qid, sample_weight)

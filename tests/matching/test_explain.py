@@ -119,3 +119,19 @@ def test_a_missing_required_skill_is_always_the_first_listed_reason(make_worker,
     folded = listed_reasons(facts, explain(heuristic_scores, X, reference=skilled)[0])
     assert folded[0]["effect"] == "lowers" and "减分" in folded[0]["zh"]
     assert not any(r["code"] == "required_skills" for r in folded)  # said once, by the fact
+
+
+def test_an_employer_effect_reads_as_its_direction() -> None:
+    """The model's employer effects (training.employer_effects) in words: workers apply to
+    this employer more than to similar jobs raises the score; fewer of its hires stay, lowers."""
+    X = np.zeros((1, len(FEATURE_NAMES)))
+    X[0, FEATURE_INDEX["employer_response_effect"]] = 0.4
+    X[0, FEATURE_INDEX["employer_lasting_effect"]] = -0.3
+    weights = np.zeros(len(FEATURE_NAMES))
+    weights[FEATURE_INDEX["employer_response_effect"]] = 1.0
+    weights[FEATURE_INDEX["employer_lasting_effect"]] = 1.0
+    reasons = {r["code"]: r for r in explain(lambda A: A @ weights, X, reference=np.zeros(len(FEATURE_NAMES)))[0]}
+    assert reasons["employer_response_effect"]["effect"] == "raises"
+    assert "比条件相近的岗位多" in reasons["employer_response_effect"]["zh"]
+    assert reasons["employer_lasting_effect"]["effect"] == "lowers"
+    assert "比条件相近的少" in reasons["employer_lasting_effect"]["zh"] and "fewer" in reasons["employer_lasting_effect"]["en"]
