@@ -77,7 +77,7 @@ def cross_fitted(X: np.ndarray, y: np.ndarray, groups: np.ndarray, weight: np.nd
     out = np.full(len(y), float(np.average(y, weights=weight)) if len(y) else 0.0)
     if len(np.unique(y)) < 2 or len(np.unique(groups)) < FOLDS:
         return out
-    with _openmp_limit(1):
+    with _openmp_limit(1 if small else None):  # threads help only on the large population
         for fit, held in GroupKFold(FOLDS).split(X, groups=groups):
             if len(np.unique(y[fit])) < 2:
                 continue
