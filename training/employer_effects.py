@@ -59,6 +59,12 @@ LASTING_LAG_DAYS = 150
 PSEUDO_EVENTS = 3.0
 """``m``: an employer counts as if it had 3 more expected and observed events (no effect)."""
 FOLDS = 3
+MAX_FIT_ROWS = 500_000
+"""Each fold's classifier is fitted on at most this many rows, drawn at random (seeded) from
+the other folds, and predicts in chunks of ``CHUNK_ROWS``: a regional history holds millions
+of pairs (12 M at a million workers, the held-out period unsampled), and the classifier's
+float64 copy of all of them would outgrow the training's memory target."""
+CHUNK_ROWS = 200_000
 _INPUTS = np.array([i for i, name in enumerate(FEATURE_NAMES) if name not in EMPLOYER_COLUMNS])
 
 
@@ -73,17 +79,33 @@ def _classifier(small: bool) -> HistGradientBoostingClassifier:
 def cross_fitted(X: np.ndarray, y: np.ndarray, groups: np.ndarray, weight: np.ndarray, *,
                  small: bool = False) -> np.ndarray:
     """P(y) of every row of the inputs ``X`` from a classifier that never saw the row's group
-    (worker)."""
+    (worker); each fitted on at most ``MAX_FIT_ROWS`` rows."""
     out = np.full(len(y), float(np.average(y, weights=weight)) if len(y) else 0.0)
     if len(np.unique(y)) < 2 or len(np.unique(groups)) < FOLDS:
         return out
+    rng = np.random.default_rng(0)
     with _openmp_limit(1 if small else None):  # threads help only on the large population
-        for fit, held in GroupKFold(FOLDS).split(X, groups=groups):
+        for fit, held in GroupKFold(FOLDS).split(np.empty((len(y), 0)), groups=groups):
+            if len(fit) > MAX_FIT_ROWS:
+                fit = np.sort(rng.choice(fit, MAX_FIT_ROWS, replace=False))
             if len(np.unique(y[fit])) < 2:
                 continue
             model = _classifier(small).fit(X[fit], y[fit], sample_weight=weight[fit])
-            out[held] = model.predict_proba(X[held])[:, 1]
+            for start in range(0, len(held), CHUNK_ROWS):
+                rows = held[start:start + CHUNK_ROWS]
+                out[rows] = model.predict_proba(X[rows])[:, 1]
     return out
+
+
+def employers_of(posting_ids: np.ndarray, employer_of: Mapping[int, int]) -> np.ndarray:
+    """The employer of each posting id (−1 when unknown), without a Python loop over the rows."""
+    keys = np.fromiter(employer_of.keys(), dtype=np.int64, count=len(employer_of))
+    values = np.fromiter(employer_of.values(), dtype=np.int64, count=len(employer_of))
+    order = np.argsort(keys)
+    keys, values = keys[order], values[order]
+    at = np.minimum(np.searchsorted(keys, posting_ids), max(len(keys) - 1, 0))
+    found = (keys[at] == posting_ids) if len(keys) else np.zeros(len(posting_ids), dtype=bool)
+    return np.where(found, values[at] if len(keys) else -1, -1)
 
 
 @dataclass(frozen=True)
@@ -116,36 +138,40 @@ class EmployerEffects:
 
     def fill(self, pairs: PairSet, employer_of: Mapping[int, int]) -> None:
         """Set the effect columns of ``pairs`` as known on the first day of each pair's month."""
-        employers = np.array([employer_of.get(int(p), -1) for p in pairs.posting_id], dtype=np.int64)
+        employers = employers_of(pairs.posting_id, employer_of)
         months = pairs.day // 30
         for m in np.unique(months).tolist():
             rows = np.flatnonzero(months == m)
             effects = self.on(m * 30)
-            values = np.array([effects.get(int(e), (0.0, 0.0)) for e in employers[rows]]).reshape(-1, 2)
+            known = np.array(sorted(effects), dtype=np.int64)
+            table = np.array([effects[e] for e in known.tolist()], dtype=np.float64).reshape(-1, 2)
+            at = np.minimum(np.searchsorted(known, employers[rows]), max(len(known) - 1, 0))
+            hit = (known[at] == employers[rows]) if len(known) else np.zeros(len(rows), dtype=bool)
             for k, name in enumerate(EFFECT_COLUMNS):
-                pairs.X[rows, FEATURE_INDEX[name]] = values[:, k]
+                pairs.X[rows, FEATURE_INDEX[name]] = np.where(hit, table[at, k] if len(known) else 0.0, 0.0)
 
 
 def estimate(sets: tuple[PairSet, ...], employer_of: Mapping[int, int]) -> EmployerEffects:
     """Cross-fitted expectations over every pair of ``sets`` (training and evaluation alike:
     each pair's features only ever read the pairs known before its month)."""
-    X = np.concatenate([s.X for s in sets])[:, _INPUTS].astype(np.float64)
-    position = np.concatenate([s.position for s in sets]).astype(np.float64)
+    # float32, as the sets hold it; the last column is the place in the list
+    X = np.column_stack([np.concatenate([s.X[:, _INPUTS] for s in sets]),
+                         np.concatenate([s.position for s in sets]).astype(np.float32)])
     y = np.concatenate([s.y for s in sets])
     workers = np.concatenate([s.worker_id for s in sets])
     weight = np.concatenate([s.weight for s in sets])
     known = np.concatenate([s.outcome_known for s in sets])
     posting = np.concatenate([s.posting_id for s in sets])
-    employer = np.array([employer_of.get(int(p), -1) for p in posting], dtype=np.int64)
+    employer = employers_of(posting, employer_of)
     applied = (y >= 1).astype(np.float64)
     # the place in the list explains part of a response (the top of a list is read more):
     # an employer the old rule kept at the top is not better for it
-    expected_applied = cross_fitted(np.column_stack([X, position]), applied, workers, weight)
+    expected_applied = cross_fitted(X, applied, workers, weight)
     hired = known & (y >= HIRED)
     lasted = (y == LASTING).astype(np.float64)
     expected_lasted = np.zeros(len(y))
     idx = np.flatnonzero(hired)
-    expected_lasted[idx] = cross_fitted(X[idx], lasted[idx], workers[idx], np.ones(len(idx)), small=True)
+    expected_lasted[idx] = cross_fitted(X[idx, :-1], lasted[idx], workers[idx], np.ones(len(idx)), small=True)
     keep = employer >= 0
     return EmployerEffects(employer[keep], np.concatenate([s.day for s in sets])[keep],
                            (applied * weight)[keep], (expected_applied * weight)[keep], hired[keep],

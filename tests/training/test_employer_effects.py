@@ -149,3 +149,13 @@ def test_the_probabilities_read_the_raw_employer_history_not_the_effects(session
         moved[:, FEATURE_INDEX[name]] = np.random.default_rng(0).normal(0, 1, len(X))
     assert np.array_equal(outcomes.lasting(X), outcomes.lasting(moved))
     assert np.any(run.evaluation.X[:, FEATURE_INDEX["employer_response_effect"]] != 0)
+
+
+def test_a_large_history_fits_each_fold_on_a_sample_and_still_tells_employers_apart(monkeypatch) -> None:
+    from training import employer_effects
+
+    monkeypatch.setattr(employer_effects, "MAX_FIT_ROWS", 300)
+    monkeypatch.setattr(employer_effects, "CHUNK_ROWS", 97)
+    data, employer_of = pairs()
+    effects = estimate((data,), employer_of).on(DAY0 + 1000)
+    assert effects[1][0] > 0.2 > -0.2 > effects[2][0]
