@@ -42,6 +42,7 @@ import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 
+from matching.batches import gather
 from matching.features import FEATURE_INDEX, FEATURE_NAMES
 from training.dataset import PairSet
 from training.loading import INTEREST_LAG_DAYS
@@ -102,10 +103,7 @@ def employers_of(posting_ids: np.ndarray, employer_of: Mapping[int, int]) -> np.
     keys = np.fromiter(employer_of.keys(), dtype=np.int64, count=len(employer_of))
     values = np.fromiter(employer_of.values(), dtype=np.int64, count=len(employer_of))
     order = np.argsort(keys)
-    keys, values = keys[order], values[order]
-    at = np.minimum(np.searchsorted(keys, posting_ids), max(len(keys) - 1, 0))
-    found = (keys[at] == posting_ids) if len(keys) else np.zeros(len(posting_ids), dtype=bool)
-    return np.where(found, values[at] if len(keys) else -1, -1)
+    return gather(keys[order], values[order], posting_ids, -1).astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -145,10 +143,8 @@ class EmployerEffects:
             effects = self.on(m * 30)
             known = np.array(sorted(effects), dtype=np.int64)
             table = np.array([effects[e] for e in known.tolist()], dtype=np.float64).reshape(-1, 2)
-            at = np.minimum(np.searchsorted(known, employers[rows]), max(len(known) - 1, 0))
-            hit = (known[at] == employers[rows]) if len(known) else np.zeros(len(rows), dtype=bool)
             for k, name in enumerate(EFFECT_COLUMNS):
-                pairs.X[rows, FEATURE_INDEX[name]] = np.where(hit, table[at, k] if len(known) else 0.0, 0.0)
+                pairs.X[rows, FEATURE_INDEX[name]] = gather(known, table[:, k], employers[rows], 0.0)
 
 
 def estimate(sets: tuple[PairSet, ...], employer_of: Mapping[int, int]) -> EmployerEffects:
